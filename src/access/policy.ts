@@ -1,0 +1,63 @@
+import type { Actor, PersonActor } from './actor.ts';
+
+/**
+ * The one rule for who may see and do what. Every route asks `can()` for a
+ * single item, and every list takes its filter from this module, so a
+ * page, a list and an API response cannot disagree.
+ *
+ * The site is an intranet: nothing but the sign-in page and health check is
+ * open to someone signed out.
+ */
+
+/** A person as far as the rule needs to know them. */
+export interface PersonThing {
+  type: 'person';
+  id: number;
+  status: 'active' | 'deactivated';
+}
+
+export type Action =
+  | { name: 'site.read' }
+  | { name: 'person.read'; person: PersonThing }
+  | { name: 'person.edit'; person: PersonThing }
+  | { name: 'person.editAccount'; person: PersonThing }
+  | { name: 'directory.import' }
+  | { name: 'token.create'; person: PersonThing };
+
+/** Answers whether `actor` may do `action`. */
+export function can(actor: Actor, action: Action): boolean {
+  if (actor.kind !== 'person') {
+    return false;
+  }
+  const admin = actor.role === 'admin';
+  switch (action.name) {
+    case 'site.read':
+      return true;
+    case 'person.read':
+      return admin || action.person.status === 'active';
+    case 'person.edit':
+      return admin || isSelf(actor, action.person);
+    case 'person.editAccount':
+    case 'directory.import':
+      return admin;
+    case 'token.create':
+      return admin || isSelf(actor, action.person);
+  }
+}
+
+function isSelf(actor: PersonActor, person: PersonThing): boolean {
+  return actor.id === person.id && person.status === 'active';
+}
+
+/**
+ * The list form of `person.read`: which person statuses a reader may see
+ * in a list. It must stay the same rule as `can()` above.
+ */
+export function visiblePersonStatuses(
+  actor: Actor,
+): readonly ('active' | 'deactivated')[] {
+  if (actor.kind !== 'person') {
+    return [];
+  }
+  return actor.role === 'admin' ? ['active', 'deactivated'] : ['active'];
+}

@@ -1,0 +1,108 @@
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { accessGate } from './access/gate.ts';
+import type { Database } from './database.ts';
+import { authPlugin } from './features/auth/plugin.ts';
+import { healthPlugin } from './features/health/plugin.ts';
+import { homePlugin } from './features/home/plugin.ts';
+import { peoplePlugin } from './features/people/plugin.ts';
+import { assetsPlugin } from './platform/assets.ts';
+import type { Config } from './platform/config.ts';
+import { errorHandling } from './platform/error-handling.ts';
+import { createLogger, requestId } from './platform/logging.ts';
+import { createViewEnvironment, renderer } from './platform/views.ts';
+import { pageContext } from './page-context.ts';
+
+/** What the app is built from; tests pass their own. */
+export interface AppDependencies {
+  config: Config;
+  db: Kysely<Database>;
+  logger?: Logger;
+}
+
+// Every body is small: forms and JSON. A larger one is refused with 413
+// before it is read in full.
+const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the whole application without listening on a port. */
+export async function buildApp(
+  deps: AppDependencies,
+): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: (deps.logger ??
+      createLogger(config.logLevel)) as FastifyBaseLogger,
+    genReqId: requestId,
+    trustProxy: trustProxy(config.trustProxy),
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: 500 },
+  });
+  const secure = config.publicUrl.protocol === 'https:';
+
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        upgradeInsecureRequests: secure ? [] : null,
+      },
+    },
+    strictTransportSecurity: secure,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie, { secret: config.cookieSecret });
+  await app.register(formbody);
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: secure ? '__Host-cm_csrf' : 'cm_csrf',
+    cookieOpts: {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      signed: true,
+    },
+  });
+  await app.register(rateLimit, { global: false });
+
+  const views = createViewEnvironment();
+  app.decorateReply('render', renderer(views, pageContext));
+  await app.register(errorHandling);
+  await app.register(assetsPlugin);
+
+  await app.register(authPlugin, { config, db: deps.db });
+  await app.register(accessGate);
+
+  await app.register(healthPlugin, { db: deps.db });
+  await app.register(homePlugin);
+  await app.register(peoplePlugin, {
+    db: deps.db,
+    publicUrl: config.publicUrl,
+  });
+
+  return app;
+}
+
+/** A number of proxies means: trust that many hops nearest to us. */
+function trustProxy(setting: boolean | number) {
+  if (typeof setting === 'boolean') {
+    return setting;
+  }
+  return (_address: string, hop: number) => hop < setting;
+}

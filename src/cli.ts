@@ -1,0 +1,288 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import { hashPassword } from './features/auth/passwords.ts';
+import { deleteSessionsOf } from './features/auth/sessions.ts';
+import {
+  createApiToken,
+  listApiTokens,
+  revokeApiToken,
+} from './features/auth/tokens.ts';
+import {
+  createPerson,
+  findAccountByEmail,
+  hasAnyPerson,
+  setPasswordHash,
+  setRole,
+} from './features/people/accounts.ts';
+import { seedDemo } from './features/people/demo/seed.ts';
+import { importOrganogramFiles } from './features/people/organogram/import.ts';
+import { formatImportReport } from './features/people/organogram/report.ts';
+import { ConfigError, loadConfig } from './platform/config.ts';
+import type { Config } from './platform/config.ts';
+import { openDatabase } from './platform/db/database.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import { createLogger } from './platform/logging.ts';
+import { FieldValidator } from './platform/validation.ts';
+import { startServer } from './server.ts';
+
+const HELP = `Usage: civilmedia <command> [options]
+
+Commands:
+  serve [--demo]               apply migrations and serve the site; with
+                               --demo, seed the demo organisation first if
+                               the database has nobody in it yet
+  migrate                      apply database migrations
+  seed-demo [--password P]     add the demo organisation to an empty database
+  import organogram FILE…      import organogram CSV files (senior and junior)
+  create-admin EMAIL [--name N]
+                               make EMAIL a site administrator, creating the
+                               account if needed, and print a new password
+  token create EMAIL [--name N]
+                               print a new personal API token for EMAIL
+  token list EMAIL             list EMAIL's tokens
+  token revoke ID              revoke a token
+  help                         show this help
+
+Settings come from environment variables; see README.md.`;
+
+/** A mistake in how the command was called: shown with a hint, exit 2. */
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (
+    !command ||
+    command === 'help' ||
+    command === '--help' ||
+    command === '-h'
+  ) {
+    process.stdout.write(`${HELP}\n`);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const handle = openDatabase<Database>(config.databaseUrl);
+  const { db } = handle;
+  let keepOpen = false;
+  try {
+    await migrateToLatest(db);
+    switch (command) {
+      case 'serve':
+        keepOpen = true;
+        await serve(config, db, rest, logger, handle.close);
+        return 0;
+      case 'migrate':
+        process.stdout.write('Database is up to date.\n');
+        return 0;
+      case 'seed-demo':
+        return await seed(db, rest);
+      case 'import':
+        return await importCommand(db, rest);
+      case 'create-admin':
+        return await createAdmin(db, rest);
+      case 'token':
+        return await token(db, rest);
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } finally {
+    if (!keepOpen) {
+      await handle.close();
+    }
+  }
+}
+
+async function serve(
+  config: Config,
+  db: Kysely<Database>,
+  args: string[],
+  logger: ReturnType<typeof createLogger>,
+  close: () => Promise<void>,
+): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { demo: { type: 'boolean' } },
+  });
+  let demoPassword: string | undefined;
+  if (values.demo && !(await hasAnyPerson(db))) {
+    process.stdout.write('Creating the demo organisation (first run only)…\n');
+    const seeded = await seedDemo(db, {});
+    demoPassword = seeded.password;
+  }
+  await startServer(config, db, logger, close);
+  const url = config.publicUrl.href.replace(/\/$/, '');
+  process.stdout.write(`\nCivilMedia is running at ${url}\n`);
+  if (demoPassword) {
+    process.stdout.write(
+      [
+        '',
+        'Sign in to the demo organisation with any demo e-mail address, such as',
+        '  admin@demo.civilmedia.example   (site administrator)',
+        "  any person's address shown in the directory",
+        `and the demo password: ${demoPassword}`,
+        'The password is shown only now; run `civilmedia create-admin EMAIL` for a new one.',
+        '',
+      ].join('\n'),
+    );
+  } else if (values.demo) {
+    process.stdout.write(
+      'The demo organisation was created on an earlier run; its password was shown then.\n' +
+        'Run `npx civilmedia create-admin admin@demo.civilmedia.example` to set a new one.\n',
+    );
+  }
+}
+
+async function seed(db: Kysely<Database>, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { password: { type: 'string' } },
+  });
+  if (await hasAnyPerson(db)) {
+    process.stderr.write(
+      'civilmedia: the database already has people in it; the demo is only added to an empty one\n',
+    );
+    return 1;
+  }
+  const seeded = await seedDemo(db, { password: values.password });
+  process.stdout.write(
+    `Added ${seeded.people} people in ${seeded.departments} departments.\n` +
+      `Demo password: ${seeded.password}\n`,
+  );
+  return 0;
+}
+
+async function importCommand(
+  db: Kysely<Database>,
+  args: string[],
+): Promise<number> {
+  const [kind, ...files] = args;
+  if (kind !== 'organogram') {
+    throw new UsageError('usage: civilmedia import organogram FILE…');
+  }
+  if (files.length === 0) {
+    throw new UsageError('name at least one organogram CSV file');
+  }
+  const reports = await importOrganogramFiles(db, files);
+  let failed = false;
+  for (const report of reports) {
+    process.stdout.write(`${formatImportReport(report)}\n`);
+    failed ||= report.rejected !== undefined;
+  }
+  return failed ? 1 : 0;
+}
+
+function readEmailArgument(value: string | undefined): string {
+  const form = new FieldValidator({ email: value });
+  const email = form.email('email', {
+    label: 'E-mail address',
+    required: true,
+  });
+  if (!email) {
+    throw new UsageError(form.errors.email ?? 'give an e-mail address');
+  }
+  return email;
+}
+
+async function createAdmin(
+  db: Kysely<Database>,
+  args: string[],
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { name: { type: 'string' } },
+  });
+  const email = readEmailArgument(positionals[0]);
+  const password = randomBytes(12).toString('base64url');
+  const passwordHash = await hashPassword(password);
+  const existing = await findAccountByEmail(db, email);
+  await db.transaction().execute(async (trx) => {
+    if (existing) {
+      await setRole(trx, existing.id, 'admin');
+      await setPasswordHash(trx, existing.id, passwordHash);
+      await deleteSessionsOf(trx, existing.id);
+    } else {
+      await createPerson(trx, {
+        displayName: values.name ?? email.split('@')[0] ?? email,
+        email,
+        role: 'admin',
+        passwordHash,
+        source: 'admin',
+      });
+    }
+  });
+  process.stdout.write(
+    `${existing ? 'Made' : 'Created'} ${email} a site administrator.\nPassword: ${password}\n`,
+  );
+  return 0;
+}
+
+async function token(db: Kysely<Database>, args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { name: { type: 'string' } },
+  });
+  if (action === 'revoke') {
+    const id = Number(positionals[0]);
+    if (!Number.isInteger(id) || id < 1) {
+      throw new UsageError('usage: civilmedia token revoke ID');
+    }
+    const revoked = await revokeApiToken(db, id);
+    process.stdout.write(
+      revoked ? `Revoked token ${id}.\n` : `No live token ${id}.\n`,
+    );
+    return revoked ? 0 : 1;
+  }
+  if (action !== 'create' && action !== 'list') {
+    throw new UsageError(
+      'usage: civilmedia token create|list EMAIL, or token revoke ID',
+    );
+  }
+  const email = readEmailArgument(positionals[0]);
+  const account = await findAccountByEmail(db, email);
+  if (!account?.active) {
+    process.stderr.write(`civilmedia: no active account for ${email}\n`);
+    return 1;
+  }
+  if (action === 'list') {
+    for (const row of await listApiTokens(db, account.id)) {
+      const state = row.revokedAt ? `revoked ${row.revokedAt}` : 'live';
+      process.stdout.write(
+        `${row.id}\t${row.name}\t${row.createdAt}\t${state}\n`,
+      );
+    }
+    return 0;
+  }
+  const created = await createApiToken(
+    db,
+    account.id,
+    values.name ?? 'command line',
+  );
+  process.stdout.write(
+    `Token ${created.id} for ${email} (shown only now):\n${created.token}\n`,
+  );
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0 || process.argv[2] !== 'serve') {
+      process.exitCode = code;
+    }
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      process.stderr.write(`civilmedia: ${error.message}\n`);
+      process.exitCode = error instanceof UsageError ? 2 : 1;
+      return;
+    }
+    process.stderr.write(
+      `civilmedia: ${(error as Error).stack ?? String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

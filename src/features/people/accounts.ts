@@ -1,0 +1,156 @@
+import type { Db } from '../../database.ts';
+import { cleanLine, sortKey } from '../../platform/text.ts';
+import { reindexPerson } from './directory-index.ts';
+import { setTags } from './people.ts';
+import type { PersonRole, TagKind } from './tables.ts';
+
+/** A new person. Only the name is required. */
+export interface NewPerson {
+  displayName: string;
+  email?: string | null;
+  phone?: string | null;
+  jobTitle?: string | null;
+  grade?: string | null;
+  departmentId?: number | null;
+  unitId?: number | null;
+  location?: string | null;
+  about?: string;
+  role?: PersonRole;
+  passwordHash?: string | null;
+  source: string;
+  sourceKey?: string | null;
+  tags?: Partial<Record<TagKind, string[]>>;
+}
+
+/** The lower-case form of an address that accounts are matched on. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Adds a person and their directory entry. The caller owns the
+ * transaction; a clash on e-mail address is the database's unique error.
+ */
+export async function createPerson(
+  db: Db,
+  person: NewPerson,
+  now = new Date().toISOString(),
+): Promise<number> {
+  const name = cleanLine(person.displayName);
+  const row = await db
+    .insertInto('people')
+    .values({
+      display_name: name,
+      sort_name: sortKey(name),
+      email: person.email ?? null,
+      email_key: person.email ? emailKey(person.email) : null,
+      phone: person.phone ?? null,
+      job_title: person.jobTitle ?? null,
+      grade: person.grade ?? null,
+      department_id: person.departmentId ?? null,
+      unit_id: person.unitId ?? null,
+      location: person.location ?? null,
+      about_md: person.about ?? '',
+      role: person.role ?? 'member',
+      password_hash: person.passwordHash ?? null,
+      source: person.source,
+      source_key: person.sourceKey ?? null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const [kind, labels] of Object.entries(person.tags ?? {})) {
+    await setTags(db, row.id, kind as TagKind, labels);
+  }
+  await reindexPerson(db, row.id);
+  return row.id;
+}
+
+/** What signing in needs to know about an account. */
+export interface Account {
+  id: number;
+  displayName: string;
+  role: PersonRole;
+  active: boolean;
+  passwordHash: string | null;
+}
+
+function accountQuery(db: Db) {
+  return db
+    .selectFrom('people')
+    .select(['id', 'display_name', 'role', 'status', 'password_hash']);
+}
+
+function toAccount(row: {
+  id: number;
+  display_name: string;
+  role: PersonRole;
+  status: string;
+  password_hash: string | null;
+}): Account {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    role: row.role,
+    active: row.status === 'active',
+    passwordHash: row.password_hash,
+  };
+}
+
+/** The account with this e-mail address, compared without case. */
+export async function findAccountByEmail(
+  db: Db,
+  email: string,
+): Promise<Account | undefined> {
+  const row = await accountQuery(db)
+    .where('email_key', '=', emailKey(email))
+    .executeTakeFirst();
+  return row && toAccount(row);
+}
+
+export async function findAccountById(
+  db: Db,
+  id: number,
+): Promise<Account | undefined> {
+  const row = await accountQuery(db).where('id', '=', id).executeTakeFirst();
+  return row && toAccount(row);
+}
+
+/** Changes what someone may do on the site. */
+export async function setRole(
+  db: Db,
+  personId: number,
+  role: PersonRole,
+  now = new Date().toISOString(),
+): Promise<void> {
+  await db
+    .updateTable('people')
+    .set({ role, updated_at: now })
+    .where('id', '=', personId)
+    .execute();
+}
+
+/** Sets or clears the hash of a person's local password. */
+export async function setPasswordHash(
+  db: Db,
+  personId: number,
+  passwordHash: string | null,
+  now = new Date().toISOString(),
+): Promise<void> {
+  await db
+    .updateTable('people')
+    .set({ password_hash: passwordHash, updated_at: now })
+    .where('id', '=', personId)
+    .execute();
+}
+
+/** Whether anyone has been added yet: the demo seeds only an empty site. */
+export async function hasAnyPerson(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom('people')
+    .select('id')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,280 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Actor } from '../../access/actor.ts';
+import { can } from '../../access/policy.ts';
+import type { PersonThing } from '../../access/policy.ts';
+import type { Database } from '../../database.ts';
+import {
+  AppError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../platform/errors.ts';
+import { renderMarkdown } from '../../platform/markdown.ts';
+import {
+  pageCount,
+  paginationParams,
+  readPageRequest,
+} from '../../platform/pagination.ts';
+import { withQuery } from '../../platform/views.ts';
+import { listDepartmentOptions } from './departments.ts';
+import { readDirectoryQuery } from './directory-query.ts';
+import { getPersonProfile, getPersonThing } from './people.ts';
+import type { PersonProfile } from './people.ts';
+import { PROFILE_LIMITS, readProfileChanges, saveProfile } from './profiles.ts';
+import { directoryFacets, searchDirectory } from './search.ts';
+import { personVcard } from './vcard.ts';
+
+export interface PeopleRouteOptions {
+  db: Kysely<Database>;
+  publicUrl: URL;
+}
+
+/** Reads a numeric id from a path, or answers 404 for anything else. */
+export function readId(value: string, code: string): number {
+  if (!/^[1-9]\d{0,9}$/.test(value)) {
+    throw new NotFoundError(code, 'Page not found');
+  }
+  return Number(value);
+}
+
+/** The person a path names, if the reader may see them; 404 otherwise. */
+export async function readablePerson(
+  db: Kysely<Database>,
+  actor: Actor,
+  rawId: string,
+): Promise<PersonThing> {
+  const person = await getPersonThing(db, readId(rawId, 'PERSON_NOT_FOUND'));
+  if (!person || !can(actor, { name: 'person.read', person })) {
+    throw new NotFoundError('PERSON_NOT_FOUND', 'Person not found');
+  }
+  return person;
+}
+
+/** The directory search, profiles, profile editing and contact cards. */
+export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
+  app,
+  { db, publicUrl },
+) => {
+  async function renderSearch(
+    url: string,
+    input: Record<string, unknown>,
+    reply: FastifyReply,
+    heading: string,
+  ) {
+    const [departments, facets] = await Promise.all([
+      listDepartmentOptions(db),
+      directoryFacets(db),
+    ]);
+    const common = { heading, departments, facets };
+    let read;
+    let page;
+    try {
+      page = readPageRequest(input);
+      read = await readDirectoryQuery(db, input);
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        return reply.render(
+          'people/views/search.njk',
+          { ...common, values: input, errors: error.fields },
+          400,
+        );
+      }
+      throw error;
+    }
+    const result = await searchDirectory(db, read.query, page);
+    if (page.page > pageCount(result.total, page.pageSize)) {
+      throw new NotFoundError(
+        'PAGE_NOT_FOUND',
+        'There is no page with that number',
+      );
+    }
+    return reply.render('people/views/search.njk', {
+      ...common,
+      values: read.values,
+      result,
+      searched: Object.values(read.values).some((value) => value !== ''),
+      pagination: paginationParams(
+        page.page,
+        result.total,
+        page.pageSize,
+        (n) => withQuery(url, { page: n === 1 ? null : n }),
+      ),
+    });
+  }
+
+  app.get('/people', async (request, reply) =>
+    renderSearch(
+      request.url,
+      request.query as Record<string, unknown>,
+      reply,
+      'People',
+    ),
+  );
+
+  // Until the one search over every kind of content arrives, Search finds
+  // people; the page says so.
+  app.get('/search', async (request, reply) =>
+    renderSearch(
+      request.url,
+      request.query as Record<string, unknown>,
+      reply,
+      'Search',
+    ),
+  );
+
+  app.get<{ Params: { id: string } }>('/people/:id', async (request, reply) => {
+    const person = await readablePerson(db, request.actor, request.params.id);
+    const profile = await requireProfile(person.id);
+    return reply.render('people/views/profile.njk', {
+      person: profile,
+      aboutHtml: renderMarkdown(profile.about),
+      canEdit: can(request.actor, { name: 'person.edit', person }),
+    });
+  });
+
+  app.get<{ Params: { id: string } }>(
+    '/people/:id/contact.vcf',
+    async (request, reply) => {
+      const person = await readablePerson(db, request.actor, request.params.id);
+      const profile = await requireProfile(person.id);
+      const url = new URL(`/people/${profile.id}`, publicUrl).href;
+      return reply
+        .type('text/vcard; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="person-${profile.id}.vcf"`,
+        )
+        .send(personVcard(profile, url));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/people/:id/edit',
+    async (request, reply) => {
+      const person = await readablePerson(db, request.actor, request.params.id);
+      if (!can(request.actor, { name: 'person.edit', person })) {
+        throw new ForbiddenError();
+      }
+      const profile = await requireProfile(person.id);
+      return renderEdit(
+        reply,
+        request.actor,
+        person,
+        profile,
+        formValues(profile),
+      );
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/people/:id/edit',
+    async (request, reply) => {
+      const person = await readablePerson(db, request.actor, request.params.id);
+      if (!can(request.actor, { name: 'person.edit', person })) {
+        throw new ForbiddenError();
+      }
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      try {
+        const changes = await readProfileChanges(
+          db,
+          request.actor,
+          person,
+          body,
+          false,
+        );
+        const expected =
+          typeof body.updatedAt === 'string' ? body.updatedAt : undefined;
+        await db.transaction().execute((trx) =>
+          saveProfile(trx, request.actor, person, changes, {
+            expectedUpdatedAt: expected,
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ValidationError || isConflict(error)) {
+          const profile = await requireProfile(person.id);
+          if (error instanceof ValidationError) {
+            return renderEdit(
+              reply,
+              request.actor,
+              person,
+              profile,
+              body,
+              error.fields,
+              400,
+            );
+          }
+          // Saving again now means saving over the newer version, knowingly.
+          const values = { ...body, updatedAt: profile.updatedAt };
+          const errors = { 'profile-form': (error as AppError).message };
+          return renderEdit(
+            reply,
+            request.actor,
+            person,
+            profile,
+            values,
+            errors,
+            409,
+          );
+        }
+        throw error;
+      }
+      request.log.info({ personId: person.id }, 'profile updated');
+      return reply.redirect(`/people/${person.id}?updated=1`, 303);
+    },
+  );
+
+  async function requireProfile(id: number): Promise<PersonProfile> {
+    const profile = await getPersonProfile(db, id);
+    if (!profile) {
+      throw new NotFoundError('PERSON_NOT_FOUND', 'Person not found');
+    }
+    return profile;
+  }
+
+  async function renderEdit(
+    reply: FastifyReply,
+    actor: Actor,
+    person: PersonThing,
+    profile: PersonProfile,
+    values: Record<string, unknown>,
+    errors?: Readonly<Record<string, string>>,
+    status = 200,
+  ) {
+    return reply.render(
+      'people/views/edit.njk',
+      {
+        person: profile,
+        values,
+        errors,
+        departments: await listDepartmentOptions(db),
+        canEditAccount: can(actor, { name: 'person.editAccount', person }),
+        limits: PROFILE_LIMITS,
+      },
+      status,
+    );
+  }
+};
+
+function isConflict(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'PROFILE_CHANGED';
+}
+
+/** A profile as the edit form's fields hold it. */
+function formValues(profile: PersonProfile): Record<string, unknown> {
+  return {
+    displayName: profile.name,
+    jobTitle: profile.jobTitle ?? '',
+    grade: profile.grade ?? '',
+    department: profile.organisation?.slug ?? profile.department?.slug ?? '',
+    unit: profile.unit?.name ?? '',
+    location: profile.location ?? '',
+    phone: profile.phone ?? '',
+    email: profile.email ?? '',
+    about: profile.about,
+    skills: profile.skills.join('\n'),
+    interests: profile.interests.join('\n'),
+    projects: profile.projects.join('\n'),
+    updatedAt: profile.updatedAt,
+  };
+}

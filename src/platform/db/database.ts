@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+
+/** The two databases CivilMedia runs on. */
+export type DialectName = 'sqlite' | 'postgres';
+
+/** An open database: the Kysely instance, which dialect it speaks, and close. */
+export interface DatabaseHandle<DB> {
+  db: Kysely<DB>;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL only: the schema to create and use, for isolated tests. */
+  schema?: string;
+  /** PostgreSQL only: connections in the pool. */
+  poolSize?: number;
+}
+
+// pg hands back bigint (count(*)) as a string and timestamptz as a Date;
+// SQLite gives numbers and the ISO text we stored. Parse both the same way
+// so every repository sees one shape whichever database is underneath.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (value) =>
+  new Date(value).toISOString(),
+);
+
+/**
+ * Opens `sqlite:PATH` (WAL mode, foreign keys on) or a `postgres://` URL.
+ * `sqlite::memory:` gives a private in-memory database.
+ */
+export function openDatabase<DB>(
+  url: string,
+  options: OpenOptions = {},
+): DatabaseHandle<DB> {
+  if (url.startsWith('sqlite:')) {
+    return openSqlite<DB>(url.slice('sqlite:'.length));
+  }
+  return openPostgres<DB>(url, options);
+}
+
+function openSqlite<DB>(path: string): DatabaseHandle<DB> {
+  const memory = path === ':memory:';
+  if (!memory) {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+  }
+  const connection = new SQLite(memory ? ':memory:' : resolve(path));
+  if (!memory) {
+    connection.pragma('journal_mode = WAL');
+  }
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  connection.pragma('synchronous = NORMAL');
+  const db = new Kysely<DB>({
+    dialect: new SqliteDialect({ database: connection }),
+  });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+function openPostgres<DB>(
+  url: string,
+  options: OpenOptions,
+): DatabaseHandle<DB> {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`not a safe schema name: ${schema}`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/** Answers whether the database takes a trivial query, for `/healthz`. */
+export async function isReachable<DB>(db: Kysely<DB>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

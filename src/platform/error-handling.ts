@@ -1,0 +1,140 @@
+import type {
+  FastifyError,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from './errors.ts';
+
+/** An error as the user is told it: status, stable code, message, fields. */
+interface Described {
+  status: number;
+  code: string;
+  message: string;
+  fields?: Readonly<Record<string, string>>;
+}
+
+// Fastify's own errors for bad requests, given codes of our own so that
+// API clients see one vocabulary.
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_VALIDATION: 'VALIDATION_FAILED',
+  FST_CSRF_INVALID_TOKEN: 'CSRF_TOKEN_INVALID',
+  FST_CSRF_MISSING_SECRET: 'CSRF_TOKEN_INVALID',
+};
+
+function describe(error: FastifyError | AppError | Error): Described {
+  if (error instanceof AppError) {
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      ...(error.fields ? { fields: error.fields } : {}),
+    };
+  }
+  const status = (error as FastifyError).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code = (error as FastifyError).code;
+    if (status === 429) {
+      return {
+        status,
+        code: 'RATE_LIMITED',
+        message: 'Too many requests. Wait a minute and try again.',
+      };
+    }
+    if (code?.startsWith('FST_CSRF')) {
+      return {
+        status: 403,
+        code: 'CSRF_TOKEN_INVALID',
+        message:
+          'The form has expired. Go back, reload the page and try again.',
+      };
+    }
+    return {
+      status,
+      code:
+        (code && FASTIFY_CODES[code]) ??
+        (status === 400 ? 'BAD_REQUEST' : 'REQUEST_FAILED'),
+      message: status === 413 ? 'The request is too large' : error.message,
+    };
+  }
+  return {
+    status: 500,
+    code: 'INTERNAL_ERROR',
+    message: 'Sorry, there is a problem with the service',
+  };
+}
+
+function wantsJson(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/') || request.url === '/healthz';
+}
+
+const PAGE_TITLES: Record<number, string> = {
+  401: 'Sign in to continue',
+  403: 'You do not have permission to see this page',
+  404: 'Page not found',
+  413: 'The request is too large',
+  429: 'Too many requests',
+  500: 'Sorry, there is a problem with the service',
+};
+
+function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  described: Described,
+) {
+  if (wantsJson(request)) {
+    return reply.code(described.status).send({
+      error: {
+        code: described.code,
+        message: described.message,
+        ...(described.fields ? { fields: described.fields } : {}),
+      },
+    });
+  }
+  if (described.status === 401 && request.method === 'GET') {
+    return reply.redirect(
+      `/sign-in?returnTo=${encodeURIComponent(request.url)}`,
+      303,
+    );
+  }
+  return reply.render(
+    'errors/error.njk',
+    {
+      status: described.status,
+      title: PAGE_TITLES[described.status] ?? 'There is a problem',
+      message: described.message,
+      fields: described.fields,
+    },
+    described.status,
+  );
+}
+
+/**
+ * One place turns every error into what the user sees: a GOV.UK error page,
+ * or JSON `{ error: { code, message, fields? } }` under /api/. Anything
+ * unexpected is logged with its stack and shown as a plain 500.
+ */
+export const errorHandling: FastifyPluginAsync = fp(async (app) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const described = describe(error);
+    if (described.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else if (described.code === 'INTERNAL_ERROR') {
+      request.log.warn({ err: error }, 'request refused');
+    }
+    return send(request, reply, described);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(request, reply, {
+      status: 404,
+      code: 'NOT_FOUND',
+      message: 'Page not found',
+    }),
+  );
+});

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { after, before, describe } from 'node:test';
+import pg from 'pg';
+import type { Kysely } from 'kysely';
+import type { Database } from '../database.ts';
+import { openDatabase } from '../platform/db/database.ts';
+import type { DialectName } from '../platform/db/database.ts';
+import { migrateToLatest } from '../platform/db/migrate.ts';
+
+// Every repository test runs on SQLite and on PostgreSQL. PostgreSQL is
+// found at TEST_POSTGRES_URL, or the local server CI provides. When it is
+// not reachable its cases are skipped with the reason printed, unless
+// REQUIRE_POSTGRES=1 (set by .ci/run), where that is a failure.
+
+const POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+let availability: Promise<string | undefined> | undefined;
+
+/** Why PostgreSQL tests cannot run here, or undefined when they can. */
+export function postgresSkipReason(): Promise<string | undefined> {
+  availability ??= (async () => {
+    const client = new pg.Client({
+      connectionString: POSTGRES_URL,
+      connectionTimeoutMillis: 3000,
+    });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return undefined;
+    } catch (error) {
+      const reason = `PostgreSQL not reachable at ${redact(POSTGRES_URL)}: ${
+        (error as Error).message
+      }`;
+      if (process.env.REQUIRE_POSTGRES === '1') {
+        throw new Error(`${reason} (REQUIRE_POSTGRES=1)`);
+      }
+      process.stderr.write(`# skipping PostgreSQL cases: ${reason}\n`);
+      return reason;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  })();
+  return availability;
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/** A migrated, empty database of its own for one group of tests. */
+export interface TestDatabase {
+  dialect: DialectName;
+  db: Kysely<Database>;
+  /** For tests that open their own connection, such as the app's. */
+  url: string;
+  schema?: string;
+  close(): Promise<void>;
+}
+
+/** Opens a fresh, migrated database of the given kind. */
+export async function openTestDatabase(
+  dialect: DialectName,
+): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const handle = openDatabase<Database>('sqlite::memory:');
+    await migrateToLatest(handle.db);
+    return {
+      dialect,
+      db: handle.db,
+      url: 'sqlite::memory:',
+      close: handle.close,
+    };
+  }
+  const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const handle = openDatabase<Database>(POSTGRES_URL, { schema, poolSize: 4 });
+  await migrateToLatest(handle.db);
+  return {
+    dialect,
+    db: handle.db,
+    url: POSTGRES_URL,
+    schema,
+    async close() {
+      await handle.close();
+      const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
+      await cleanup.connect();
+      await cleanup.query(`drop schema ${schema} cascade`);
+      await cleanup.end();
+    },
+  };
+}
+
+/**
+ * Declares the same tests once per database. `body` receives a getter for
+ * the suite's database, which is fresh for each database and shared by the
+ * tests inside, so they should build their own distinct data.
+ */
+export async function describeEachDatabase(
+  title: string,
+  body: (database: () => TestDatabase) => void,
+): Promise<void> {
+  const postgresSkip = await postgresSkipReason();
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    const skip = dialect === 'postgres' ? postgresSkip : undefined;
+    await describe(`${title} [${dialect}]`, { skip: skip ?? false }, () => {
+      let current: TestDatabase | undefined;
+      before(async () => {
+        current = await openTestDatabase(dialect);
+      });
+      after(async () => {
+        await current?.close();
+      });
+      body(() => {
+        if (!current) {
+          throw new Error('the test database is not open yet');
+        }
+        return current;
+      });
+    });
+  }
+}
