@@ -2,7 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import { can } from '../../access/policy.ts';
 import type { Database } from '../../database.ts';
-import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import {
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../platform/errors.ts';
 import { readPageRequest } from '../../platform/pagination.ts';
 import {
   findDepartmentById,
@@ -62,7 +66,10 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
     async (request) => {
       const person = await readablePerson(db, request.actor, request.params.id);
       if (!can(request.actor, { name: 'person.edit', person })) {
-        throw new NotFoundError('PERSON_NOT_FOUND', 'Person not found');
+        throw new ForbiddenError(
+          'PROFILE_EDIT_FORBIDDEN',
+          'Only the person themselves or an administrator can change a profile',
+        );
       }
       const body = request.body;
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
