@@ -31,9 +31,29 @@ const COMING = [
   },
 ];
 
-/** The home page and the pages of areas still to come. */
+// The API's own table of contents; README.md describes each in full.
+const API_INDEX = {
+  name: 'CivilMedia API',
+  version: 1,
+  authentication:
+    'the session cookie, or Authorization: Bearer TOKEN from `civilmedia token create EMAIL`',
+  endpoints: [
+    'GET /api/v1/people?q=&department=&grade=&location=&type=&page=&pageSize=',
+    'GET /api/v1/people/:id',
+    'PATCH /api/v1/people/:id',
+    'GET /api/v1/departments',
+    'GET /api/v1/departments/:slug',
+    'GET /api/v1/departments/:slug/posts?status=&page=&pageSize=',
+    'GET /api/v1/posts/:id',
+    'GET /api/v1/posts/:id/reports?page=&pageSize=',
+  ],
+};
+
+/** The home page, the API's index and the pages of areas still to come. */
 export const homePlugin: FastifyPluginAsync = async (app) => {
   app.get('/', async (_request, reply) => reply.render('home/views/home.njk'));
+
+  app.get('/api/v1', async () => API_INDEX);
 
   for (const page of COMING) {
     app.get(page.path, async (_request, reply) =>
