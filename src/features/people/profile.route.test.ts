@@ -242,6 +242,28 @@ await describeEachDatabase('editing a profile', (database) => {
     assert.equal((await getPersonProfile(db, me.id))?.name, 'Fi Fields');
   });
 
+  it('takes a cookie-authenticated API change only with the CSRF header', async () => {
+    const { db } = database();
+    const me = await buildAccount(db, { displayName: 'Hal Header' });
+    const browser = new TestBrowser(app);
+    await browser.signIn(me.email);
+    await browser.get('/');
+
+    const forged = await browser.patchJson(
+      `/api/v1/people/${me.id}`,
+      { location: 'Forged' },
+      false,
+    );
+    assert.equal(forged.statusCode, 403);
+    assert.equal(forged.json().error.code, 'CSRF_TOKEN_INVALID');
+
+    const sent = await browser.patchJson(`/api/v1/people/${me.id}`, {
+      location: 'Hull',
+    });
+    assert.equal(sent.statusCode, 200);
+    assert.equal((await getPersonProfile(db, me.id))?.location, 'Hull');
+  });
+
   it('refuses a form posted without its CSRF token', async () => {
     const { db } = database();
     const me = await buildAccount(db, { displayName: 'Gil Guarded' });
