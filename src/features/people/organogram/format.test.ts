@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readCsv } from './csv.ts';
+import { decodeFile, findHeader, headerKey } from './format.ts';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe('organogram header names', () => {
+  it('fold case, spaces and a trailing (£), and take Grade (or equivalent) as Grade', () => {
+    assert.equal(headerKey('  Grade (or equivalent) '), 'grade');
+    assert.equal(headerKey('Actual Pay Floor (£)'), 'actual pay floor');
+    assert.equal(headerKey('Contact\u00A0 E-mail'), 'contact e-mail');
+    assert.equal(
+      headerKey('\uFEFFPost Unique Reference'),
+      'post unique reference',
+    );
+  });
+});
+
+describe('finding the organogram header', () => {
+  const senior =
+    'Post Unique Reference,Name,Grade,Job Title,Organisation,Reports to Senior Post';
+
+  it('reads a senior header with a blank index column in front and a blank column inside', () => {
+    const records = readCsv(
+      `,${senior},,Unit\n0,7,Ann,SCS1,Head,Org,XX,,Policy\n`,
+    );
+
+    const header = findHeader(records);
+
+    assert.ok(!('error' in header));
+    assert.equal(header.kind, 'senior');
+    assert.deepEqual(header.warnings, []);
+    const cells = records[1]?.cells ?? [];
+    assert.equal(header.columns.cell(cells, 'Post Unique Reference'), '7');
+    assert.equal(header.columns.cell(cells, 'Unit'), 'Policy');
+  });
+
+  it('uses the first of two columns with the same name, with a warning', () => {
+    const records = readCsv(
+      `${senior},Name\n1,First,SCS1,Head,Org,XX,Second\n`,
+    );
+
+    const header = findHeader(records);
+
+    assert.ok(!('error' in header));
+    assert.equal(header.columns.cell(records[1]?.cells ?? [], 'Name'), 'First');
+    assert.deepEqual(header.warnings, [
+      'the column "Name" appears more than once; the first one is used',
+    ]);
+  });
+
+  it('finds the header below a title line', () => {
+    const records = readCsv(`Cabinet Office organogram,,\n\n${senior}\n`);
+
+    const header = findHeader(records);
+
+    assert.ok(!('error' in header));
+    assert.equal(header.position, 2);
+  });
+
+  it('recognises a junior file by its columns', () => {
+    const records = readCsv(
+      'Parent Department,Organisation,Unit,Reporting Senior Post,Grade,Generic Job Title,Number of Posts in FTE\n',
+    );
+
+    const header = findHeader(records);
+
+    assert.ok(!('error' in header));
+    assert.equal(header.kind, 'junior');
+  });
+
+  it('names the missing columns of the template a file comes nearest to', () => {
+    assert.deepEqual(
+      findHeader(readCsv('Name,Grade,Job Title,Organisation,Unit\n')),
+      {
+        error:
+          'not an organogram: missing columns Post Unique Reference, Reports to Senior Post',
+      },
+    );
+    assert.deepEqual(
+      findHeader(readCsv('Organisation,Grade,Generic Job Title\n')),
+      {
+        error:
+          'not an organogram: missing columns Reporting Senior Post, Number of Posts in FTE',
+      },
+    );
+  });
+});
+
+describe('decoding an organogram file', () => {
+  it('refuses an empty file and one with only spaces and line breaks', () => {
+    assert.deepEqual(decodeFile(new Uint8Array()), {
+      error: 'the file is empty',
+    });
+    assert.deepEqual(decodeFile(bytes(' \r\n\n')), {
+      error: 'the file is empty',
+    });
+  });
+
+  it('refuses a binary file', () => {
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06]);
+
+    assert.deepEqual(decodeFile(zip), {
+      error: 'not an organogram: this is a binary file, not CSV text',
+    });
+  });
+
+  it('reads text that is not UTF-8 as Windows-1252, with a warning', () => {
+    const decoded = decodeFile(
+      new Uint8Array([0x93, 0x41, 0x94, 0x2c, 0xa3, 0x80, 0x96, 0x9f, 0xe9]),
+    );
+
+    assert.deepEqual(decoded, {
+      text: '\u201CA\u201D,£€\u2013Ÿé',
+      warnings: ['the file is not valid UTF-8; it was read as Windows-1252'],
+    });
+  });
+
+  it('drops the byte order mark of a UTF-8 file', () => {
+    assert.deepEqual(decodeFile(bytes('\uFEFFa,b')), {
+      text: 'a,b',
+      warnings: [],
+    });
+  });
+});
