@@ -26,7 +26,7 @@ export function postgresSkipReason(): Promise<string | undefined> {
     });
     try {
       await client.connect();
-      await client.query('select 1');
+      await dropAbandonedSchemas(client);
       return undefined;
     } catch (error) {
       const reason = `PostgreSQL not reachable at ${redact(POSTGRES_URL)}: ${
@@ -42,6 +42,34 @@ export function postgresSkipReason(): Promise<string | undefined> {
     }
   })();
   return availability;
+}
+
+/**
+ * Drops the schemas of test processes that died before cleaning up (a
+ * crash, a killed run), so they do not pile up on a shared server. A
+ * schema's name carries the process id that made it.
+ */
+async function dropAbandonedSchemas(client: pg.Client): Promise<void> {
+  const result = await client.query<{ name: string }>(
+    "select nspname as name from pg_namespace where nspname ~ '^t_[0-9]+_[0-9a-f]{8}$'",
+  );
+  for (const { name } of result.rows) {
+    const pid = Number(name.split('_')[1]);
+    if (!isRunning(pid)) {
+      await client
+        .query(`drop schema if exists ${name} cascade`)
+        .catch(() => undefined);
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function redact(url: string): string {
@@ -78,7 +106,19 @@ export async function openTestDatabase(
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const handle = openDatabase<Database>(POSTGRES_URL, { schema, poolSize: 4 });
-  await migrateToLatest(handle.db);
+  const dropSchema = async () => {
+    const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
+    await cleanup.connect();
+    await cleanup.query(`drop schema ${schema} cascade`);
+    await cleanup.end();
+  };
+  try {
+    await migrateToLatest(handle.db);
+  } catch (error) {
+    await handle.close();
+    await dropSchema();
+    throw error;
+  }
   return {
     dialect,
     db: handle.db,
@@ -86,10 +126,7 @@ export async function openTestDatabase(
     schema,
     async close() {
       await handle.close();
-      const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
-      await cleanup.connect();
-      await cleanup.query(`drop schema ${schema} cascade`);
-      await cleanup.end();
+      await dropSchema();
     },
   };
 }

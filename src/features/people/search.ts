@@ -3,8 +3,8 @@ import type { Db } from '../../database.ts';
 import { dialectOf } from '../../platform/db/dialect.ts';
 import type { Page, PageRequest } from '../../platform/pagination.ts';
 import { searchWords } from '../../platform/text.ts';
-import { matchDirectory as matchPostgres } from './dialects/postgres.ts';
-import { matchDirectory as matchSqlite } from './dialects/sqlite.ts';
+import { directoryMatch as postgresMatch } from './dialects/postgres.ts';
+import { directoryMatch as sqliteMatch } from './dialects/sqlite.ts';
 import { getPersonSummaries } from './people.ts';
 import type { PersonSummary } from './people.ts';
 import { getPostSummaries } from './posts.ts';
@@ -46,23 +46,59 @@ export async function searchDirectory(
   page: PageRequest,
 ): Promise<Page<DirectoryHit>> {
   const words = searchWords(query.text).slice(0, MAX_WORDS);
-  const filters = filterSql(query);
-  const found =
-    words.length === 0
-      ? await listAll(db, filters, page.pageSize, page.offset)
-      : await (dialectOf(db) === 'postgres' ? matchPostgres : matchSqlite)(
-          db,
-          words,
-          filters,
-          page.pageSize,
-          page.offset,
-        );
+  let condition = filterSql(query);
+  let order = sql`e.sort_key, e.id`;
+  if (words.length > 0) {
+    const match = dialectOf(db) === 'postgres' ? postgresMatch : sqliteMatch;
+    condition = sql`${match(words)} ${condition}`;
+    order = sql`${relevance(words)} desc, e.sort_key, e.id`;
+  } else {
+    condition = sql`1 = 1 ${condition}`;
+  }
+  const [rows, count] = await Promise.all([
+    sql<EntryIds>`
+      select e.kind, e.person_id, e.post_id from directory_entries e
+      where ${condition}
+      order by ${order} limit ${page.pageSize} offset ${page.offset}`.execute(
+      db,
+    ),
+    sql<{ total: number }>`
+      select count(*) as total from directory_entries e
+      where ${condition}`.execute(db),
+  ]);
   return {
-    items: await hydrate(db, found.ids),
-    total: found.total,
+    items: await hydrate(db, rows.rows),
+    total: Number(count.rows[0]?.total ?? 0),
     page: page.page,
     pageSize: page.pageSize,
   };
+}
+
+// How much a word counts in each field: a name outranks a job title, which
+// outranks a unit, which outranks a skill or interest. A whole word counts
+// a little more than the start of a longer one ("ann" is Ann before Anne).
+const FIELD_WEIGHTS = [
+  ['name', 10],
+  ['job_title', 5],
+  ['unit_name', 3],
+  ['tags', 2],
+] as const;
+
+/**
+ * Relevance as SQL both databases evaluate alike, over the matched rows
+ * only: for each word, the weight of every field it starts a word in.
+ * The fields hold folded words separated by single spaces, and the words
+ * hold only letters, digits and marks, so LIKE needs no escaping.
+ */
+function relevance(words: string[]) {
+  const terms = words.flatMap((word) =>
+    FIELD_WEIGHTS.map(([column, weight]) => {
+      const field = sql`(' ' || e.${sql.ref(column)} || ' ')`;
+      return sql`(case when ${field} like ${`% ${word} %`} then ${weight + 1}
+        when ${field} like ${`% ${word}%`} then ${weight} else 0 end)`;
+    }),
+  );
+  return sql`(${sql.join(terms, sql` + `)})`;
 }
 
 function filterSql(query: DirectoryQuery) {
@@ -80,24 +116,6 @@ function filterSql(query: DirectoryQuery) {
     parts.push(sql`and e.kind = 'person'`);
   }
   return sql.join(parts, sql` `);
-}
-
-async function listAll(
-  db: Db,
-  filters: ReturnType<typeof filterSql>,
-  limit: number,
-  offset: number,
-): Promise<{ ids: EntryIds[]; total: number }> {
-  const [rows, count] = await Promise.all([
-    sql<EntryIds>`
-      select e.kind, e.person_id, e.post_id from directory_entries e
-      where 1 = 1 ${filters}
-      order by e.sort_key, e.id limit ${limit} offset ${offset}`.execute(db),
-    sql<{ total: number }>`
-      select count(*) as total from directory_entries e
-      where 1 = 1 ${filters}`.execute(db),
-  ]);
-  return { ids: rows.rows, total: Number(count.rows[0]?.total ?? 0) };
 }
 
 async function hydrate(db: Db, ids: EntryIds[]): Promise<DirectoryHit[]> {

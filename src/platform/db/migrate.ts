@@ -1,13 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type {
   Kysely,
   Migration,
   MigrationProvider,
   MigrationResult,
 } from 'kysely';
+import { dialectOf } from './dialect.ts';
 
 const MIGRATIONS_FOLDER = fileURLToPath(
   new URL('../../migrations/', import.meta.url),
@@ -30,8 +31,23 @@ class FolderMigrationProvider implements MigrationProvider {
   }
 }
 
-function migrator<DB>(db: Kysely<DB>): Migrator {
-  return new Migrator({ db, provider: new FolderMigrationProvider() });
+/**
+ * Kysely looks for its bookkeeping tables in every schema it can see, so on
+ * a PostgreSQL server with several schemas (tests give each file its own)
+ * it must be told which one is ours: the first on the search path.
+ */
+async function migrator<DB>(db: Kysely<DB>): Promise<Migrator> {
+  let migrationTableSchema: string | undefined;
+  if (dialectOf(db) === 'postgres') {
+    const result = await sql<{ schema: string }>`
+      select current_schema() as schema`.execute(db);
+    migrationTableSchema = result.rows[0]?.schema;
+  }
+  return new Migrator({
+    db,
+    provider: new FolderMigrationProvider(),
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
 }
 
 /**
@@ -40,7 +56,7 @@ function migrator<DB>(db: Kysely<DB>): Migrator {
  * transaction on PostgreSQL and stops at the failing one on SQLite.
  */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateToLatest();
+  const { error, results } = await (await migrator(db)).migrateToLatest();
   if (error) {
     throw error instanceof Error ? error : new Error(String(error));
   }
@@ -49,7 +65,7 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
 
 /** Reverts the most recent migration, for development. */
 export async function migrateDown<DB>(db: Kysely<DB>): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateDown();
+  const { error, results } = await (await migrator(db)).migrateDown();
   if (error) {
     throw error instanceof Error ? error : new Error(String(error));
   }
