@@ -25,6 +25,9 @@ const DRAMA_RANGES: Record<string, string> = {
 // Ofcom's fictional area: 01632 960000 to 01632 960999.
 const FICTIONAL_AREA = '01632 960';
 
+// TODO: each range has only a thousand numbers, so in a large demo many
+// people in the same city share a phone number.
+
 /** A number from the drama range for `city`, ending in `lastThree`. */
 export function dramaPhoneNumber(city: string, lastThree: number): string {
   const digits = String(lastThree % 1000).padStart(3, '0');

@@ -166,6 +166,8 @@ function seniorOrDelegated(
     };
   }
   if (grade === 'SCS2') {
+    // TODO: a department with more directors than DIRECTOR_AREAS (only at
+    // the largest benchmark scales) gives two directors the same title.
     const area = DIRECTOR_AREAS[index % DIRECTOR_AREAS.length];
     return {
       ...base,

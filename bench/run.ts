@@ -1,0 +1,202 @@
+// `npm run bench`: seeds a demo organisation through the data layer,
+// starts the real server in production mode and measures directory
+// search, printing numbers and ratios only. See options.ts for the flags.
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../src/database.ts';
+import { createApiToken } from '../src/features/auth/tokens.ts';
+import { seedDemo } from '../src/features/people/demo/seed.ts';
+import type { SeedResult } from '../src/features/people/demo/seed.ts';
+import { openDatabase } from '../src/platform/db/database.ts';
+import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { createBenchDatabase } from './database.ts';
+import type { BenchDatabase } from './database.ts';
+import { driveServer } from './load.ts';
+import type { Measurement } from './load.ts';
+import { readBenchOptions, USAGE } from './options.ts';
+import type { BenchOptions } from './options.ts';
+import { describeMachine, formatTable, saveResults } from './report.ts';
+import type { ResultRow } from './report.ts';
+import {
+  buildQueryMix,
+  DIRECTORY_SCENARIOS,
+  mixPaths,
+  timeSearches,
+} from './scenarios/directory.ts';
+import type { MixEntry, SearchTimings } from './scenarios/directory.ts';
+import { startBareNode, startCivilMedia } from './server.ts';
+import type { RunningServer } from './server.ts';
+
+const BARE = { id: 'bare-node', name: 'bare Node, same bytes as a page' };
+const WARM_UP_SECONDS = 2;
+
+interface Seeded {
+  seed: SeedResult;
+  seconds: number;
+  token: string;
+  mix: MixEntry[];
+  inProcess: SearchTimings | undefined;
+}
+
+async function main(options: BenchOptions): Promise<void> {
+  const machine = describeMachine();
+  const wanted = (scenario: { id: string; name: string }) =>
+    !options.only ||
+    scenario.id.includes(options.only) ||
+    scenario.name.includes(options.only);
+  process.stdout.write(
+    `CivilMedia bench: scale ${options.scale} (${options.people} people), ` +
+      `${options.db}, ${options.connections} connections, ` +
+      `${options.duration} s a scenario\n` +
+      `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
+      `Node ${machine.node}\n`,
+  );
+
+  const database = await createBenchDatabase(options.db);
+  const measured = new Map<string, Measurement>();
+  let seeded: Seeded;
+  try {
+    seeded = await seed(database, options, wanted(DIRECTORY_SCENARIOS[0]));
+    if (seeded.inProcess) {
+      measured.set(DIRECTORY_SCENARIOS[0].id, seeded.inProcess);
+    }
+    await measureOverHttp(database, options, seeded, wanted, measured);
+  } finally {
+    await database.drop();
+  }
+
+  const bare = measured.get(BARE.id);
+  const rows: ResultRow[] = [...DIRECTORY_SCENARIOS, BARE].flatMap(
+    (scenario) => {
+      const result = measured.get(scenario.id);
+      if (!result) {
+        return [];
+      }
+      const overHttp = scenario.id !== DIRECTORY_SCENARIOS[0].id;
+      return [
+        {
+          id: scenario.id,
+          scenario: scenario.name,
+          perSecond: result.perSecond,
+          p50: result.p50,
+          p95: result.p95,
+          p99: result.p99,
+          samples: result.samples,
+          failures: result.failures,
+          ofBare: bare && overHttp ? result.perSecond / bare.perSecond : null,
+        },
+      ];
+    },
+  );
+  process.stdout.write(`\n${formatTable(rows)}\n`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = await saveResults(`${stamp}-${options.scale}-${options.db}`, {
+    date: new Date().toISOString(),
+    options,
+    machine,
+    seeding: { ...seeded.seed, password: undefined, seconds: seeded.seconds },
+    mix: seeded.mix.length,
+    rows,
+    inProcessByKind: seeded.inProcess?.byKind,
+  });
+  process.stdout.write(`\nSaved to ${file}\n`);
+}
+
+/** Seeds the organisation, makes a member's token and a query mix. */
+async function seed(
+  database: BenchDatabase,
+  options: BenchOptions,
+  timeInProcess: boolean,
+): Promise<Seeded> {
+  const handle = openDatabase<Database>(database.url);
+  try {
+    await migrateToLatest(handle.db);
+    const started = process.hrtime.bigint();
+    const seed = await seedDemo(handle.db, {
+      people: options.people,
+      password: randomBytes(12).toString('base64url'),
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    process.stdout.write(
+      `Seeded ${seed.people} people, ${seed.posts} posts in ` +
+        `${seed.departments} departments in ${seconds.toFixed(2)} s\n`,
+    );
+    const member = await handle.db
+      .selectFrom('people')
+      .select('id')
+      .where('role', '=', 'member')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const { token } = await createApiToken(handle.db, member.id, 'bench');
+    const mix = await buildQueryMix(handle.db);
+    const inProcess = timeInProcess
+      ? await timeSearches(handle.db, mix, options.queries)
+      : undefined;
+    return { seed, seconds, token, mix, inProcess };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function measureOverHttp(
+  database: BenchDatabase,
+  options: BenchOptions,
+  seeded: Seeded,
+  wanted: (scenario: { id: string; name: string }) => boolean,
+  measured: Map<string, Measurement>,
+): Promise<void> {
+  const overHttp = DIRECTORY_SCENARIOS.filter((scenario) => 'path' in scenario);
+  if (!overHttp.some(wanted) && !wanted(BARE)) {
+    return;
+  }
+  const headers = { authorization: `Bearer ${seeded.token}` };
+  const load = (server: RunningServer, paths: string[], duration: number) =>
+    driveServer({
+      origin: server.origin,
+      paths,
+      headers,
+      connections: options.connections,
+      duration,
+    });
+  const app = await startCivilMedia(database.url);
+  let page: { body: Buffer; contentType: string };
+  try {
+    const samplePath = mixPaths('/people', seeded.mix)[0] ?? '/people';
+    const response = await fetch(`${app.origin}${samplePath}`, { headers });
+    if (!response.ok) {
+      throw new Error(`${samplePath} answered ${response.status}`);
+    }
+    page = {
+      body: Buffer.from(await response.arrayBuffer()),
+      contentType: response.headers.get('content-type') ?? 'text/html',
+    };
+    for (const scenario of overHttp) {
+      if (!('path' in scenario) || !wanted(scenario)) {
+        continue;
+      }
+      const paths = mixPaths(scenario.path, seeded.mix);
+      await load(app, paths, WARM_UP_SECONDS);
+      measured.set(scenario.id, await load(app, paths, options.duration));
+    }
+  } finally {
+    await app.stop();
+  }
+  if (wanted(BARE)) {
+    const bare = await startBareNode(page.body, page.contentType);
+    try {
+      const paths = mixPaths('/people', seeded.mix);
+      await load(bare, paths, WARM_UP_SECONDS);
+      measured.set(BARE.id, await load(bare, paths, options.duration));
+    } finally {
+      await bare.stop();
+    }
+  }
+}
+
+let options: BenchOptions;
+try {
+  options = readBenchOptions(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+await main(options);
