@@ -84,6 +84,24 @@ await describeEachDatabase('importing awkward organogram files', (database) => {
     assert.deepEqual(await tableCounts(db), before);
   });
 
+  it('files an agency under its parent department when it first creates it', async () => {
+    const { db } = database();
+    const file = seniorFile('Agency of Examples', [
+      ['1', 'Vacant', 'XX', { 'Parent Department': 'Ministry of Examples' }],
+    ]);
+
+    const report = await importOne(db, file);
+
+    assert.equal(report.departmentsCreated, 2);
+    const agency = await db
+      .selectFrom('departments as d')
+      .innerJoin('departments as parent', 'parent.id', 'd.parent_id')
+      .select('parent.name')
+      .where('d.name', '=', 'Agency of Examples')
+      .executeTakeFirstOrThrow();
+    assert.equal(agency.name, 'Ministry of Examples');
+  });
+
   it('skips a row whose job title is 300 characters long, by its line, and imports the rest', async () => {
     const { db } = database();
     const file = seniorFile('Office of Long Titles', [

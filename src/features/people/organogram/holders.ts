@@ -116,6 +116,9 @@ async function syncPerson(
   synced: Set<number>,
 ): Promise<number> {
   const { db } = ctx;
+  // TODO: a role mailbox that one return gives only to a post's holder and
+  // a later return gives only to their successor matches the successor to
+  // the predecessor, who is renamed instead of a new person being added.
   const byEmail = plan.email
     ? await db
         .selectFrom('people')
