@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../../../database.ts';
 import { nameKey } from '../../../platform/text.ts';
+import { importOrganogramFiles } from './import.ts';
 
 // Helpers for the importer's tests: the published files they read in
 // place, and small organogram files they write for themselves.
@@ -103,6 +104,44 @@ export function juniorRow(
     fte,
     'Policy',
   ];
+}
+
+let files = 0;
+
+/** Writes a senior file for one organisation; returns its path. */
+export function seniorFile(
+  organisation: string,
+  rows: [string, string, string, Partial<Record<SeniorColumn, string>>?][],
+): string {
+  files += 1;
+  const body = rows.map(([reference, name, reportsTo, overrides]) =>
+    seniorRow(organisation, reference, name, reportsTo, overrides),
+  );
+  return writeScratchFile(
+    `senior-${files}.csv`,
+    csvText([[...SENIOR_COLUMNS], ...body]),
+  );
+}
+
+/** Writes a junior file; returns its path. */
+export function juniorFile(rows: string[][]): string {
+  files += 1;
+  return writeScratchFile(
+    `junior-${files}.csv`,
+    csvText([[...JUNIOR_COLUMNS], ...rows]),
+  );
+}
+
+/** Imports one file and returns its report. */
+export async function importOne(
+  db: Parameters<typeof importOrganogramFiles>[0],
+  file: string,
+) {
+  const [report] = await importOrganogramFiles(db, [file]);
+  if (!report) {
+    throw new Error('the importer returned no report');
+  }
+  return report;
 }
 
 let directory: string | undefined;
