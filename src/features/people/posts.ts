@@ -254,7 +254,8 @@ const GRADE_LADDER = [
   'aa',
 ];
 
-function gradeRank(grade: string | null): number {
+/** Where a grade sits on the ladder: 0 is most senior. */
+export function gradeRank(grade: string | null): number {
   const index = GRADE_LADDER.indexOf((grade ?? '').toLowerCase().trim());
   return index === -1 ? GRADE_LADDER.length : index;
 }

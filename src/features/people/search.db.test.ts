@@ -6,7 +6,7 @@ import {
   buildPerson,
   buildUnit,
 } from '../../test-support/factories.ts';
-import { searchDirectory } from './search.ts';
+import { directoryFacets, searchDirectory } from './search.ts';
 import type { DirectoryHit } from './search.ts';
 
 const firstPage = { page: 1, pageSize: 25, offset: 0 };
@@ -122,5 +122,23 @@ await describeEachDatabase('directory search', (database) => {
 
     assert.deepEqual(names(second.items), ['Pager 3', 'Pager 4']);
     assert.equal(second.total, 5);
+  });
+
+  it('offers each grade and location once, grades most senior first', async () => {
+    const { db } = database();
+    for (const [grade, location] of [
+      ['G7', 'York'],
+      ['SCS1', 'Leeds'],
+      ['G7', 'Leeds'],
+      ['Band Z', 'Cardiff'],
+      ['HEO', 'York'],
+    ]) {
+      await buildPerson(db, { grade, location });
+    }
+
+    assert.deepEqual(await directoryFacets(db), {
+      grades: ['SCS1', 'G7', 'HEO', 'Band Z'],
+      locations: ['Cardiff', 'Leeds', 'York'],
+    });
   });
 });

@@ -7,7 +7,7 @@ import { directoryMatch as postgresMatch } from './dialects/postgres.ts';
 import { directoryMatch as sqliteMatch } from './dialects/sqlite.ts';
 import { getPersonSummaries } from './people.ts';
 import type { PersonSummary } from './people.ts';
-import { getPostSummaries } from './posts.ts';
+import { getPostSummaries, gradeRank } from './posts.ts';
 import type { PostSummary } from './posts.ts';
 
 /** What someone asked the directory for. */
@@ -147,25 +147,32 @@ export async function directoryFacets(
   db: Db,
 ): Promise<{ grades: string[]; locations: string[] }> {
   const [grades, locations] = await Promise.all([
-    db
-      .selectFrom('directory_entries')
-      .select('grade')
-      .distinct()
-      .where('grade', 'is not', null)
-      .orderBy('grade')
-      .limit(MAX_OPTIONS)
-      .execute(),
-    db
-      .selectFrom('directory_entries')
-      .select('location')
-      .distinct()
-      .where('location', 'is not', null)
-      .orderBy('location')
-      .limit(MAX_OPTIONS)
-      .execute(),
+    distinctValues(db, 'grade'),
+    distinctValues(db, 'location'),
   ]);
-  return {
-    grades: grades.flatMap((row) => row.grade ?? []),
-    locations: locations.flatMap((row) => row.location ?? []),
-  };
+  grades.sort((a, b) => gradeRank(a) - gradeRank(b) || a.localeCompare(b));
+  return { grades, locations };
+}
+
+/**
+ * The distinct values of an indexed column, in order, found by jumping
+ * from each value to the next in the index rather than reading every row:
+ * a few dozen index seeks instead of a scan of the whole directory, on
+ * both databases. Every search page shows these lists.
+ */
+async function distinctValues(
+  db: Db,
+  column: 'grade' | 'location',
+): Promise<string[]> {
+  const ref = sql.ref(column);
+  const result = await sql<{ value: string | null }>`
+    with recursive found(value, n) as (
+      select min(${ref}), 1 from directory_entries where ${ref} is not null
+      union all
+      select (select min(${ref}) from directory_entries where ${ref} > found.value),
+        n + 1
+      from found where found.value is not null and n < ${MAX_OPTIONS}
+    )
+    select value from found where value is not null`.execute(db);
+  return result.rows.flatMap((row) => row.value ?? []);
 }
