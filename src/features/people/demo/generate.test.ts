@@ -57,12 +57,18 @@ describe('the demo organisation generator', () => {
     assert.equal(new Set(standard.bodies.map((body) => body.name)).size, 15);
   });
 
-  it('gives every department and agency 5 to 10 units', () => {
+  it('keeps only the units a deputy director leads, each used by some post', () => {
     const sizes = standard.bodies.map((body) => body.units.length);
 
-    assert.deepEqual(sizes, [6, 5, 7, 7, 5, 6, 9, 8, 5, 7, 8, 7, 7, 6, 8]);
+    assert.deepEqual(sizes, [3, 1, 5, 2, 1, 3, 5, 2, 1, 6, 3, 3, 4, 3, 3]);
     for (const body of standard.bodies) {
       assert.equal(new Set(body.units).size, body.units.length, body.name);
+      const used = new Set(
+        standard.posts
+          .filter((post) => post.bodyKey === body.key)
+          .flatMap((post) => post.unit ?? []),
+      );
+      assert.deepEqual([...used].sort(), [...body.units].sort(), body.name);
     }
   });
 

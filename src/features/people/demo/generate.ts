@@ -99,6 +99,10 @@ export function generateOrganisation(
       body.units,
       body.body.parentKey !== null,
     );
+    // A small body has fewer deputy directors than planned units; only the
+    // units someone works in are kept, so no unit page is empty.
+    const used = new Set(plans.flatMap((plan) => plan.unit?.name ?? []));
+    body.body.units = body.body.units.filter((name) => used.has(name));
     const vacant = new Set(
       random.sample(
         plans.map((_, i) => i).filter((i) => i > 0),
