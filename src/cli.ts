@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
@@ -106,32 +108,51 @@ async function serve(
     options: { demo: { type: 'boolean' } },
   });
   let demoPassword: string | undefined;
+  const passwordFile = demoPasswordFile(config);
   if (values.demo && !(await hasAnyPerson(db))) {
     process.stdout.write('Creating the demo organisation (first run only)…\n');
     const seeded = await seedDemo(db, {});
     demoPassword = seeded.password;
+    if (passwordFile) {
+      await writeFile(passwordFile, `${demoPassword}\n`, { mode: 0o600 });
+    }
+  } else if (values.demo && passwordFile) {
+    demoPassword = (
+      await readFile(passwordFile, 'utf8').catch(() => '')
+    ).trim();
   }
   await startServer(config, db, logger, close);
   const url = config.publicUrl.href.replace(/\/$/, '');
   process.stdout.write(`\nCivilMedia is running at ${url}\n`);
-  if (demoPassword) {
-    process.stdout.write(
-      [
-        '',
-        'Sign in to the demo organisation with any demo e-mail address, such as',
-        '  admin@demo.civilmedia.example   (site administrator)',
-        "  any person's address shown in the directory",
-        `and the demo password: ${demoPassword}`,
-        'The password is shown only now; run `civilmedia create-admin EMAIL` for a new one.',
-        '',
-      ].join('\n'),
-    );
-  } else if (values.demo) {
-    process.stdout.write(
-      'The demo organisation was created on an earlier run; its password was shown then.\n' +
-        'Run `npx civilmedia create-admin admin@demo.civilmedia.example` to set a new one.\n',
-    );
+  if (!values.demo) {
+    return;
   }
+  process.stdout.write(
+    [
+      '',
+      'Sign in to the demo organisation as admin@demo.civilmedia.example (an',
+      "administrator) or with any person's address from the directory, and",
+      demoPassword
+        ? `the demo password: ${demoPassword}`
+        : 'the password shown on the first run.',
+      'To set a new one: npx civilmedia create-admin admin@demo.civilmedia.example',
+      '',
+    ].join('\n'),
+  );
+}
+
+/**
+ * Where the demo's password is kept for the next start: beside a SQLite
+ * database, readable only by its owner. A laptop demo is of no use if its
+ * password scrolled away on the first run; a PostgreSQL install is not a
+ * demo on a laptop, so nothing is written for it.
+ */
+function demoPasswordFile(config: Config): string | undefined {
+  if (!config.databaseUrl.startsWith('sqlite:')) {
+    return undefined;
+  }
+  const path = config.databaseUrl.slice('sqlite:'.length);
+  return path === ':memory:' ? undefined : `${resolve(path)}.demo-password`;
 }
 
 async function seed(db: Kysely<Database>, args: string[]): Promise<number> {
