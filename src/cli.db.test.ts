@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import { verifyPassword } from './features/auth/passwords.ts';
+import { findTokenPerson } from './features/auth/tokens.ts';
+import { findAccountByEmail } from './features/people/accounts.ts';
+import { publishedFile } from './features/people/organogram/testing.ts';
+import { openDatabase } from './platform/db/database.ts';
+import {
+  openTestDatabase,
+  postgresSkipReason,
+} from './test-support/databases.ts';
+import type { TestDatabase } from './test-support/databases.ts';
+
+// The command line as an operator uses it: a separate process, its
+// settings from the environment, its answers on stdout and stderr.
+
+const BIN = fileURLToPath(new URL('../bin/civilmedia.js', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function civilmedia(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env } },
+      (error, stdout, stderr) => {
+        const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A database the CLI can open by URL, and a connection to check it. */
+interface Target {
+  url: string;
+  db: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+async function sqliteTarget(): Promise<Target> {
+  const folder = mkdtempSync(join(tmpdir(), 'civilmedia-cli-'));
+  const url = `sqlite:${join(folder, 'cli.db')}`;
+  const handle = openDatabase<Database>(url);
+  return {
+    url,
+    db: handle.db,
+    async close() {
+      await handle.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgresTarget(): Promise<Target> {
+  const database: TestDatabase = await openTestDatabase('postgres');
+  const url = `${database.url}?options=${encodeURIComponent(`-c search_path=${database.schema}`)}`;
+  return { url, db: database.db, close: database.close };
+}
+
+const postgresSkip = await postgresSkipReason();
+
+for (const [dialect, open] of [
+  ['sqlite', sqliteTarget],
+  ['postgres', postgresTarget],
+] as const) {
+  const skip = dialect === 'postgres' ? (postgresSkip ?? false) : false;
+  describe(`the civilmedia command [${dialect}]`, { skip }, () => {
+    let target: Target;
+    let env: Record<string, string>;
+
+    before(async () => {
+      target = await open();
+      env = { DATABASE_URL: target.url };
+    });
+    after(async () => {
+      await target?.close();
+    });
+
+    it('stops on a bad setting with one line naming it', async () => {
+      const run = await civilmedia(['migrate'], { ...env, PORT: 'eighty' });
+
+      assert.equal(run.code, 1);
+      assert.equal(
+        run.stderr,
+        'civilmedia: PORT: must be a whole number from 1 to 65535\n',
+      );
+    });
+
+    it('applies migrations', async () => {
+      const run = await civilmedia(['migrate'], env);
+
+      assert.equal(run.code, 0);
+      assert.equal(run.stdout, 'Database is up to date.\n');
+    });
+
+    it('creates an administrator who can sign in with the printed password', async () => {
+      const run = await civilmedia(
+        ['create-admin', 'Root@Example.gov.uk', '--name', 'Rhi Root'],
+        env,
+      );
+
+      assert.equal(run.code, 0);
+      const password = /^Password: (\S+)$/m.exec(run.stdout)?.[1] ?? '';
+      const account = await findAccountByEmail(
+        target.db,
+        'root@example.gov.uk',
+      );
+      assert.equal(account?.role, 'admin');
+      assert.equal(account?.displayName, 'Rhi Root');
+      assert.equal(
+        await verifyPassword(account?.passwordHash ?? null, password),
+        true,
+      );
+    });
+
+    it('prints a token that works until it is revoked', async () => {
+      const created = await civilmedia(
+        ['token', 'create', 'root@example.gov.uk'],
+        env,
+      );
+      assert.equal(created.code, 0);
+      const token = created.stdout.trim().split('\n').at(-1) ?? '';
+      const id = /^Token (\d+) /.exec(created.stdout)?.[1] ?? '';
+      const account = await findAccountByEmail(
+        target.db,
+        'root@example.gov.uk',
+      );
+      assert.equal(await findTokenPerson(target.db, token), account?.id);
+
+      const revoked = await civilmedia(['token', 'revoke', id], env);
+      assert.equal(revoked.stdout, `Revoked token ${id}.\n`);
+      assert.equal(await findTokenPerson(target.db, token), null);
+      const list = await civilmedia(
+        ['token', 'list', 'root@example.gov.uk'],
+        env,
+      );
+      assert.match(
+        list.stdout,
+        new RegExp(`^${id}\\tcommand line\\t\\S+\\trevoked `),
+      );
+    });
+
+    it('imports an organogram and changes nothing the second time', async () => {
+      const file = publishedFile(
+        'Cabinet-Office-FINAL--30-Sept-2013-senior.csv',
+      );
+      const first = await civilmedia(['import', 'organogram', file], env);
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /rows read: 278\n/);
+      assert.match(first.stdout, /posts: 277 created, 0 updated, 0 ended/);
+
+      const second = await civilmedia(['import', 'organogram', file], env);
+      assert.match(
+        second.stdout,
+        /posts: 0 created, 0 updated, 0 ended, 0 reopened/,
+      );
+      assert.match(second.stdout, /nothing changed/);
+    });
+
+    it('refuses a file that is not an organogram, in one line, and exits 1', async () => {
+      const run = await civilmedia(['import', 'organogram', BIN], env);
+
+      assert.equal(run.code, 1);
+      assert.equal(run.stdout.trim().split('\n').length, 1);
+      assert.match(run.stdout, /rejected: not an organogram: missing columns /);
+    });
+
+    it('adds the demo only to an empty database', async () => {
+      const run = await civilmedia(['seed-demo'], env);
+
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /already has people in it/);
+    });
+
+    it('answers an unknown command with its usage and exit code 2', async () => {
+      const run = await civilmedia(['frobnicate'], env);
+
+      assert.equal(run.code, 2);
+      assert.equal(run.stderr, 'civilmedia: unknown command: frobnicate\n');
+    });
+  });
+}
