@@ -65,6 +65,20 @@ function readWhole(
   return value;
 }
 
+/** A page of items in the API's list shape, each item turned into JSON. */
+export function pageOf<T, R>(
+  result: { items: T[]; total: number },
+  request: PageRequest,
+  toJson: (item: T) => R,
+): Page<R> {
+  return {
+    items: result.items.map(toJson),
+    total: result.total,
+    page: request.page,
+    pageSize: request.pageSize,
+  };
+}
+
 /** How many pages `total` items fill; an empty list still has page 1. */
 export function pageCount(total: number, pageSize: number): number {
   return Math.max(1, Math.ceil(total / pageSize));

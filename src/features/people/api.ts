@@ -7,7 +7,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../platform/errors.ts';
-import { readPageRequest } from '../../platform/pagination.ts';
+import { pageOf, readPageRequest } from '../../platform/pagination.ts';
 import {
   findDepartmentById,
   findDepartmentBySlug,
@@ -49,7 +49,7 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
     const page = readPageRequest(query);
     const read = await readDirectoryQuery(db, query);
     const result = await searchDirectory(db, read.query, page);
-    return { ...result, items: result.items.map(directoryHitJson) };
+    return pageOf(result, page, directoryHitJson);
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/people/:id', async (request) => {
@@ -179,20 +179,20 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
         page.pageSize,
         page.offset,
       );
-      return {
-        items: result.items.map(postJson),
-        total: result.total,
-        page: page.page,
-        pageSize: page.pageSize,
-      };
+      return pageOf(result, page, postJson);
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/v1/posts/:id', async (request) => {
-    const post = await getPost(db, readId(request.params.id, 'POST_NOT_FOUND'));
+  async function requirePost(rawId: string) {
+    const post = await getPost(db, readId(rawId, 'POST_NOT_FOUND'));
     if (!post) {
       throw new NotFoundError('POST_NOT_FOUND', 'Post not found');
     }
+    return post;
+  }
+
+  app.get<{ Params: { id: string } }>('/api/v1/posts/:id', async (request) => {
+    const post = await requirePost(request.params.id);
     const [teams, reports] = await Promise.all([
       juniorTeamsOf(db, post.id),
       listReportingPosts(db, post.id, 0),
@@ -203,24 +203,15 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
   app.get<{ Params: { id: string } }>(
     '/api/v1/posts/:id/reports',
     async (request) => {
-      const postId = readId(request.params.id, 'POST_NOT_FOUND');
-      const post = await getPost(db, postId);
-      if (!post) {
-        throw new NotFoundError('POST_NOT_FOUND', 'Post not found');
-      }
+      const post = await requirePost(request.params.id);
       const page = readPageRequest(request.query as Record<string, unknown>);
       const result = await listReportingPosts(
         db,
-        postId,
+        post.id,
         page.pageSize,
         page.offset,
       );
-      return {
-        items: result.items.map(postJson),
-        total: result.total,
-        page: page.page,
-        pageSize: page.pageSize,
-      };
+      return pageOf(result, page, postJson);
     },
   );
 };
