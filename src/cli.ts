@@ -4,7 +4,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import { hashPassword } from './features/auth/passwords.ts';
+import {
+  hashPassword,
+  MIN_PASSWORD_LENGTH,
+} from './features/auth/passwords.ts';
 import { deleteSessionsOf } from './features/auth/sessions.ts';
 import {
   createApiToken,
@@ -26,6 +29,7 @@ import type { Config } from './platform/config.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { createLogger } from './platform/logging.ts';
+import { characterCount } from './platform/text.ts';
 import { FieldValidator } from './platform/validation.ts';
 import { startServer } from './server.ts';
 
@@ -52,6 +56,9 @@ Settings come from environment variables; see README.md.`;
 /** A mistake in how the command was called: shown with a hint, exit 2. */
 class UsageError extends Error {}
 
+/** A problem the operator can fix (a database, a port): one line, exit 1. */
+class OperatorError extends Error {}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (
@@ -63,36 +70,64 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return command ? 0 : 2;
   }
+  const run = COMMANDS[command];
+  if (!run) {
+    throw new UsageError(`unknown command: ${command}`);
+  }
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const handle = openDatabase<Database>(config.databaseUrl);
-  const { db } = handle;
+  const handle = openDatabase<Database>(config.databaseUrl, {
+    onConnectionError: (error) =>
+      logger.error({ err: error }, 'database connection lost'),
+  });
   let keepOpen = false;
   try {
-    await migrateToLatest(db);
-    switch (command) {
-      case 'serve':
-        keepOpen = true;
-        await serve(config, db, rest, logger, handle.close);
-        return 0;
-      case 'migrate':
-        process.stdout.write('Database is up to date.\n');
-        return 0;
-      case 'seed-demo':
-        return await seed(db, rest);
-      case 'import':
-        return await importCommand(db, rest);
-      case 'create-admin':
-        return await createAdmin(db, rest);
-      case 'token':
-        return await token(db, rest);
-      default:
-        throw new UsageError(`unknown command: ${command}`);
+    const applied = await migrate(handle.db);
+    if (command === 'serve') {
+      await serve(config, handle.db, rest, logger, handle.close);
+      keepOpen = true;
+      return 0;
     }
+    if (command === 'migrate') {
+      process.stdout.write(
+        applied.length === 0
+          ? 'Database is up to date.\n'
+          : `Applied ${applied.length} migrations:\n${applied.join('\n')}\n`,
+      );
+      return 0;
+    }
+    return await run(handle.db, rest);
   } finally {
     if (!keepOpen) {
       await handle.close();
     }
+  }
+}
+
+type Command = (db: Kysely<Database>, args: string[]) => Promise<number>;
+
+// serve and migrate need more than the database; they are handled above.
+const COMMANDS: Record<string, Command> = {
+  serve: async () => 0,
+  migrate: async () => 0,
+  'seed-demo': (db, args) => seed(db, args),
+  import: (db, args) => importCommand(db, args),
+  'create-admin': (db, args) => createAdmin(db, args),
+  token: (db, args) => token(db, args),
+};
+
+/** Migrations, with a failure to reach the database told in one line. */
+async function migrate(db: Kysely<Database>): Promise<string[]> {
+  try {
+    return await migrateToLatest(db);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code && /^(E[A-Z]+|28|3D|57|08)/.test(code)) {
+      throw new OperatorError(
+        `cannot use the database in DATABASE_URL: ${(error as Error).message}`,
+      );
+    }
+    throw error;
   }
 }
 
@@ -121,7 +156,17 @@ async function serve(
       await readFile(passwordFile, 'utf8').catch(() => '')
     ).trim();
   }
-  await startServer(config, db, logger, close);
+  try {
+    await startServer(config, db, logger, close);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ENOTFOUND'].includes(code)) {
+      throw new OperatorError(
+        `cannot listen on ${config.host}:${config.port} (${code}); check HOST and PORT`,
+      );
+    }
+    throw error;
+  }
   const url = config.publicUrl.href.replace(/\/$/, '');
   process.stdout.write(`\nCivilMedia is running at ${url}\n`);
   if (!values.demo) {
@@ -160,6 +205,14 @@ async function seed(db: Kysely<Database>, args: string[]): Promise<number> {
     args,
     options: { password: { type: 'string' } },
   });
+  if (
+    values.password !== undefined &&
+    characterCount(values.password) < MIN_PASSWORD_LENGTH
+  ) {
+    throw new UsageError(
+      `the demo password must be at least ${MIN_PASSWORD_LENGTH} characters`,
+    );
+  }
   if (await hasAnyPerson(db)) {
     process.stderr.write(
       'civilmedia: the database already has people in it; the demo is only added to an empty one\n',
@@ -289,6 +342,12 @@ async function token(db: Kysely<Database>, args: string[]): Promise<number> {
   return 0;
 }
 
+/** An unknown or malformed option, as node:util's parseArgs reports it. */
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0 || process.argv[2] !== 'serve') {
@@ -296,7 +355,16 @@ main(process.argv.slice(2)).then(
     }
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (isParseArgsError(error)) {
+      process.stderr.write(`civilmedia: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (
+      error instanceof ConfigError ||
+      error instanceof UsageError ||
+      error instanceof OperatorError
+    ) {
       process.stderr.write(`civilmedia: ${error.message}\n`);
       process.exitCode = error instanceof UsageError ? 2 : 1;
       return;

@@ -1,8 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import type { SqliteDatabase } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+} from 'kysely';
+import type {
+  DatabaseConnection,
+  Driver,
+  SqliteDatabase,
+  SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 
 /** The two databases CivilMedia runs on. */
@@ -20,6 +32,11 @@ export interface OpenOptions {
   schema?: string;
   /** PostgreSQL only: connections in the pool. */
   poolSize?: number;
+  /**
+   * PostgreSQL only: told when an idle pooled connection fails (a server
+   * restart, a failover). The pool replaces the connection by itself.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 // pg hands back bigint (count(*)) as a string and timestamptz as a Date;
@@ -57,9 +74,36 @@ function openSqlite<DB>(path: string): DatabaseHandle<DB> {
   connection.pragma('busy_timeout = 5000');
   connection.pragma('synchronous = NORMAL');
   const db = new Kysely<DB>({
-    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+    dialect: new ImmediateSqliteDialect({
+      database: withStatementCache(connection),
+    }),
   });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * SQLite transactions that take the write lock when they begin. A deferred
+ * transaction that reads first and writes later fails at once with
+ * "database is locked" if another process (an import, say) wrote in
+ * between, because waiting could deadlock; BEGIN IMMEDIATE waits its turn
+ * under busy_timeout instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(
+    connection: DatabaseConnection,
+  ): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 // Statements kept ready per connection. Kysely prepares every query anew,
@@ -109,6 +153,10 @@ function openPostgres<DB>(
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // Without a listener, an idle connection's error (the server restarting
+  // or ending the connection) is an unhandled 'error' event and stops the
+  // whole process.
+  pool.on('error', (error) => options.onConnectionError?.(error));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
