@@ -4,7 +4,13 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { accessGate } from './access/gate.ts';
@@ -43,6 +49,7 @@ export async function buildApp(
     trustProxy: trustProxy(config.trustProxy),
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 500 },
+    frameworkErrors: refuseMalformedRequest,
   });
   const secure = config.publicUrl.protocol === 'https:';
 
@@ -105,4 +112,30 @@ function trustProxy(setting: boolean | number) {
     return setting;
   }
   return (_address: string, hop: number) => hop < setting;
+}
+
+/**
+ * Requests Fastify refuses before routing (an address with broken percent
+ * encoding) never reach our hooks, so this answers them itself, with the
+ * same protective headers and the same JSON shape under /api/.
+ */
+function refuseMalformedRequest(
+  _error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  reply
+    .code(400)
+    .header('content-security-policy', "default-src 'none'")
+    .header('x-content-type-options', 'nosniff')
+    .header('x-frame-options', 'DENY');
+  if (request.url.startsWith('/api/')) {
+    void reply.send({
+      error: { code: 'BAD_REQUEST', message: 'The address is not valid' },
+    });
+    return;
+  }
+  void reply
+    .type('text/plain; charset=utf-8')
+    .send('The address is not valid. Check it and try again.');
 }

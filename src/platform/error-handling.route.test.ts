@@ -97,6 +97,25 @@ await describeEachDatabase('errors and logs', (database) => {
     });
   });
 
+  it('answers an address with broken encoding with 400 and our headers', async () => {
+    const api = await app.inject({
+      url: '/api/v1/people/%ff',
+      headers: { authorization },
+    });
+    assert.equal(api.statusCode, 400);
+    assert.deepEqual(api.json(), {
+      error: { code: 'BAD_REQUEST', message: 'The address is not valid' },
+    });
+    assert.equal(api.headers['x-content-type-options'], 'nosniff');
+    assert.equal(api.headers['content-security-policy'], "default-src 'none'");
+
+    const page = await app.inject({
+      url: '/people/departments/%ff',
+      headers: { authorization },
+    });
+    assert.equal(page.statusCode, 400);
+  });
+
   it('puts the request id on every log line of a request', async () => {
     lines.length = 0;
     await app.inject({

@@ -82,6 +82,12 @@ const PAGE_TITLES: Record<number, string> = {
   500: 'Sorry, there is a problem with the service',
 };
 
+// Some refusals deserve their own heading rather than their status's.
+const CODE_TITLES: Record<string, string> = {
+  CSRF_TOKEN_INVALID: 'Your form has expired',
+  INVALID_TOKEN: 'The API token is not valid',
+};
+
 function send(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -96,7 +102,9 @@ function send(
       },
     });
   }
-  if (described.status === 401 && request.method === 'GET') {
+  // Only someone not signed in is sent to sign in: a refused API token
+  // would be refused again on the sign-in page, round and round.
+  if (described.code === 'UNAUTHENTICATED' && request.method === 'GET') {
     return reply.redirect(
       `/sign-in?returnTo=${encodeURIComponent(request.url)}`,
       303,
@@ -106,7 +114,11 @@ function send(
     'errors/error.njk',
     {
       status: described.status,
-      title: PAGE_TITLES[described.status] ?? 'There is a problem',
+      title:
+        CODE_TITLES[described.code] ??
+        PAGE_TITLES[described.status] ??
+        'There is a problem',
+      code: described.code,
       message: described.message,
       fields: described.fields,
     },

@@ -17,6 +17,17 @@ export function cleanLine(value: string): string {
   return value.replace(SPACES, ' ').trim();
 }
 
+// Control characters other than tab and line breaks, and the Unicode
+// controls that reorder text (a right-to-left override can make
+// "gpj.exe" look like "exe.jpg"). None belongs in a name or a title.
+const CONTROLS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+/** True when a value holds control or text-direction characters. */
+export function hasControlCharacters(value: string): boolean {
+  return CONTROLS.test(value);
+}
+
 /** True when nothing visible is left once invisible characters go. */
 export function isBlank(value: string): boolean {
   return value.replace(INVISIBLE, '').replace(SPACES, '') === '';

@@ -1,5 +1,10 @@
 import { ValidationError } from './errors.ts';
-import { characterCount, cleanLine, isBlank } from './text.ts';
+import {
+  characterCount,
+  cleanLine,
+  hasControlCharacters,
+  isBlank,
+} from './text.ts';
 
 /** Options for one text field. Lengths count code points, after trimming. */
 export interface TextRule {
@@ -39,6 +44,10 @@ export class FieldValidator {
     }
     if (typeof raw !== 'string') {
       this.fail(field, `${rule.label} must be text`);
+      return null;
+    }
+    if (hasControlCharacters(raw)) {
+      this.fail(field, `${rule.label} must not contain control characters`);
       return null;
     }
     const value = rule.multiline
@@ -108,6 +117,10 @@ export class FieldValidator {
           field,
           `Each of the ${rule.label.toLowerCase()} must be text`,
         );
+        return [];
+      }
+      if (hasControlCharacters(item)) {
+        this.fail(field, `${rule.label} must not contain control characters`);
         return [];
       }
       const value = cleanLine(item);

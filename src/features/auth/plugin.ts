@@ -48,9 +48,13 @@ export const authPlugin = fp<AuthOptions>(
     });
 
     async function resolveActor(request: FastifyRequest): Promise<Actor> {
+      // Only the Bearer scheme is ours. Another (Basic, from a proxy in
+      // front of a staging site, say) is none of our business and is left
+      // alone rather than refused.
       const header = request.headers.authorization;
-      if (header !== undefined) {
-        const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      const bearer = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+      if (header && /^Bearer\b/i.test(header)) {
+        const token = bearer?.[1];
         const personId = token ? await findTokenPerson(db, token) : null;
         const actor =
           personId === null ? null : await personActor(personId, 'token');

@@ -183,6 +183,21 @@ await describeEachDatabase('local sign-in', (database) => {
     assert.equal(revoked.json().error.code, 'INVALID_TOKEN');
   });
 
+  it('leaves other Authorization schemes alone, and never loops on a bad token', async () => {
+    const basic = await app.inject({
+      url: '/sign-in',
+      headers: { authorization: 'Basic c3RhZ2luZzpzZWNyZXQ=' },
+    });
+    assert.equal(basic.statusCode, 200);
+
+    const page = await app.inject({
+      url: '/people',
+      headers: { authorization: 'Bearer cm_pat_not-a-real-token' },
+    });
+    assert.equal(page.statusCode, 401);
+    assert.equal(page.headers.location, undefined);
+  });
+
   it('reports database health without signing in', async () => {
     const response = await app.inject('/healthz');
 
