@@ -38,6 +38,10 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addFilter('plural', plural);
   env.addFilter('withQuery', withQuery);
   env.addFilter('selectItems', selectItems);
+  env.addFilter(
+    'basename',
+    (path: string) => path.split(/[\\/]/).pop() ?? path,
+  );
   return env;
 }
 

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
+import { isAdmin } from '../../access/actor.ts';
+import type { Actor } from '../../access/actor.ts';
 import { can } from '../../access/policy.ts';
 import type { Database } from '../../database.ts';
 import {
@@ -35,6 +37,10 @@ import {
 import { readablePerson, readId } from './routes.ts';
 import { searchDirectory } from './search.ts';
 
+function canSeeRole(actor: Actor, personId: number): boolean {
+  return isAdmin(actor) || (actor.kind === 'person' && actor.id === personId);
+}
+
 /**
  * The people API under /api/v1, following the conventions of DESIGN.md:
  * lists are `{ items, total, page, pageSize }`, errors
@@ -58,7 +64,7 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
     if (!profile) {
       throw new NotFoundError('PERSON_NOT_FOUND', 'Person not found');
     }
-    return personProfileJson(profile);
+    return personProfileJson(profile, canSeeRole(request.actor, profile.id));
   });
 
   app.patch<{ Params: { id: string } }>(
@@ -95,7 +101,10 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
         }),
       );
       const profile = await getPersonProfile(db, person.id);
-      return profile && personProfileJson(profile);
+      return (
+        profile &&
+        personProfileJson(profile, canSeeRole(request.actor, profile.id))
+      );
     },
   );
 
@@ -105,7 +114,7 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
       items: departments.map((department) => ({
         slug: department.slug,
         name: department.name,
-        parent: department.parentId,
+        parent: department.parentSlug,
         people: department.people,
         links: { self: `/api/v1/departments/${department.slug}` },
       })),

@@ -145,13 +145,23 @@ export async function findDepartmentById(
 // service, so the filter list takes them all, up to this bound.
 const MAX_DEPARTMENTS = 2000;
 
-/** Every department, by name, with how many active people each has. */
+/**
+ * Every department, by name, with the slug of the department it belongs
+ * to (for an agency) and how many active people it has.
+ */
 export async function listDepartments(
   db: Db,
-): Promise<(Department & { people: number })[]> {
+): Promise<(Department & { parentSlug: string | null; people: number })[]> {
   const rows = await db
     .selectFrom('departments as d')
-    .select(['d.id', 'd.slug', 'd.name', 'd.parent_id'])
+    .leftJoin('departments as parent', 'parent.id', 'd.parent_id')
+    .select([
+      'd.id',
+      'd.slug',
+      'd.name',
+      'd.parent_id',
+      'parent.slug as parent_slug',
+    ])
     .select((eb) =>
       eb
         .selectFrom('people as p')
@@ -163,7 +173,11 @@ export async function listDepartments(
     .orderBy('d.name_key')
     .limit(MAX_DEPARTMENTS)
     .execute();
-  return rows.map((row) => ({ ...toDepartment(row), people: row.people ?? 0 }));
+  return rows.map((row) => ({
+    ...toDepartment(row),
+    parentSlug: row.parent_slug,
+    people: row.people ?? 0,
+  }));
 }
 
 /** Every department's id, slug and name, by name: for filter lists. */

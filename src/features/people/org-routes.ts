@@ -16,7 +16,7 @@ import {
   listUnits,
 } from './departments.ts';
 import type { Department } from './departments.ts';
-import { listChanges } from './history.ts';
+import { describeFields, listChanges } from './history.ts';
 import {
   chartFrom,
   departmentChart,
@@ -127,7 +127,10 @@ export const orgPages: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
         chart,
         teams,
         teamFte: teams.reduce((sum, team) => sum + team.fte, 0),
-        history,
+        history: history.map((change) => ({
+          ...change,
+          described: describeFields(change),
+        })),
         pagination: paginationParams(
           page.page,
           reports.total,

@@ -206,7 +206,24 @@ await describeEachDatabase('editing a profile', (database) => {
     assert.equal(response.statusCode, 409);
     assert.match(response.body, /Someone else changed this profile/);
     assert.match(response.body, /name="location"[^>]*value="Belfast"/);
+    assert.match(
+      response.body,
+      /<dt class="govuk-summary-list__key">Location<\/dt>\s*<dd[^>]*>Saved: Cardiff<br>Yours: Belfast<\/dd>/,
+    );
     assert.equal((await getPersonProfile(db, me.id))?.location, 'Cardiff');
+
+    const again = await browser.post(`/people/${me.id}/edit`, {
+      ...form,
+      updatedAt:
+        /name="updatedAt" value="([^"]+)"/.exec(response.body)?.[1] ?? '',
+      location: 'Belfast',
+    });
+    assert.equal(
+      again.statusCode,
+      303,
+      'saving again replaces theirs, knowingly',
+    );
+    assert.equal((await getPersonProfile(db, me.id))?.location, 'Belfast');
   });
 
   it('refuses over-long values sent straight to the API (BUG-28)', async () => {
@@ -264,6 +281,39 @@ await describeEachDatabase('editing a profile', (database) => {
     assert.equal((await getPersonProfile(db, me.id))?.location, 'Hull');
   });
 
+  it('keeps the e-mail address of an account that signs in with it', async () => {
+    const { db } = database();
+    const me = await buildAccount(db, { displayName: 'Ivy Inbox' });
+    const response = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/people/${me.id}`,
+      headers: { authorization: await bearer(db, admin.id) },
+      payload: { email: '' },
+    });
+
+    assert.equal(response.statusCode, 422);
+    assert.deepEqual(response.json().error.fields, {
+      email:
+        'Enter an e-mail address: this account signs in with it and a password',
+    });
+  });
+
+  it('shows who is an administrator only to administrators and themselves', async () => {
+    const { db } = database();
+    const member = await buildAccount(db);
+    const asMember = await app.inject({
+      url: `/api/v1/people/${admin.id}`,
+      headers: { authorization: await bearer(db, member.id) },
+    });
+    assert.equal(asMember.json().role, undefined);
+
+    const asSelf = await app.inject({
+      url: `/api/v1/people/${admin.id}`,
+      headers: { authorization: await bearer(db, admin.id) },
+    });
+    assert.equal(asSelf.json().role, 'admin');
+  });
+
   it('refuses a form posted without its CSRF token', async () => {
     const { db } = database();
     const me = await buildAccount(db, { displayName: 'Gil Guarded' });
@@ -278,6 +328,10 @@ await describeEachDatabase('editing a profile', (database) => {
     });
 
     assert.equal(response.statusCode, 403);
+    assert.match(
+      response.body,
+      /<h1 class="govuk-heading-l">Your form has expired<\/h1>/,
+    );
     assert.equal((await getPersonProfile(db, me.id))?.name, 'Gil Guarded');
   });
 });

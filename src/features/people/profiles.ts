@@ -203,10 +203,17 @@ async function readEmail(
   const email = form.email('email', { label: 'E-mail address' });
   const current = await db
     .selectFrom('people')
-    .select('email')
+    .select(['email', 'password_hash'])
     .where('id', '=', person.id)
     .executeTakeFirst();
   if (email === (current?.email ?? null)) {
+    return;
+  }
+  if (email === null && current?.password_hash) {
+    form.fail(
+      'email',
+      'Enter an e-mail address: this account signs in with it and a password',
+    );
     return;
   }
   if (!can(actor, { name: 'person.editAccount', person })) {

@@ -45,11 +45,16 @@ export function postJson(post: PostSummary) {
   };
 }
 
-export function personProfileJson(person: PersonProfile) {
+/**
+ * A whole profile. Who is an administrator is shown only to administrators
+ * and to the person themselves: everyone else has no need to know whom to
+ * target.
+ */
+export function personProfileJson(person: PersonProfile, showRole: boolean) {
   return {
     ...personJson(person),
     status: person.status,
-    role: person.role,
+    ...(showRole ? { role: person.role } : {}),
     about: person.about,
     aboutHtml: renderMarkdown(person.about),
     skills: person.skills,

@@ -30,10 +30,18 @@ export interface PeopleRouteOptions {
   publicUrl: URL;
 }
 
+const NOT_FOUND_MESSAGES: Record<string, string> = {
+  PERSON_NOT_FOUND: 'Person not found',
+  POST_NOT_FOUND: 'Post not found',
+};
+
 /** Reads a numeric id from a path, or answers 404 for anything else. */
-export function readId(value: string, code: string): number {
+export function readId(
+  value: string,
+  code: keyof typeof NOT_FOUND_MESSAGES,
+): number {
   if (!/^[1-9]\d{0,9}$/.test(value)) {
-    throw new NotFoundError(code, 'Page not found');
+    throw new NotFoundError(code, NOT_FOUND_MESSAGES[code]);
   }
   return Number(value);
 }
@@ -204,7 +212,8 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
               400,
             );
           }
-          // Saving again now means saving over the newer version, knowingly.
+          // Saving again now means saving over the newer version, knowingly:
+          // the page says what the other person saved, field by field.
           const values = { ...body, updatedAt: profile.updatedAt };
           const errors = { 'profile-form': (error as AppError).message };
           return renderEdit(
@@ -215,6 +224,7 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
             values,
             errors,
             409,
+            conflictingFields(formValues(profile), body),
           );
         }
         throw error;
@@ -240,10 +250,12 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
     values: Record<string, unknown>,
     errors?: Readonly<Record<string, string>>,
     status = 200,
+    conflicts: ConflictingField[] = [],
   ) {
     return reply.render(
       'people/views/edit.njk',
       {
+        conflicts,
         person: profile,
         values,
         errors,
@@ -277,4 +289,39 @@ function formValues(profile: PersonProfile): Record<string, unknown> {
     projects: profile.projects.join('\n'),
     updatedAt: profile.updatedAt,
   };
+}
+
+const FORM_LABELS: Record<string, string> = {
+  displayName: 'Full name',
+  jobTitle: 'Job title',
+  grade: 'Grade',
+  department: 'Department or organisation',
+  unit: 'Unit or team',
+  location: 'Location',
+  phone: 'Phone',
+  email: 'E-mail address',
+  about: 'About me',
+  skills: 'Skills',
+  interests: 'Interests',
+  projects: 'Projects',
+};
+
+interface ConflictingField {
+  label: string;
+  saved: string;
+  yours: string;
+}
+
+/** The fields where what was saved meanwhile differs from what was sent. */
+function conflictingFields(
+  saved: Record<string, unknown>,
+  sent: Record<string, unknown>,
+): ConflictingField[] {
+  const text = (value: unknown) =>
+    typeof value === 'string' ? value.replace(/\r\n?/g, '\n').trim() : '';
+  return Object.entries(FORM_LABELS).flatMap(([field, label]) => {
+    const before = text(saved[field]);
+    const after = text(sent[field]);
+    return before === after ? [] : [{ label, saved: before, yours: after }];
+  });
 }
