@@ -59,7 +59,9 @@ function readWhole(
   const value =
     typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
   if (!(value >= min && value <= max)) {
-    errors[field] = `${field} must be a whole number from ${min} to ${max}`;
+    const label = field === 'page' ? 'Page number' : 'Page size';
+    errors[field] =
+      `${label} must be a whole number from ${min} to ${max.toLocaleString('en-GB')}`;
     return fallback;
   }
   return value;

@@ -123,7 +123,7 @@ await describeEachDatabase('the directory pages and API', (database) => {
     });
     const size = await get('/api/v1/people?pageSize=500');
     assert.deepEqual(size.json().error.fields, {
-      pageSize: 'pageSize must be a whole number from 1 to 100',
+      pageSize: 'Page size must be a whole number from 1 to 100',
     });
   });
 
