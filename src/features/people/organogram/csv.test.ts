@@ -65,8 +65,15 @@ describe('the organogram CSV reader', () => {
     assert.deepEqual(records[1], {
       line: 2,
       cells: ['1', 'open\n2,x\n'],
-      unclosed: true,
+      unclosedQuoteLine: 2,
     });
+  });
+
+  it('gives the line an unclosed quoted cell opens on, after line breaks in earlier cells', () => {
+    const records = readCsv('a,b,c\n1,"two\nlines","open\nto the end');
+
+    assert.equal(records[1]?.line, 2);
+    assert.equal(records[1]?.unclosedQuoteLine, 3);
   });
 
   it('keeps text after a closing quote, and a quote inside an unquoted cell, as written', () => {

@@ -13,8 +13,11 @@ export interface CsvRecord {
   /** The physical line (from 1) the record starts on. */
   line: number;
   cells: string[];
-  /** A quoted cell in this record is never closed: it ran to the end. */
-  unclosed?: true;
+  /**
+   * The line on which a quoted cell of this record opens that is never
+   * closed: the cell ran to the end of the text.
+   */
+  unclosedQuoteLine?: number;
 }
 
 const COMMA = 0x2c;
@@ -34,10 +37,10 @@ export function readCsv(text: string): CsvRecord[] {
       let value: string;
       if (text.charCodeAt(pos) === QUOTE) {
         const quoted = readQuoted(text, pos + 1);
-        line += quoted.lineBreaks;
         if (quoted.unclosed) {
-          record.unclosed = true;
+          record.unclosedQuoteLine = line;
         }
+        line += quoted.lineBreaks;
         const end = cellEnd(text, quoted.next);
         value = quoted.value + text.slice(quoted.next, end);
         pos = end;

@@ -123,4 +123,20 @@ describe('decoding an organogram file', () => {
       warnings: [],
     });
   });
+
+  it('refuses UTF-8 text cut in the middle of its last character', () => {
+    const whole = bytes('Unit,Pay (£)\nPolicy,Café €');
+
+    assert.deepEqual(decodeFile(whole.subarray(0, whole.length - 1)), {
+      error:
+        'the file ends in the middle of a character: it looks cut short; nothing was imported',
+    });
+  });
+
+  it('still reads plain ASCII with one high last byte as Windows-1252', () => {
+    assert.deepEqual(decodeFile(new Uint8Array([0x41, 0x2c, 0xe9])), {
+      text: 'A,é',
+      warnings: ['the file is not valid UTF-8; it was read as Windows-1252'],
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { cleanLine } from '../../../platform/text.ts';
 import type { CsvRecord } from './csv.ts';
+import { cutShort } from './damage.ts';
 
 // How a file is recognised as an organogram return, and which column holds
 // what. Published returns follow two templates (senior posts, and junior
@@ -139,15 +140,57 @@ export function decodeFile(
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
+    if (endsMidCharacter(bytes)) {
+      return { error: cutShort('the file ends in the middle of a character') };
+    }
     // Files saved from older spreadsheets are Windows-1252; every byte
     // sequence means something there, so this cannot fail.
     text = decodeWindows1252(bytes);
     warnings.push('the file is not valid UTF-8; it was read as Windows-1252');
   }
+  return checkedText(text, warnings);
+}
+
+function checkedText(
+  text: string,
+  warnings: string[],
+): { text: string; warnings: string[] } | { error: string } {
   if (cleanLine(text.replace(/\uFEFF/g, '')) === '') {
     return { error: 'the file is empty' };
   }
   return { text, warnings };
+}
+
+/**
+ * True when the bytes are UTF-8 but for a character the end cuts in two.
+ * A file of plain ASCII with one odd last byte could as well be
+ * Windows-1252, so some other non-ASCII character must prove it UTF-8.
+ */
+function endsMidCharacter(bytes: Uint8Array): boolean {
+  let start = bytes.length - 1;
+  while (
+    start > 0 &&
+    bytes.length - start < 4 &&
+    isContinuation(bytes[start])
+  ) {
+    start -= 1;
+  }
+  const lead = bytes[start] ?? 0;
+  const needed = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 0;
+  if (needed === 0 || bytes.length - start >= needed) {
+    return false;
+  }
+  const rest = bytes.subarray(0, start);
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(rest);
+  } catch {
+    return false;
+  }
+  return rest.some((byte) => byte >= 0x80);
+}
+
+function isContinuation(byte: number | undefined): boolean {
+  return byte !== undefined && byte >= 0x80 && byte < 0xc0;
 }
 
 // Windows-1252 is Latin-1 but for bytes 0x80 to 0x9F, which hold curly

@@ -5,6 +5,7 @@ import type { Database } from '../../../database.ts';
 import { reindexPerson, reindexPost } from '../directory-index.ts';
 import { ImportContext, mostNamedOrganisation } from './context.ts';
 import { readCsv } from './csv.ts';
+import { findCutShort } from './damage.ts';
 import { decodeFile, findHeader } from './format.ts';
 import { applyJuniorFile } from './junior.ts';
 import { emptyReport } from './report.ts';
@@ -40,6 +41,14 @@ export function readOrganogram(
   }
   const records = readCsv(decoded.text);
   const header = findHeader(records);
+  const cut = findCutShort(
+    decoded.text,
+    records,
+    'error' in header ? undefined : header.position,
+  );
+  if (cut !== undefined) {
+    return refuse(cut);
+  }
   if ('error' in header) {
     return refuse(header.error);
   }
