@@ -7,6 +7,12 @@ import { recordChange } from '../history.ts';
 import type { ChangeKind, ChangeSubject } from '../tables.ts';
 import type { ImportReport } from './report.ts';
 
+/**
+ * Thrown inside a file's transaction to refuse the whole file: it rolls
+ * back, and the message is the report's one-line reason.
+ */
+export class ImportRefusal extends Error {}
+
 /** What every step of one file's import shares, inside its transaction. */
 export class ImportContext {
   /** People and posts whose search entries must be rebuilt at the end. */
@@ -20,6 +26,7 @@ export class ImportContext {
     readonly now: string,
     readonly runId: number,
     readonly report: ImportReport,
+    readonly options: { allowEndingMost: boolean },
   ) {}
 
   /**

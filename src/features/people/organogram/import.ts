@@ -3,7 +3,11 @@ import { basename } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../database.ts';
 import { reindexPerson, reindexPost } from '../directory-index.ts';
-import { ImportContext, mostNamedOrganisation } from './context.ts';
+import {
+  ImportContext,
+  ImportRefusal,
+  mostNamedOrganisation,
+} from './context.ts';
 import { readCsv } from './csv.ts';
 import { findCutShort } from './damage.ts';
 import { decodeFile, findHeader } from './format.ts';
@@ -98,6 +102,18 @@ async function readFromDisk(file: string): Promise<ReadOrganogram> {
   return readOrganogram(file, bytes);
 }
 
+/** How `importOrganogramFiles` may go about its work. */
+export interface ImportOptions {
+  /** The time changes are recorded at; the clock when not given. */
+  now?: () => string;
+  /**
+   * Import a return even when it would end more than half of its
+   * department's active posts (or a junior file, of its teams), which is
+   * otherwise refused as the mark of a damaged or partial file.
+   */
+  allowEndingMost?: boolean;
+}
+
 /**
  * Imports organogram CSV files, each in a transaction of its own (all of
  * a file or none of it). Senior files go before junior files whatever
@@ -107,9 +123,10 @@ async function readFromDisk(file: string): Promise<ReadOrganogram> {
 export async function importOrganogramFiles(
   db: Kysely<Database>,
   files: string[],
-  options: { now?: () => string } = {},
+  options: ImportOptions = {},
 ): Promise<ImportReport[]> {
   const now = options.now ?? (() => new Date().toISOString());
+  const allowEndingMost = options.allowEndingMost ?? false;
   // Every file is read before any is applied, to know which are senior;
   // returns are a few hundred kilobytes, so holding them all is fine.
   const read = await Promise.all(files.map(readFromDisk));
@@ -122,7 +139,7 @@ export async function importOrganogramFiles(
   for (const index of order) {
     const file = read[index];
     if (file && file.report.rejected === undefined) {
-      reports[index] = await applyFile(db, file, now());
+      reports[index] = await applyFile(db, file, now(), allowEndingMost);
     }
   }
   return reports;
@@ -132,6 +149,7 @@ async function applyFile(
   db: Kysely<Database>,
   file: ReadOrganogram,
   now: string,
+  allowEndingMost: boolean,
 ): Promise<ImportReport> {
   const { report } = file;
   try {
@@ -147,7 +165,9 @@ async function applyFile(
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const ctx = new ImportContext(trx, now, run.id, report);
+      const ctx = new ImportContext(trx, now, run.id, report, {
+        allowEndingMost,
+      });
       if (file.senior) {
         await applySeniorFile(ctx, file.senior, report.skipped);
       } else if (file.junior) {
@@ -174,7 +194,10 @@ async function applyFile(
     return report;
   } catch (error) {
     const failed = emptyReport(report.file);
-    failed.rejected = `the import failed and nothing was written: ${(error as Error).message}`;
+    failed.rejected =
+      error instanceof ImportRefusal
+        ? error.message
+        : `the import failed and nothing was written: ${(error as Error).message}`;
     return failed;
   }
 }

@@ -4,6 +4,7 @@ import type { FieldChange } from '../history.ts';
 import type { JuniorTeamsTable } from '../tables.ts';
 import { addFte, diffColumns, mostNamedOrganisation } from './context.ts';
 import type { ImportContext } from './context.ts';
+import { refuseEndingMost } from './guards.ts';
 import type { JuniorRow, SkippedRow } from './rows.ts';
 
 // A junior file counts the staff below the senior posts, without names:
@@ -117,9 +118,34 @@ export async function applyJuniorFile(
   if (!department || plans.size === 0) {
     return;
   }
+  refuseEndingMost(
+    ctx,
+    await countEnding(ctx, department.id, new Set(plans.keys())),
+    'junior teams',
+    department.name,
+  );
 
   const kept = await saveTeams(ctx, department.id, [...plans.values()]);
   await endTeamsNotIn(ctx, department.id, kept);
+}
+
+/** How many of the department's active teams a file without them ends. */
+async function countEnding(
+  ctx: ImportContext,
+  departmentId: number,
+  planned: Set<string>,
+): Promise<{ ending: number; active: number }> {
+  const active = await ctx.db
+    .selectFrom('junior_teams as j')
+    .innerJoin('posts as p', 'p.id', 'j.senior_post_id')
+    .select(['j.senior_post_id', 'j.team_key'])
+    .where('p.department_id', '=', departmentId)
+    .where('j.status', '=', 'active')
+    .execute();
+  const ending = active.filter(
+    (team) => !planned.has(`${team.senior_post_id}:${team.team_key}`),
+  );
+  return { ending: ending.length, active: active.length };
 }
 
 /** Adds or updates each planned team; returns the ids of all of them. */

@@ -3,6 +3,7 @@ import type { Department } from '../departments.ts';
 import type { HolderKind } from '../tables.ts';
 import { addFte, mostNamedOrganisation } from './context.ts';
 import type { ImportContext } from './context.ts';
+import { refuseEndingMost } from './guards.ts';
 import { syncHolders } from './holders.ts';
 import { endPostsNotIn, findOrAddPosts, savePost } from './post-changes.ts';
 import type { PostValues } from './post-changes.ts';
@@ -63,6 +64,17 @@ export async function applySeniorFile(
   ctx.report.department = department.name;
 
   const plans = planPosts(ctx, rows);
+  const skippedReferences = new Set(
+    skipped.flatMap((row) => row.reference ?? []),
+  );
+  // A post whose row was skipped is still in the return: leave it as it is.
+  const inReturn = new Set([...plans.keys(), ...skippedReferences]);
+  refuseEndingMost(
+    ctx,
+    await countEnding(ctx, department.id, inReturn),
+    'posts',
+    department.name,
+  );
   // A holder belongs to their own organisation, which may not be the
   // return's (a post seconded from another department).
   const holderOf = await syncHolders(ctx, rows, async (row) =>
@@ -82,9 +94,6 @@ export async function applySeniorFile(
     values.set(reference, await postValues(ctx, department, plan));
   }
   const saved = await findOrAddPosts(ctx, department.id, values);
-  const skippedReferences = new Set(
-    skipped.flatMap((row) => row.reference ?? []),
-  );
   const managers = await resolveManagers(
     ctx,
     department,
@@ -100,12 +109,23 @@ export async function applySeniorFile(
       await savePost(ctx, post, planned, plan.holders);
     }
   }
-  // A post whose row was skipped is still in the return: leave it as it is.
-  await endPostsNotIn(
-    ctx,
-    department.id,
-    new Set([...plans.keys(), ...skippedReferences]),
-  );
+  await endPostsNotIn(ctx, department.id, inReturn);
+}
+
+/** How many of the department's active posts a return without them ends. */
+async function countEnding(
+  ctx: ImportContext,
+  departmentId: number,
+  inReturn: Set<string>,
+): Promise<{ ending: number; active: number }> {
+  const active = await ctx.db
+    .selectFrom('posts')
+    .select('reference')
+    .where('department_id', '=', departmentId)
+    .where('status', '=', 'active')
+    .execute();
+  const ending = active.filter((post) => !inReturn.has(post.reference));
+  return { ending: ending.length, active: active.length };
 }
 
 function planPosts(
