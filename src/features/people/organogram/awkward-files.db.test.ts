@@ -119,4 +119,23 @@ await describeEachDatabase('importing awkward organogram files', (database) => {
       ['3', null],
     );
   });
+
+  it('takes a Name of only zero-width spaces as an undisclosed post and adds nobody', async () => {
+    const { db } = database();
+    const organisation = 'Office of Invisible Names';
+    const before = await tableCounts(db);
+
+    const report = await importOne(
+      db,
+      seniorFile(organisation, [['1', '\u200B\u200B\u200B', 'XX']]),
+    );
+
+    assert.deepEqual(report.people, { created: 0, updated: 0 });
+    assert.deepEqual(report.warnings, [
+      'line 2: post 1 has no Name; it is taken as undisclosed',
+    ]);
+    const post = await findPost(db, organisation, '1');
+    assert.deepEqual([post.holder_kind, post.holders], ['undisclosed', []]);
+    assert.equal((await tableCounts(db)).people, before.people);
+  });
 });

@@ -32,6 +32,17 @@ export const NOT_GIVEN = new Set([
   'not applicable',
 ]);
 
+// What a cell can hold and still show nothing: spaces, and characters
+// that take no room or only steer others (zero-width spaces and joiners,
+// variation selectors, Hangul fillers: Unicode's default-ignorable set),
+// or the blank braille pattern.
+const SHOWS_NOTHING = /^[\s\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+
+/** True when a cell would show nothing on screen, however long it is. */
+export function showsNothing(value: string): boolean {
+  return SHOWS_NOTHING.test(value);
+}
+
 /**
  * A post reference as written, trimmed; a number written as a float by a
  * spreadsheet ("2.0") is the same reference as "2".
@@ -55,9 +66,10 @@ export class RowCells {
     private readonly record: CsvRecord,
   ) {}
 
+  /** A cell on one line, trimmed; '' when it would show nothing. */
   line(column: string): string {
     const raw = this.columns.cell(this.record.cells, column);
-    return cleanLine(raw.replace(/\uFEFF/g, ''));
+    return showsNothing(raw) ? '' : cleanLine(raw.replace(/\uFEFF/g, ''));
   }
 
   /** Single-line text; null when empty or, if `notGiven`, a marker. */
@@ -71,8 +83,8 @@ export class RowCells {
 
   /** Free text such as a job description: line breaks kept, spaces tidied. */
   paragraph(column: string, limit: number): string | null {
-    const value = this.columns
-      .cell(this.record.cells, column)
+    const raw = this.columns.cell(this.record.cells, column);
+    const value = (showsNothing(raw) ? '' : raw)
       .replace(/\uFEFF/g, '')
       .replace(/\r\n?/g, '\n')
       .split('\n')

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readCsv } from './csv.ts';
-import { findCutShort } from './damage.ts';
+import { findCutShort, removeHiddenControls } from './damage.ts';
 
 const cutShortOf = (text: string) => findCutShort(text, readCsv(text), 0);
 
@@ -23,7 +23,28 @@ describe('telling a cut-short organogram file', () => {
   it('accepts a short last record ended by a line break, a full one without, and a blank one', () => {
     assert.equal(cutShortOf('a,b,c\n1,2\n'), undefined);
     assert.equal(cutShortOf('a,b,c\n1,2,3'), undefined);
-    assert.equal(cutShortOf('a,b,c\n1,2,3\n '), undefined);
+    assert.equal(cutShortOf('a,b,c\n1,2,3\n \u200B'), undefined);
     assert.equal(cutShortOf('a,b,c'), undefined);
+  });
+});
+
+describe('removing hidden controls from cells', () => {
+  it('removes C0 and C1 controls, DEL and direction overrides, keeps tabs and line breaks, and counts the cells', () => {
+    const records = readCsv(
+      'a\u0000b,\u0007c\u007F,"d\u0085\ne",\u202Ef\u202C,\u2066g\u2069,h\ti,\u200Fj\n',
+    );
+
+    const changed = removeHiddenControls(records);
+
+    assert.equal(changed, 5);
+    assert.deepEqual(records[0]?.cells, [
+      'ab',
+      'c',
+      'd\ne',
+      'f',
+      'g',
+      'h\ti',
+      '\u200Fj',
+    ]);
   });
 });

@@ -1,9 +1,10 @@
+import { showsNothing } from './cells.ts';
 import type { CsvRecord } from './csv.ts';
 
 // Damage a file can carry without being refused as "not an organogram":
-// a copy or download that stopped part way. A cut-short return must not
-// be imported, because every post after the cut would look like it had
-// been abolished.
+// a copy or download that stopped part way, and characters that have no
+// business in a cell. A cut-short return must not be imported, because
+// every post after the cut would look like it had been abolished.
 
 const CUT_SHORT = 'it looks cut short; nothing was imported';
 
@@ -40,7 +41,7 @@ export function findCutShort(
   if (
     header !== undefined &&
     !/[\r\n]$/.test(text) &&
-    !last.cells.every((cell) => cell.trim() === '') &&
+    !last.cells.every(showsNothing) &&
     last.cells.length < header.cells.length
   ) {
     return cutShort(
@@ -48,4 +49,28 @@ export function findCutShort(
     );
   }
   return undefined;
+}
+
+// C0 controls but tab and line breaks, DEL, C1 controls, and the Unicode
+// overrides and isolates that reorder text on screen (a right-to-left
+// override can make a name read as another). PostgreSQL refuses NUL in
+// text outright.
+const HIDDEN_CONTROLS = /(?![\t\n\r])[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
+
+/**
+ * Removes control and text-direction characters from every cell, in
+ * place; returns how many cells it changed.
+ */
+export function removeHiddenControls(records: CsvRecord[]): number {
+  let changed = 0;
+  for (const record of records) {
+    for (const [at, cell] of record.cells.entries()) {
+      const clean = cell.replace(HIDDEN_CONTROLS, '');
+      if (clean !== cell) {
+        record.cells[at] = clean;
+        changed += 1;
+      }
+    }
+  }
+  return changed;
 }

@@ -9,7 +9,7 @@ import {
   mostNamedOrganisation,
 } from './context.ts';
 import { readCsv } from './csv.ts';
-import { findCutShort } from './damage.ts';
+import { findCutShort, removeHiddenControls } from './damage.ts';
 import { decodeFile, findHeader } from './format.ts';
 import { applyJuniorFile } from './junior.ts';
 import { emptyReport } from './report.ts';
@@ -44,6 +44,7 @@ export function readOrganogram(
     return refuse(decoded.error);
   }
   const records = readCsv(decoded.text);
+  const controls = removeHiddenControls(records);
   const header = findHeader(records);
   const cut = findCutShort(
     decoded.text,
@@ -72,7 +73,13 @@ export function readOrganogram(
   report.kind = header.kind;
   report.rowsRead = read.rowsRead;
   report.skipped = read.skipped;
-  report.warnings = [...decoded.warnings, ...header.warnings, ...read.warnings];
+  report.warnings = [...decoded.warnings];
+  if (controls > 0) {
+    report.warnings.push(
+      `${controls === 1 ? '1 cell' : `${controls} cells`} held control or text-direction characters, which were removed`,
+    );
+  }
+  report.warnings.push(...header.warnings, ...read.warnings);
   // The damage was done before the file was made (a spreadsheet read
   // with the wrong encoding); there is no way to know what stood there.
   const replaced = decoded.text.match(/\uFFFD/g)?.length ?? 0;

@@ -159,6 +159,64 @@ describe('reading senior organogram rows', () => {
     ]);
   });
 
+  it('takes a Name that shows nothing as blank, so the post is undisclosed', () => {
+    const { rows, report } = readSenior([
+      post('1', '\u200B\u200B\u200B', 'XX'),
+      post('2', ' \u2060\uFEFF\u200D\u00AD ', '1'),
+      post('3', '\u3164\u2800', '1'),
+    ]);
+
+    assert.deepEqual(
+      rows.map((row) => [row.holderKind, row.name]),
+      [
+        ['undisclosed', null],
+        ['undisclosed', null],
+        ['undisclosed', null],
+      ],
+    );
+    assert.deepEqual(report.warnings, [
+      'line 2: post 1 has no Name; it is taken as undisclosed',
+      'line 3: post 2 has no Name; it is taken as undisclosed',
+      'line 4: post 3 has no Name; it is taken as undisclosed',
+    ]);
+  });
+
+  it('skips a row whose Job Title shows nothing, as if it were empty', () => {
+    const { rows, report } = readSenior([
+      post('1', 'Vacant', 'XX'),
+      post('2', 'Vacant', '1', { 'Job Title': '\u200B\uFE0F' }),
+    ]);
+
+    assert.deepEqual(
+      rows.map((row) => row.reference),
+      ['1'],
+    );
+    assert.deepEqual(report.skipped, [
+      { line: 3, reason: 'Job Title is empty', reference: '2' },
+    ]);
+  });
+
+  it('removes control and text-direction characters from every cell, with one warning counting the cells', () => {
+    const { rows, report } = readSenior([
+      post('1', 'Ann\u0001 Other', 'XX', {
+        'Job Title': '\u202EHead\u202C of\u0007 Policy',
+        'Job/Team Function': 'Leads\u0085 the\r\nteam\u007F.',
+      }),
+      post('2', '\u2066Bo Beta\u2069', '1', { Unit: 'Policy\u009B' }),
+    ]);
+
+    assert.deepEqual(
+      rows.map((row) => [row.name, row.jobTitle, row.jobFunction, row.unit]),
+      [
+        ['Ann Other', 'Head of Policy', 'Leads the\nteam.', 'Policy'],
+        ['Bo Beta', 'Director 2', 'Leads the work.', 'Policy'],
+      ],
+    );
+    assert.deepEqual(report.warnings, [
+      '5 cells held control or text-direction characters, which were removed',
+    ]);
+  });
+
   it('refuses a file with a header and no rows', () => {
     const read = readOrganogram('test.csv', csv([SENIOR, ['', '', '']]));
 

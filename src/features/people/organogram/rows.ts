@@ -1,7 +1,7 @@
-import { characterCount, cleanLine, nameKey } from '../../../platform/text.ts';
+import { characterCount, nameKey } from '../../../platform/text.ts';
 import { FieldValidator } from '../../../platform/validation.ts';
 import type { HolderKind } from '../tables.ts';
-import { LIMITS, RowCells, normaliseReference } from './cells.ts';
+import { LIMITS, RowCells, normaliseReference, showsNothing } from './cells.ts';
 import type { CsvRecord } from './csv.ts';
 import type { Header } from './format.ts';
 
@@ -86,7 +86,7 @@ function readAll<Row>(
     warnings: [],
   };
   for (const record of records.slice(header.position + 1)) {
-    if (record.cells.every((cell) => cleanLine(cell) === '')) {
+    if (record.cells.every(showsNothing)) {
       continue;
     }
     result.rowsRead += 1;
