@@ -4,9 +4,12 @@ import { dirname, join } from 'node:path';
 import { describeEachDatabase } from '../../../test-support/databases.ts';
 import { importOrganogramFiles } from './import.ts';
 import {
+  SENIOR_COLUMNS,
+  csvText,
   findPost,
   importOne,
   seniorFile,
+  seniorRow,
   tableCounts,
   writeScratchFile,
 } from './testing.ts';
@@ -117,6 +120,43 @@ await describeEachDatabase('importing awkward organogram files', (database) => {
     assert.deepEqual(
       [four?.reports_to_reference, four?.reports_to_post_id],
       ['3', null],
+    );
+  });
+
+  it('imports a UTF-16 LE copy of a small organogram as it would the UTF-8 one, keeping NUL bytes out of the database', async () => {
+    const { db } = database();
+    const organisation = 'Office of Wide Text';
+    const text = csvText([
+      [...SENIOR_COLUMNS],
+      seniorRow(organisation, '1', 'Zoë Ångström', 'XX'),
+      seniorRow(organisation, '2', '中村 Nakamura\u0000', '1', {
+        'Job Title': 'Head\u0000 of Data',
+      }),
+    ]);
+    const file = writeScratchFile(
+      'utf-16le.csv',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+    );
+
+    const report = await importOne(db, file);
+
+    assert.equal(report.rejected, undefined);
+    assert.deepEqual(report.posts, {
+      created: 2,
+      updated: 0,
+      ended: 0,
+      reopened: 0,
+    });
+    assert.deepEqual(report.warnings, [
+      '2 cells held control or text-direction characters, which were removed',
+    ]);
+    const [first, second] = await Promise.all([
+      findPost(db, organisation, '1'),
+      findPost(db, organisation, '2'),
+    ]);
+    assert.deepEqual(
+      [first.holders, second.holders, second.job_title],
+      [['Zoë Ångström'], ['中村 Nakamura'], 'Head of Data'],
     );
   });
 

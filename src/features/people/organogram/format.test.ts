@@ -124,6 +124,36 @@ describe('decoding an organogram file', () => {
     });
   });
 
+  it('reads UTF-16 text behind either byte order mark, NUL bytes and all', () => {
+    const text = 'Name,Grade\r\nZoë 名,SCS1\r\n';
+    const little = new Uint8Array([
+      0xff,
+      0xfe,
+      ...Buffer.from(text, 'utf16le'),
+    ]);
+    const big = new Uint8Array([
+      0xfe,
+      0xff,
+      ...Buffer.from(text, 'utf16le').swap16(),
+    ]);
+
+    assert.deepEqual(decodeFile(little), { text, warnings: [] });
+    assert.deepEqual(decodeFile(big), { text, warnings: [] });
+  });
+
+  it('refuses UTF-16 with an odd last byte as cut short, and UTF-32', () => {
+    const cut = new Uint8Array([0xff, 0xfe, 0x41, 0x00, 0x42]);
+    const utf32 = new Uint8Array([0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]);
+
+    assert.deepEqual(decodeFile(cut), {
+      error:
+        'the file ends in the middle of a character: it looks cut short; nothing was imported',
+    });
+    assert.deepEqual(decodeFile(utf32), {
+      error: 'the file is UTF-32 text, which is not read; save it as UTF-8',
+    });
+  });
+
   it('refuses UTF-8 text cut in the middle of its last character', () => {
     const whole = bytes('Unit,Pay (£)\nPolicy,Café €');
 

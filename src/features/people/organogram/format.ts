@@ -131,7 +131,11 @@ export function decodeFile(
   if (bytes.length === 0) {
     return { error: 'the file is empty' };
   }
-  // No text encoding an organogram comes in puts NUL bytes in text.
+  const utf16 = decodeUtf16(bytes);
+  if (utf16 !== undefined) {
+    return 'error' in utf16 ? utf16 : checkedText(utf16.text, []);
+  }
+  // No 8-bit text encoding an organogram comes in puts NUL bytes in text.
   if (bytes.includes(0)) {
     return { error: 'not an organogram: this is a binary file, not CSV text' };
   }
@@ -159,6 +163,43 @@ function checkedText(
     return { error: 'the file is empty' };
   }
   return { text, warnings };
+}
+
+/**
+ * Text behind a UTF-16 byte order mark, which some exports and Windows
+ * tools write; undefined when the file has none. Without the mark there
+ * is no telling UTF-16 from binary, so such a file stays refused.
+ */
+function decodeUtf16(
+  bytes: Uint8Array,
+): { text: string } | { error: string } | undefined {
+  const [first, second, third, fourth] = bytes;
+  const encoding =
+    first === 0xff && second === 0xfe
+      ? 'utf-16le'
+      : first === 0xfe && second === 0xff
+        ? 'utf-16be'
+        : undefined;
+  if (encoding === undefined) {
+    return undefined;
+  }
+  // FF FE 00 00 is the mark of UTF-32, which no spreadsheet writes.
+  if (encoding === 'utf-16le' && third === 0 && fourth === 0) {
+    return {
+      error: 'the file is UTF-32 text, which is not read; save it as UTF-8',
+    };
+  }
+  if (bytes.length % 2 === 1) {
+    return { error: cutShort('the file ends in the middle of a character') };
+  }
+  try {
+    // The decoder drops the byte order mark itself.
+    return { text: new TextDecoder(encoding, { fatal: true }).decode(bytes) };
+  } catch {
+    return {
+      error: `the file starts as ${encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'} text but is not valid UTF-16`,
+    };
+  }
 }
 
 /**
