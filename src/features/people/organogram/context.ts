@@ -18,6 +18,8 @@ export class ImportContext {
   /** People and posts whose search entries must be rebuilt at the end. */
   readonly peopleToReindex = new Set<number>();
   readonly postsToReindex = new Set<number>();
+  /** People this import took off a post, who may now hold none. */
+  readonly peopleUnlinked = new Set<number>();
   private readonly departments = new Map<string, Department>();
   private readonly units = new Map<string, number>();
 

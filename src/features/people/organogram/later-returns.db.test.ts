@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeEachDatabase } from '../../../test-support/databases.ts';
+import { buildPerson } from '../../../test-support/factories.ts';
 import { listChanges } from '../history.ts';
 import {
   findPost,
@@ -167,6 +168,105 @@ await describeEachDatabase(
         ),
         ['reopened', 'ended', 'created'],
       );
+    });
+
+    it('clears the job of a holder a later return drops, but not of a local account or of someone still in a post, and deactivates no one', async () => {
+      const { db } = database();
+      const organisation = 'Office of Leavers';
+      await buildPerson(db, {
+        displayName: 'Nia Local',
+        email: 'nia@leavers.example',
+        source: 'admin',
+      });
+      await importOne(
+        db,
+        seniorFile(organisation, [
+          ['1', 'Lena Leaver', 'XX', { Unit: 'Archives' }],
+          ['2', 'Mo Mover', '1'],
+          ['3', 'Mo Mover', '1'],
+          ['4', 'Nia Local', '1', { 'Contact E-mail': 'nia@leavers.example' }],
+        ]),
+      );
+      const department = (await findPost(db, organisation, '1')).department_id;
+      const unit = await db
+        .selectFrom('units')
+        .select('id')
+        .where('department_id', '=', department)
+        .where('name', '=', 'Archives')
+        .executeTakeFirstOrThrow();
+
+      const report = await importOne(
+        db,
+        seniorFile(organisation, [
+          ['1', 'Vacant', 'XX'],
+          ['3', 'Mo Mover', '1'],
+          ['4', 'Vacant', '1'],
+        ]),
+      );
+
+      assert.equal(report.jobDetailsCleared, 1);
+      const people = await db
+        .selectFrom('people')
+        .select([
+          'id',
+          'display_name',
+          'job_title',
+          'grade',
+          'unit_id',
+          'department_id',
+          'status',
+        ])
+        .where('display_name', 'in', ['Lena Leaver', 'Mo Mover', 'Nia Local'])
+        .orderBy('display_name')
+        .execute();
+      assert.deepEqual(
+        people.map(({ id: _id, ...person }) => person),
+        [
+          {
+            display_name: 'Lena Leaver',
+            job_title: null,
+            grade: null,
+            unit_id: null,
+            department_id: department,
+            status: 'active',
+          },
+          {
+            display_name: 'Mo Mover',
+            job_title: 'Director 3',
+            grade: 'SCS1',
+            unit_id: (await findPost(db, organisation, '3')).unit_id,
+            department_id: department,
+            status: 'active',
+          },
+          {
+            display_name: 'Nia Local',
+            job_title: 'Director 4',
+            grade: 'SCS1',
+            unit_id: (await findPost(db, organisation, '4')).unit_id,
+            department_id: department,
+            status: 'active',
+          },
+        ],
+      );
+      const lena = people[0]?.id ?? 0;
+      const [cleared] = await listChanges(db, 'person', lena);
+      assert.deepEqual(
+        [cleared?.change, cleared?.fields],
+        [
+          'updated',
+          {
+            job_title: ['Director 1', null],
+            grade: ['SCS1', null],
+            unit_id: [unit.id, null],
+          },
+        ],
+      );
+      const entry = await db
+        .selectFrom('directory_entries')
+        .select(['job_title', 'unit_name'])
+        .where('person_id', '=', lena)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(entry, { job_title: '', unit_name: '' });
     });
 
     it('never changes what people wrote about themselves, their role or their password', async () => {

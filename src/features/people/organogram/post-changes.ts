@@ -112,6 +112,9 @@ async function setHolders(
       )
       .execute();
   }
+  for (const id of gone) {
+    ctx.peopleUnlinked.add(id);
+  }
   for (const id of [...before, ...after]) {
     ctx.peopleToReindex.add(id);
   }

@@ -48,6 +48,31 @@ describe('the organogram import summary', () => {
     );
   });
 
+  it('counts the people an import left holding no post, whose job it cleared', () => {
+    const report = {
+      ...emptyReport('senior.csv'),
+      kind: 'senior' as const,
+      department: 'Cabinet Office',
+      rowsRead: 278,
+      posts: { created: 122, updated: 155, ended: 79, reopened: 0 },
+      people: { created: 50, updated: 25 },
+      jobDetailsCleared: 47,
+    };
+
+    assert.equal(
+      formatImportReport(report),
+      [
+        'senior.csv: senior posts of Cabinet Office',
+        '  rows read: 278',
+        '  posts: 122 created, 155 updated, 79 ended, 0 reopened',
+        '  people: 50 created, 25 updated',
+        '  people left holding no post: 47 (job title, grade and unit cleared)',
+        '  skipped rows: 0',
+        '  warnings: 0',
+      ].join('\n'),
+    );
+  });
+
   it('says so when a junior import changed nothing', () => {
     const report = {
       ...emptyReport('junior.csv'),

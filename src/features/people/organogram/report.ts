@@ -23,6 +23,11 @@ export interface ImportReport {
   departmentsCreated: number;
   posts: ChangeCounts;
   people: { created: number; updated: number };
+  /**
+   * People the import left holding no post, whose job title, grade and
+   * unit (which came from organograms) it cleared.
+   */
+  jobDetailsCleared: number;
   juniorTeams: ChangeCounts;
   skipped: SkippedRow[];
   warnings: string[];
@@ -37,6 +42,7 @@ export function emptyReport(file: string): ImportReport {
     departmentsCreated: 0,
     posts: counts(),
     people: { created: 0, updated: 0 },
+    jobDetailsCleared: 0,
     juniorTeams: counts(),
     skipped: [],
     warnings: [],
@@ -48,6 +54,7 @@ export function changedNothing(report: ImportReport): boolean {
   const { posts, people, juniorTeams } = report;
   return (
     report.departmentsCreated === 0 &&
+    report.jobDetailsCleared === 0 &&
     Object.values(posts).every((n) => n === 0) &&
     Object.values(people).every((n) => n === 0) &&
     Object.values(juniorTeams).every((n) => n === 0)
@@ -80,6 +87,11 @@ export function formatImportReport(report: ImportReport): string {
     lines.push(
       counts('posts', report.posts),
       `  people: ${report.people.created} created, ${report.people.updated} updated`,
+    );
+  }
+  if (report.jobDetailsCleared > 0) {
+    lines.push(
+      `  people left holding no post: ${report.jobDetailsCleared} (job title, grade and unit cleared)`,
     );
   }
   if (changedNothing(report)) {

@@ -3,6 +3,7 @@ import { it } from 'node:test';
 import { describeEachDatabase } from '../../../test-support/databases.ts';
 import { listChanges } from '../history.ts';
 import { departmentTreeShape } from '../posts.ts';
+import { searchDirectory } from '../search.ts';
 import { importOrganogramFiles } from './import.ts';
 import { findPost, publishedFile, tableCounts } from './testing.ts';
 
@@ -21,7 +22,9 @@ await describeEachDatabase(
     it('imports the 2011 return: 234 posts under posts 1, CO57 and CO59, five levels deep', async () => {
       const { db } = database();
 
-      const [report] = await importOrganogramFiles(db, [RETURN_2011]);
+      const [report] = await importOrganogramFiles(db, [RETURN_2011], {
+        now: () => '2026-12-01T09:00:00.000Z',
+      });
 
       assert.ok(report);
       assert.equal(report.rowsRead, 235);
@@ -107,7 +110,9 @@ await describeEachDatabase(
       const { db } = database();
       const before = await tableCounts(db);
 
-      const [report] = await importOrganogramFiles(db, [RETURN_2013]);
+      const [report] = await importOrganogramFiles(db, [RETURN_2013], {
+        now: () => '2026-12-02T09:00:00.000Z',
+      });
 
       assert.ok(report);
       assert.deepEqual(report.posts, {
@@ -117,13 +122,14 @@ await describeEachDatabase(
         reopened: 0,
       });
       assert.deepEqual(report.people, { created: 45, updated: 30 });
+      assert.equal(report.jobDetailsCleared, 42);
       const after = await tableCounts(db);
       assert.equal(after.posts, 234 + 122);
       assert.equal(after.people, 73 + 45);
       assert.equal(after.post_holders, 77);
       assert.equal(
         after.directory_changes - before.directory_changes,
-        122 + 155 + 79 + 45 + 30,
+        122 + 155 + 79 + 45 + 30 + 42,
       );
       const statuses = await db
         .selectFrom('posts')
@@ -207,6 +213,103 @@ await describeEachDatabase(
         'Prime Ministers Appointments Secretary',
         "Director General, Prime Minister's Appointments Secretary",
       ]);
+    });
+
+    it('clears the job title, grade and unit of the 42 people the 2013 return leaves holding no post, keeping their department', async () => {
+      const { db } = database();
+      const department = await db
+        .selectFrom('departments')
+        .select('id')
+        .where('name', '=', 'Cabinet Office')
+        .executeTakeFirstOrThrow();
+
+      const leavers = await db
+        .selectFrom('people as p')
+        .select([
+          'p.job_title',
+          'p.grade',
+          'p.unit_id',
+          'p.department_id',
+          'p.status',
+          (eb) => eb.fn.countAll<number>().as('n'),
+        ])
+        .where('p.source', '=', 'organogram')
+        .where(({ exists, not, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('post_holders as h')
+                .select('h.post_id')
+                .whereRef('h.person_id', '=', 'p.id'),
+            ),
+          ),
+        )
+        .groupBy([
+          'p.job_title',
+          'p.grade',
+          'p.unit_id',
+          'p.department_id',
+          'p.status',
+        ])
+        .execute();
+      const marcus = await db
+        .selectFrom('people')
+        .select('id')
+        .where('display_name', '=', 'Marcus Chaudhry')
+        .executeTakeFirstOrThrow();
+      const [cleared] = await listChanges(db, 'person', marcus.id);
+      const unit = await db
+        .selectFrom('units')
+        .select('id')
+        .where('name', '=', 'Finance and Estates Management')
+        .executeTakeFirstOrThrow();
+
+      assert.deepEqual(
+        leavers.map((row) => ({ ...row, n: Number(row.n) })),
+        [
+          {
+            job_title: null,
+            grade: null,
+            unit_id: null,
+            department_id: department.id,
+            status: 'active',
+            n: 42,
+          },
+        ],
+      );
+      assert.equal(cleared?.change, 'updated');
+      assert.deepEqual(cleared?.fields, {
+        job_title: ['Director, Finance', null],
+        grade: ['SCS2', null],
+        unit_id: [unit.id, null],
+      });
+      assert.equal(
+        cleared?.importSource,
+        'Cabinet-Office-FINAL--30-Sept-2013-senior.csv',
+      );
+    });
+
+    it('finds only the 2013 holder and posts, not the 2011 holder, searching "Director, Finance"', async () => {
+      const { db } = database();
+
+      const found = await searchDirectory(
+        db,
+        { text: 'Director, Finance' },
+        { page: 1, pageSize: 25, offset: 0 },
+      );
+
+      assert.deepEqual(
+        found.items.map((hit) =>
+          hit.type === 'person'
+            ? `person ${hit.person.name}`
+            : `post ${hit.post.jobTitle}`,
+        ),
+        [
+          'person Deborah Kendrick',
+          'post Deputy Director, Finance and Estates',
+          'post Deputy Director, Finance and Data Team',
+          'post Deputy Director, Social Investment and Finance',
+        ],
+      );
     });
   },
 );

@@ -5,6 +5,7 @@ import { addFte, mostNamedOrganisation } from './context.ts';
 import type { ImportContext } from './context.ts';
 import { refuseEndingMost } from './guards.ts';
 import { syncHolders } from './holders.ts';
+import { clearLeaversJobs } from './leavers.ts';
 import { endPostsNotIn, findOrAddPosts, savePost } from './post-changes.ts';
 import type { PostValues } from './post-changes.ts';
 import { breakReportingLoops } from './reporting.ts';
@@ -110,6 +111,7 @@ export async function applySeniorFile(
     }
   }
   await endPostsNotIn(ctx, department.id, inReturn);
+  await clearLeaversJobs(ctx);
 }
 
 /** How many of the department's active posts a return without them ends. */
