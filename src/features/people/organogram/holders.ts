@@ -3,40 +3,19 @@ import { createPerson, emailKey } from '../accounts.ts';
 import type { FieldChange } from '../history.ts';
 import { diffColumns } from './context.ts';
 import type { ImportContext } from './context.ts';
+import { findHolder, freeSourceKey } from './recognition.ts';
+import type { HolderPlan } from './recognition.ts';
 import type { SeniorRow } from './rows.ts';
 
 // The people an organogram names. A named holder is recognised first by
 // a personal e-mail address, then by their name within their own
-// organisation; otherwise they are added. The import keeps the details a
-// return is the authority for (name, job title, grade, department, unit,
-// phone) and never touches what people write about themselves, their
-// role or their password. It never deactivates anyone either: leaving an
-// organogram is not leaving the organisation, and deprovisioning belongs
-// to the identity lifecycle.
-
-interface HolderPlan {
-  sourceKey: string;
-  name: string;
-  departmentId: number;
-  unitName: string | null;
-  jobTitle: string;
-  grade: string | null;
-  phone: string | null;
-  /** An address only this person is given in the file. */
-  email: string | null;
-}
-
-const PERSON_COLUMNS = [
-  'id',
-  'display_name',
-  'job_title',
-  'grade',
-  'department_id',
-  'unit_id',
-  'phone',
-  'email',
-  'source_key',
-] as const;
+// organisation (recognition.ts); otherwise they are added. Rows of one
+// name are one holder unless their addresses differ. The import keeps the
+// details a return is the authority for (name, job title, grade,
+// department, unit, phone) and never touches what people write about
+// themselves, their role or their password. It never deactivates anyone
+// either: leaving an organogram is not leaving the organisation, and
+// deprovisioning belongs to the identity lifecycle.
 
 /**
  * Finds or adds the person each named row names and brings their details
@@ -49,36 +28,49 @@ export async function syncHolders(
   departmentOf: (row: SeniorRow) => Promise<number>,
 ): Promise<Map<SeniorRow, number>> {
   const personal = personalAddresses(rows);
-  const plans = new Map<string, HolderPlan>();
+  const namesakes = new Map<string, HolderPlan[]>();
   const planOf = new Map<SeniorRow, HolderPlan>();
   for (const row of rows) {
     if (row.name === null) {
       continue;
     }
     const departmentId = await departmentOf(row);
-    const sourceKey = `organogram:${departmentId}:${nameKey(row.name)}`;
+    const nameSourceKey = `organogram:${departmentId}:${nameKey(row.name)}`;
     const email =
       row.email && personal.has(emailKey(row.email)) ? row.email : null;
-    const plan = plans.get(sourceKey) ?? {
-      sourceKey,
-      name: row.name,
-      departmentId,
-      unitName: row.unit,
-      jobTitle: row.jobTitle,
-      grade: row.grade,
-      phone: row.phone,
-      email,
-    };
+    const others = namesakes.get(nameSourceKey) ?? [];
+    let plan = sameHolder(others, email);
+    if (!plan) {
+      plan = {
+        nameSourceKey,
+        name: row.name,
+        line: row.line,
+        departmentId,
+        unitName: row.unit,
+        jobTitle: row.jobTitle,
+        grade: row.grade,
+        phone: row.phone,
+        email,
+      };
+      const first = others[0];
+      if (first) {
+        ctx.warn(
+          `line ${row.line}: ${row.name} has another e-mail address than ${first.name} on line ${first.line}, so they are kept apart as two people`,
+        );
+      }
+      others.push(plan);
+      namesakes.set(nameSourceKey, others);
+    }
     plan.email ??= email;
-    plans.set(sourceKey, plan);
     planOf.set(row, plan);
   }
 
   const personOf = new Map<HolderPlan, number>();
   const synced = new Set<number>();
-  for (const plan of plans.values()) {
-    const personId = await syncPerson(ctx, plan, synced);
-    personOf.set(plan, personId);
+  for (const plans of namesakes.values()) {
+    for (const plan of plans) {
+      personOf.set(plan, await syncPerson(ctx, plan, synced));
+    }
   }
   const result = new Map<SeniorRow, number>();
   for (const [row, plan] of planOf) {
@@ -88,6 +80,21 @@ export async function syncHolders(
     }
   }
   return result;
+}
+
+/** Among holders of one name, the one a row with `email` is. */
+function sameHolder(
+  namesakes: HolderPlan[],
+  email: string | null,
+): HolderPlan | undefined {
+  if (email === null) {
+    return namesakes[0];
+  }
+  const key = emailKey(email);
+  return (
+    namesakes.find((plan) => plan.email && emailKey(plan.email) === key) ??
+    namesakes.find((plan) => plan.email === null)
+  );
 }
 
 /**
@@ -116,46 +123,30 @@ async function syncPerson(
   synced: Set<number>,
 ): Promise<number> {
   const { db } = ctx;
-  // TODO: a role mailbox that one return gives only to a post's holder and
-  // a later return gives only to their successor matches the successor to
-  // the predecessor, who is renamed instead of a new person being added.
-  const byEmail = plan.email
-    ? await db
-        .selectFrom('people')
-        .select(PERSON_COLUMNS)
-        .where('email_key', '=', emailKey(plan.email))
-        .executeTakeFirst()
-    : undefined;
-  const person =
-    byEmail ??
-    (await db
-      .selectFrom('people')
-      .select(PERSON_COLUMNS)
-      .where('source_key', '=', plan.sourceKey)
-      .executeTakeFirst());
+  const { person, byEmail, email } = await findHolder(ctx, plan, synced);
   const unitId = await ctx.unitId(plan.departmentId, plan.unitName);
 
   if (!person) {
-    // Nobody has the address (the lookup above found no one), so the new
-    // person may take it.
+    // Nobody has the address (the lookup found no one, or it was set
+    // aside as someone else's), so the new person may take it.
     const id = await createPerson(
       db,
       {
         displayName: plan.name,
-        email: plan.email,
+        email,
         phone: plan.phone,
         jobTitle: plan.jobTitle,
         grade: plan.grade,
         departmentId: plan.departmentId,
         unitId,
         source: 'organogram',
-        sourceKey: plan.sourceKey,
+        sourceKey: await freeSourceKey(ctx, plan, email),
       },
       ctx.now,
     );
     const columns = {
       display_name: plan.name,
-      email: plan.email,
+      email,
       phone: plan.phone,
       job_title: plan.jobTitle,
       grade: plan.grade,
@@ -188,20 +179,20 @@ async function syncPerson(
     phone: plan.phone,
   };
   // An address is filled in only where there is none; an address someone
-  // holds (had anyone, the lookup above would have matched them) stays.
-  if (person.email === null && plan.email) {
-    wanted.email = plan.email;
+  // holds (had anyone, the lookup would have matched them) stays.
+  if (person.email === null && email) {
+    wanted.email = email;
   }
   // Someone recognised by address may have been renamed: move their key
   // along with the name, unless another person already has that key.
-  if (byEmail && person.source_key !== plan.sourceKey) {
+  if (byEmail && person.source_key !== plan.nameSourceKey) {
     const taken = await db
       .selectFrom('people')
       .select('id')
-      .where('source_key', '=', plan.sourceKey)
+      .where('source_key', '=', plan.nameSourceKey)
       .executeTakeFirst();
     if (!taken) {
-      wanted.source_key = plan.sourceKey;
+      wanted.source_key = plan.nameSourceKey;
     }
   }
   const diff = diffColumns(person, wanted);
@@ -215,8 +206,8 @@ async function syncPerson(
   if (diff.display_name) {
     update.sort_name = sortKey(plan.name);
   }
-  if (diff.email && plan.email) {
-    update.email_key = emailKey(plan.email);
+  if (diff.email && email) {
+    update.email_key = emailKey(email);
   }
   await db
     .updateTable('people')
