@@ -5,6 +5,7 @@ import { listChanges } from '../history.ts';
 import { departmentTreeShape } from '../posts.ts';
 import { searchDirectory } from '../search.ts';
 import { importOrganogramFiles } from './import.ts';
+import type { ImportReport } from './report.ts';
 import { findPost, publishedFile, tableCounts } from './testing.ts';
 
 // The Cabinet Office's returns of 2011 and 2013: the same organisation two
@@ -310,6 +311,39 @@ await describeEachDatabase(
           'post Deputy Director, Finance and Estates',
           'post Deputy Director, Finance and Data Team',
           'post Deputy Director, Social Investment and Finance',
+        ],
+      );
+    });
+
+    it('says which return each one replaced: 2013 after 2011, and 2011 again after 2013 with 122 posts ended', async () => {
+      const { db } = database();
+
+      const [report] = await importOrganogramFiles(db, [RETURN_2011], {
+        now: () => '2026-12-03T09:00:00.000Z',
+      });
+      const runs = await db
+        .selectFrom('import_runs')
+        .select(['source_name', 'summary'])
+        .orderBy('id')
+        .execute();
+
+      const replaced2011 =
+        'this return replaces the one imported from cabinet_office-2011-09-30-senior.csv on 2026-12-01: 79 posts ended, 155 updated and 0 reopened; if that one is the newer return, import it again';
+      const replaced2013 =
+        'this return replaces the one imported from Cabinet-Office-FINAL--30-Sept-2013-senior.csv on 2026-12-02: 122 posts ended, 155 updated and 79 reopened; if that one is the newer return, import it again';
+      assert.equal(report?.warnings[0], replaced2013);
+      assert.deepEqual(
+        runs.map((run) => [
+          run.source_name,
+          (JSON.parse(run.summary ?? '{}') as ImportReport).warnings[0],
+        ]),
+        [
+          [
+            'cabinet_office-2011-09-30-senior.csv',
+            'line 49: Contact E-mail "oliver.jenkins@cabinet-office.x.gsi.gov.uk or Ciaran.martin@cabinet-office.gsi.gov.uk" is not an address; it is left empty',
+          ],
+          ['Cabinet-Office-FINAL--30-Sept-2013-senior.csv', replaced2011],
+          ['cabinet_office-2011-09-30-senior.csv', replaced2013],
         ],
       );
     });

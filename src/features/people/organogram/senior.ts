@@ -3,7 +3,11 @@ import type { Department } from '../departments.ts';
 import type { HolderKind } from '../tables.ts';
 import { addFte, mostNamedOrganisation } from './context.ts';
 import type { ImportContext } from './context.ts';
-import { refuseEndingMost } from './guards.ts';
+import {
+  findPreviousImport,
+  refuseEndingMost,
+  warnOfReplacedReturn,
+} from './guards.ts';
 import { syncHolders } from './holders.ts';
 import { clearLeaversJobs } from './leavers.ts';
 import { endPostsNotIn, findOrAddPosts, savePost } from './post-changes.ts';
@@ -63,6 +67,7 @@ export async function applySeniorFile(
   }
   const department = await body(returnName);
   ctx.report.department = department.name;
+  const previous = await findPreviousImport(ctx, department.id);
 
   const plans = planPosts(ctx, rows);
   const skippedReferences = new Set(
@@ -112,6 +117,7 @@ export async function applySeniorFile(
   }
   await endPostsNotIn(ctx, department.id, inReturn);
   await clearLeaversJobs(ctx);
+  warnOfReplacedReturn(ctx, previous);
 }
 
 /** How many of the department's active posts a return without them ends. */
