@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,11 +99,25 @@ for (const [dialect, open] of [
       );
     });
 
-    it('applies migrations', async () => {
-      const run = await civilmedia(['migrate'], env);
+    it('applies migrations, saying which, and then has none to apply', async () => {
+      const first = await civilmedia(['migrate'], env);
+      const second = await civilmedia(['migrate'], env);
 
-      assert.equal(run.code, 0);
-      assert.equal(run.stdout, 'Database is up to date.\n');
+      assert.equal(first.code, 0);
+      const migrations = readdirSync(
+        fileURLToPath(new URL('./migrations/', import.meta.url)),
+      )
+        .filter((name) => name.endsWith('.ts'))
+        .map((name) => name.replace(/\.ts$/, ''))
+        .sort();
+      // The PostgreSQL test schema arrives migrated; the SQLite file does not.
+      assert.equal(
+        first.stdout,
+        dialect === 'sqlite'
+          ? `Applied ${migrations.length} migrations:\n${migrations.join('\n')}\n`
+          : 'Database is up to date.\n',
+      );
+      assert.equal(second.stdout, 'Database is up to date.\n');
     });
 
     it('creates an administrator who can sign in with the printed password', async () => {

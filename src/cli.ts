@@ -41,7 +41,11 @@ Commands:
                                the database has nobody in it yet
   migrate                      apply database migrations
   seed-demo [--password P]     add the demo organisation to an empty database
-  import organogram FILE…      import organogram CSV files (senior and junior)
+  import organogram [--allow-ending-most] FILE…
+                               import organogram CSV files (senior and
+                               junior); a return that would end more than
+                               half of a department's posts is refused
+                               unless --allow-ending-most is given
   create-admin EMAIL [--name N]
                                make EMAIL a site administrator, creating the
                                account if needed, and print a new password
@@ -231,14 +235,23 @@ async function importCommand(
   db: Kysely<Database>,
   args: string[],
 ): Promise<number> {
-  const [kind, ...files] = args;
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'allow-ending-most': { type: 'boolean' } },
+  });
+  const [kind, ...files] = positionals;
   if (kind !== 'organogram') {
-    throw new UsageError('usage: civilmedia import organogram FILE…');
+    throw new UsageError(
+      'usage: civilmedia import organogram [--allow-ending-most] FILE…',
+    );
   }
   if (files.length === 0) {
     throw new UsageError('name at least one organogram CSV file');
   }
-  const reports = await importOrganogramFiles(db, files);
+  const reports = await importOrganogramFiles(db, files, {
+    allowEndingMost: values['allow-ending-most'] ?? false,
+  });
   let failed = false;
   for (const report of reports) {
     process.stdout.write(`${formatImportReport(report)}\n`);
