@@ -1,19 +1,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Db } from '../../../database.ts';
 import { nameKey } from '../../../platform/text.ts';
+import { sharedDataPath } from '../../../test-support/shared-data.ts';
 import { importOrganogramFiles } from './import.ts';
 
 // Helpers for the importer's tests: the published files they read in
 // place, and small organogram files they write for themselves.
 
-const DATA = new URL('../../../../../shared/data/directory/', import.meta.url);
-
 /** The path of a published organogram in the shared test data. */
 export function publishedFile(name: string): string {
-  return fileURLToPath(new URL(name, DATA));
+  return sharedDataPath('directory', name);
 }
 
 export const SENIOR_COLUMNS = [
