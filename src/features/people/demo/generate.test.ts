@@ -193,8 +193,15 @@ describe('the demo organisation generator', () => {
   });
 
   it('gives phone numbers only from Ofcom’s drama ranges', () => {
-    const drama =
-      /^(020 7946 0|01(1[3-8]|21|31|41|51|61) 496 0|0191 498 0|028 9018 0|029 2018 0|01632 960)\d{3}$/;
+    const ranges = [
+      '020 7946 0',
+      '01(1[3-8]|21|31|41|51|61) 496 0',
+      '0191 498 0',
+      '028 9018 0',
+      '029 2018 0',
+      '01632 960',
+    ];
+    const drama = new RegExp(`^(${ranges.join('|')})\\d{3}$`);
 
     for (const person of standard.people) {
       assert.match(person.phone, drama);

@@ -151,7 +151,8 @@ function aboutMe(random: Random, facts: AboutFacts): string {
   const year = random.int(2004, 2026);
   const opening = random.pick([
     `I work in ${team}, based in ${location}.`,
-    `I joined the ${body.name} in ${year} and now work in ${post.unit?.name ?? 'its leadership team'}.`,
+    `I joined the ${body.name} in ${year} and now work in ` +
+      `${post.unit?.name ?? 'its leadership team'}.`,
     `${location}-based, working across ${team}.`,
   ]);
   const [first = '', second = first] = skills;

@@ -45,7 +45,9 @@ export function findCutShort(
     last.cells.length < header.cells.length
   ) {
     return cutShort(
-      `the file ends inside the record on line ${last.line}, which has ${last.cells.length} of the header's ${header.cells.length} cells`,
+      `the file ends inside the record on line ${last.line}, ` +
+        `which has ${last.cells.length} of the header's ` +
+        `${header.cells.length} cells`,
     );
   }
   return undefined;

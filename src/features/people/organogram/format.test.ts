@@ -61,7 +61,8 @@ describe('finding the organogram header', () => {
 
   it('recognises a junior file by its columns', () => {
     const records = readCsv(
-      'Parent Department,Organisation,Unit,Reporting Senior Post,Grade,Generic Job Title,Number of Posts in FTE\n',
+      'Parent Department,Organisation,Unit,Reporting Senior Post,' +
+        'Grade,Generic Job Title,Number of Posts in FTE\n',
     );
 
     const header = findHeader(records);

@@ -197,7 +197,10 @@ function decodeUtf16(
     return { text: new TextDecoder(encoding, { fatal: true }).decode(bytes) };
   } catch {
     return {
-      error: `the file starts as ${encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'} text but is not valid UTF-16`,
+      error:
+        `the file starts as ` +
+        `${encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'} ` +
+        `text but is not valid UTF-16`,
     };
   }
 }

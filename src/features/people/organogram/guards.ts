@@ -33,7 +33,10 @@ export function refuseEndingMost(
     return;
   }
   throw new ImportRefusal(
-    `it would end ${ending} of the ${active} active ${things} of ${department}, more than half; the file may be damaged or incomplete, so nothing was imported (use --allow-ending-most if the return really ends them)`,
+    `it would end ${ending} of the ${active} active ${things} of ` +
+      `${department}, more than half; ` +
+      `the file may be damaged or incomplete, so nothing was imported ` +
+      `(use --allow-ending-most if the return really ends them)`,
   );
 }
 
@@ -82,6 +85,9 @@ export function warnOfReplacedReturn(
     return;
   }
   ctx.report.warnings.unshift(
-    `this return replaces the one imported from ${previous.file} on ${previous.at.slice(0, 10)}: ${posts.ended} posts ended, ${posts.updated} updated and ${posts.reopened} reopened; if that one is the newer return, import it again`,
+    `this return replaces the one imported from ${previous.file} on ` +
+      `${previous.at.slice(0, 10)}: ${posts.ended} posts ended, ` +
+      `${posts.updated} updated and ${posts.reopened} reopened; ` +
+      `if that one is the newer return, import it again`,
   );
 }

@@ -55,7 +55,9 @@ export async function syncHolders(
       const first = others[0];
       if (first) {
         ctx.warn(
-          `line ${row.line}: ${row.name} has another e-mail address than ${first.name} on line ${first.line}, so they are kept apart as two people`,
+          `line ${row.line}: ${row.name} has another e-mail address than ` +
+            `${first.name} on line ${first.line}, ` +
+            `so they are kept apart as two people`,
         );
       }
       others.push(plan);

@@ -76,7 +76,8 @@ export function readOrganogram(
   report.warnings = [...decoded.warnings];
   if (controls > 0) {
     report.warnings.push(
-      `${controls === 1 ? '1 cell' : `${controls} cells`} held control or text-direction characters, which were removed`,
+      `${controls === 1 ? '1 cell' : `${controls} cells`} held control or ` +
+        `text-direction characters, which were removed`,
     );
   }
   report.warnings.push(...header.warnings, ...read.warnings);
@@ -85,7 +86,8 @@ export function readOrganogram(
   const replaced = decoded.text.match(/\uFFFD/g)?.length ?? 0;
   if (replaced > 0) {
     report.warnings.push(
-      `${replaced} U+FFFD replacement characters (text damaged before this file was made) are kept as they are`,
+      `${replaced} U+FFFD replacement characters ` +
+        `(text damaged before this file was made) are kept as they are`,
     );
   }
   if (read.rows.length === 0) {

@@ -96,7 +96,9 @@ export async function applyJuniorFile(
     if (postId === null) {
       skipped.push({
         line: row.line,
-        reason: `senior post ${row.seniorReference} is not in the directory for ${ctx.report.department}`,
+        reason:
+          `senior post ${row.seniorReference} is not in the directory for ` +
+          `${ctx.report.department}`,
       });
       continue;
     }

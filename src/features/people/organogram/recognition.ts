@@ -76,7 +76,8 @@ export async function findHolder(
       return { person: byEmail, byEmail: true, email };
     }
     ctx.warn(
-      `line ${plan.line}: the Contact E-mail ${email} already belongs to someone else, so ${plan.name} is imported without it`,
+      `line ${plan.line}: the Contact E-mail ${email} already belongs to ` +
+        `someone else, so ${plan.name} is imported without it`,
     );
     email = null;
   }
@@ -101,7 +102,9 @@ export async function findHolder(
   // domain) is kept apart from themselves and added again.
   if (!person && namesakes.some((namesake) => !synced.has(namesake.id))) {
     ctx.warn(
-      `line ${plan.line}: ${plan.name} has another e-mail address than the ${plan.name} already in the directory, so they are kept apart as two people`,
+      `line ${plan.line}: ${plan.name} has another e-mail address than the ` +
+        `${plan.name} already in the directory, ` +
+        `so they are kept apart as two people`,
     );
   }
   return { ...(person ? { person } : {}), byEmail: false, email };

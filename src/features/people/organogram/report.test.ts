@@ -28,7 +28,8 @@ describe('the organogram import summary', () => {
         { line: 4, reason: 'Job Title has 300 characters; the limit is 255' },
       ],
       warnings: [
-        'line 3: post 2 reports to post 99, which is not in Cabinet Office; it is shown as a top post',
+        'line 3: post 2 reports to post 99, ' +
+          'which is not in Cabinet Office; it is shown as a top post',
       ],
     };
 
@@ -43,7 +44,8 @@ describe('the organogram import summary', () => {
         '  skipped rows: 1',
         '    line 4: Job Title has 300 characters; the limit is 255',
         '  warnings: 1',
-        '    line 3: post 2 reports to post 99, which is not in Cabinet Office; it is shown as a top post',
+        '    line 3: post 2 reports to post 99, ' +
+          'which is not in Cabinet Office; it is shown as a top post',
       ].join('\n'),
     );
   });

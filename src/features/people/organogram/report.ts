@@ -62,7 +62,10 @@ export function changedNothing(report: ImportReport): boolean {
 }
 
 function counts(label: string, c: ChangeCounts): string {
-  return `  ${label}: ${c.created} created, ${c.updated} updated, ${c.ended} ended, ${c.reopened} reopened`;
+  return (
+    `  ${label}: ${c.created} created, ${c.updated} updated, ` +
+    `${c.ended} ended, ${c.reopened} reopened`
+  );
 }
 
 /**
@@ -91,7 +94,8 @@ export function formatImportReport(report: ImportReport): string {
   }
   if (report.jobDetailsCleared > 0) {
     lines.push(
-      `  people left holding no post: ${report.jobDetailsCleared} (job title, grade and unit cleared)`,
+      `  people left holding no post: ${report.jobDetailsCleared} ` +
+        `(job title, grade and unit cleared)`,
     );
   }
   if (changedNothing(report)) {

@@ -49,78 +49,95 @@ describe('reading senior organogram rows', () => {
 
     assert.equal(rows[0]?.holderKind, 'undisclosed');
     assert.deepEqual(report.warnings, [
-      'line 2: post 405 gives the organisation "Ministry of Tests" as its Name; it is taken as undisclosed',
+      'line 2: post 405 gives the organisation "Ministry of Tests" ' +
+        'as its Name; it is taken as undisclosed',
     ]);
   });
 
-  it('reads references written as floats as whole numbers, and XX, N/A or nothing as the top', () => {
-    const { rows } = readSenior([
-      post('2.0', 'Vacant', '1.0'),
-      post('CO57', 'Vacant', 'XX'),
-      post('3', 'Vacant', 'N/A'),
-      post('4', 'Vacant', ''),
-    ]);
+  it(
+    'reads references written as floats as whole numbers, ' +
+      'and XX, N/A or nothing as the top',
+    () => {
+      const { rows } = readSenior([
+        post('2.0', 'Vacant', '1.0'),
+        post('CO57', 'Vacant', 'XX'),
+        post('3', 'Vacant', 'N/A'),
+        post('4', 'Vacant', ''),
+      ]);
 
-    assert.deepEqual(
-      rows.map((row) => [row.reference, row.reportsTo]),
-      [
-        ['2', '1'],
-        ['CO57', null],
-        ['3', null],
-        ['4', null],
-      ],
-    );
-  });
+      assert.deepEqual(
+        rows.map((row) => [row.reference, row.reportsTo]),
+        [
+          ['2', '1'],
+          ['CO57', null],
+          ['3', null],
+          ['4', null],
+        ],
+      );
+    },
+  );
 
-  it('folds line breaks and no-break spaces in one-line cells but keeps paragraphs in the job function', () => {
-    const { rows } = readSenior([
-      post('1', 'Vacant', 'XX', {
-        'Job Title': ' Permanent Secretary,\nEfficiency\u00A0and Reform ',
-        'Job/Team Function': 'Leads  the\u00A0group.\r\nSets direction.',
-      }),
-    ]);
+  it(
+    'folds line breaks and no-break spaces in one-line cells ' +
+      'but keeps paragraphs in the job function',
+    () => {
+      const { rows } = readSenior([
+        post('1', 'Vacant', 'XX', {
+          'Job Title': ' Permanent Secretary,\nEfficiency\u00A0and Reform ',
+          'Job/Team Function': 'Leads  the\u00A0group.\r\nSets direction.',
+        }),
+      ]);
 
-    assert.equal(
-      rows[0]?.jobTitle,
-      'Permanent Secretary, Efficiency and Reform',
-    );
-    assert.equal(rows[0]?.jobFunction, 'Leads the group.\nSets direction.');
-  });
+      assert.equal(
+        rows[0]?.jobTitle,
+        'Permanent Secretary, Efficiency and Reform',
+      );
+      assert.equal(rows[0]?.jobFunction, 'Leads the group.\nSets direction.');
+    },
+  );
 
-  it('reads pay written as floats or with £ and commas as whole pounds, and FTE as a fraction', () => {
-    const { rows } = readSenior([
-      post('1', 'Vacant', 'XX', {
-        FTE: '0.5',
-        'Actual Pay Floor (£)': '90000.0',
-        'Actual Pay Ceiling (£)': '£94,999',
-      }),
-    ]);
+  it(
+    'reads pay written as floats or with £ and commas as whole pounds, ' +
+      'and FTE as a fraction',
+    () => {
+      const { rows } = readSenior([
+        post('1', 'Vacant', 'XX', {
+          FTE: '0.5',
+          'Actual Pay Floor (£)': '90000.0',
+          'Actual Pay Ceiling (£)': '£94,999',
+        }),
+      ]);
 
-    assert.deepEqual(
-      [rows[0]?.fte, rows[0]?.payFloor, rows[0]?.payCeiling],
-      [0.5, 90000, 94999],
-    );
-  });
+      assert.deepEqual(
+        [rows[0]?.fte, rows[0]?.payFloor, rows[0]?.payCeiling],
+        [0.5, 90000, 94999],
+      );
+    },
+  );
 
-  it('leaves marker phone and e-mail cells empty and warns about an address that is not one', () => {
-    const { rows, report } = readSenior([
-      post('1', 'Vacant', 'XX', { 'Contact Phone': 'N/D' }),
-      post('2', 'Vacant', '1', {
-        'Contact E-mail': 'a@x.gov.uk or b@x.gov.uk',
-      }),
-    ]);
+  it(
+    'leaves marker phone and e-mail cells empty ' +
+      'and warns about an address that is not one',
+    () => {
+      const { rows, report } = readSenior([
+        post('1', 'Vacant', 'XX', { 'Contact Phone': 'N/D' }),
+        post('2', 'Vacant', '1', {
+          'Contact E-mail': 'a@x.gov.uk or b@x.gov.uk',
+        }),
+      ]);
 
-    assert.deepEqual(
-      rows.map((row) => [row.phone, row.email]),
-      [
-        [null, null],
-        ['020 7946 0000', null],
-      ],
-    );
-    assert.deepEqual(report.warnings, [
-      'line 3: Contact E-mail "a@x.gov.uk or b@x.gov.uk" is not an address; it is left empty',
-    ]);
-  });
+      assert.deepEqual(
+        rows.map((row) => [row.phone, row.email]),
+        [
+          [null, null],
+          ['020 7946 0000', null],
+        ],
+      );
+      assert.deepEqual(report.warnings, [
+        'line 3: Contact E-mail "a@x.gov.uk or b@x.gov.uk" is not an address; it is left empty',
+      ]);
+    },
+  );
 
   it('skips a row whose job title is over 255 code points, by its line, and keeps the rest', () => {
     const longest = '\u{1F3DB}'.repeat(255);
@@ -155,7 +172,8 @@ describe('reading senior organogram rows', () => {
     assert.equal(rows[0]?.jobFunction, 'Office\uFFFDs \uFFFD work');
     assert.equal(rows[1]?.jobTitle, 'Head of \uFFFD');
     assert.deepEqual(report.warnings, [
-      '3 U+FFFD replacement characters (text damaged before this file was made) are kept as they are',
+      '3 U+FFFD replacement characters ' +
+        '(text damaged before this file was made) are kept as they are',
     ]);
   });
 
@@ -196,26 +214,30 @@ describe('reading senior organogram rows', () => {
     ]);
   });
 
-  it('removes control and text-direction characters from every cell, with one warning counting the cells', () => {
-    const { rows, report } = readSenior([
-      post('1', 'Ann\u0001 Other', 'XX', {
-        'Job Title': '\u202EHead\u202C of\u0007 Policy',
-        'Job/Team Function': 'Leads\u0085 the\r\nteam\u007F.',
-      }),
-      post('2', '\u2066Bo Beta\u2069', '1', { Unit: 'Policy\u009B' }),
-    ]);
+  it(
+    'removes control and text-direction characters from every cell, ' +
+      'with one warning counting the cells',
+    () => {
+      const { rows, report } = readSenior([
+        post('1', 'Ann\u0001 Other', 'XX', {
+          'Job Title': '\u202EHead\u202C of\u0007 Policy',
+          'Job/Team Function': 'Leads\u0085 the\r\nteam\u007F.',
+        }),
+        post('2', '\u2066Bo Beta\u2069', '1', { Unit: 'Policy\u009B' }),
+      ]);
 
-    assert.deepEqual(
-      rows.map((row) => [row.name, row.jobTitle, row.jobFunction, row.unit]),
-      [
-        ['Ann Other', 'Head of Policy', 'Leads the\nteam.', 'Policy'],
-        ['Bo Beta', 'Director 2', 'Leads the work.', 'Policy'],
-      ],
-    );
-    assert.deepEqual(report.warnings, [
-      '5 cells held control or text-direction characters, which were removed',
-    ]);
-  });
+      assert.deepEqual(
+        rows.map((row) => [row.name, row.jobTitle, row.jobFunction, row.unit]),
+        [
+          ['Ann Other', 'Head of Policy', 'Leads the\nteam.', 'Policy'],
+          ['Bo Beta', 'Director 2', 'Leads the work.', 'Policy'],
+        ],
+      );
+      assert.deepEqual(report.warnings, [
+        '5 cells held control or text-direction characters, which were removed',
+      ]);
+    },
+  );
 
   it('refuses a file with a header and no rows', () => {
     const read = readOrganogram('test.csv', csv([SENIOR, ['', '', '']]));

@@ -172,7 +172,9 @@ function planPosts(
     }
     if (differ.length > 0) {
       ctx.warn(
-        `line ${row.line}: post ${row.reference} repeats line ${plan.first.line} with a different ${differ.join(', ')}; the first row's values are kept`,
+        `line ${row.line}: post ${row.reference} repeats line ` +
+          `${plan.first.line} with a different ${differ.join(', ')}; ` +
+          `the first row's values are kept`,
       );
     }
   }
@@ -240,14 +242,17 @@ async function resolveManagers(
       outside.set(reference, kept.id);
     } else {
       ctx.warn(
-        `line ${plan.first.line}: post ${reference} reports to post ${manager}, which is not in ${department.name}; it is shown as a top post`,
+        `line ${plan.first.line}: post ${reference} reports to post ` +
+          `${manager}, which is not in ${department.name}; ` +
+          `it is shown as a top post`,
       );
     }
   }
   for (const { cut, loop } of breakReportingLoops(managerOf)) {
     const line = plans.get(cut)?.first.line ?? 0;
     ctx.warn(
-      `line ${line}: post ${cut} closes a reporting loop (${[...loop, loop[0]].join(' → ')}); it is shown as a top post`,
+      `line ${line}: post ${cut} closes a reporting loop ` +
+        `(${[...loop, loop[0]].join(' → ')}); it is shown as a top post`,
     );
   }
   const result = new Map(outside);
