@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readOrganogram } from './import.ts';
 import { teamKey } from './junior.ts';
-import { SENIOR_COLUMNS, csvText, seniorRow } from './testing.ts';
+import {
+  JUNIOR_COLUMNS,
+  SENIOR_COLUMNS,
+  csvText,
+  seniorRow,
+} from './testing.ts';
 import type { SeniorColumn } from './testing.ts';
 
 const csv = (rows: string[][]) => new TextEncoder().encode(csvText(rows));
@@ -250,25 +255,11 @@ describe('reading senior organogram rows', () => {
 });
 
 describe('reading junior organogram rows', () => {
-  const JUNIOR = [
-    '',
-    'Parent Department',
-    'Organisation',
-    'Unit',
-    'Reporting Senior Post',
-    'Grade',
-    'Payscale Minimum (£)',
-    'Payscale Maximum (£)',
-    'Generic Job Title',
-    'Number of Posts in FTE',
-    'Professional/Occupational Group',
-  ];
-
   it('reads each row as FTE under a senior post and skips a row with no FTE', () => {
     const read = readOrganogram(
       'junior.csv',
       csv([
-        JUNIOR,
+        [...JUNIOR_COLUMNS],
         [
           '0',
           'M',
