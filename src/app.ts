@@ -86,6 +86,8 @@ export async function buildApp(
       signed: true,
     },
   });
+  // TODO: sign-in attempts are counted in each app process's memory, so
+  // behind a load balancer with N processes the real limit is N times higher.
   await app.register(rateLimit, { global: false });
 
   const views = createViewEnvironment();
