@@ -21,6 +21,10 @@ import {
   setPasswordHash,
   setRole,
 } from './features/people/accounts.ts';
+import {
+  deactivateAccount,
+  reactivateAccount,
+} from './features/auth/lifecycle.ts';
 import { seedDemo } from './features/people/demo/seed.ts';
 import { importOrganogramFiles } from './features/people/organogram/import.ts';
 import { formatImportReport } from './features/people/organogram/report.ts';
@@ -46,6 +50,9 @@ Commands:
                                junior); a return that would end more than
                                half of a department's posts is refused
                                unless --allow-ending-most is given
+  deactivate EMAIL             end EMAIL's access at once: sessions and API
+                               tokens end, and they leave the directory
+  reactivate EMAIL             let EMAIL sign in again (old sessions stay ended)
   create-admin EMAIL [--name N]
                                make EMAIL a site administrator, creating the
                                account if needed, and print a new password
@@ -56,6 +63,9 @@ Commands:
   help                         show this help
 
 Settings come from environment variables; see README.md.`;
+
+/** The command line, as the audit log names it. */
+const COMMAND_LINE = { personId: null, label: 'command line' } as const;
 
 /** A mistake in how the command was called: shown with a hint, exit 2. */
 class UsageError extends Error {}
@@ -117,6 +127,8 @@ const COMMANDS: Record<string, Command> = {
   'seed-demo': (db, args) => seed(db, args),
   import: (db, args) => importCommand(db, args),
   'create-admin': (db, args) => createAdmin(db, args),
+  deactivate: (db, args) => setActive(db, args, false),
+  reactivate: (db, args) => setActive(db, args, true),
   token: (db, args) => token(db, args),
 };
 
@@ -302,6 +314,38 @@ async function createAdmin(
   });
   process.stdout.write(
     `${existing ? 'Made' : 'Created'} ${email} a site administrator.\nPassword: ${password}\n`,
+  );
+  return 0;
+}
+
+/**
+ * Deactivates or reactivates an account from the command line: the same
+ * path as every other, so sessions and tokens end at once (BUG-15).
+ */
+async function setActive(
+  db: Kysely<Database>,
+  args: string[],
+  active: boolean,
+): Promise<number> {
+  const email = readEmailArgument(args[0]);
+  const account = await findAccountByEmail(db, email);
+  if (!account) {
+    process.stderr.write(`civilmedia: no account for ${email}\n`);
+    return 1;
+  }
+  const cause = { actor: COMMAND_LINE, via: 'command line' };
+  const changed = await db
+    .transaction()
+    .execute((trx) =>
+      active
+        ? reactivateAccount(trx, account.id, cause)
+        : deactivateAccount(trx, account.id, cause),
+    );
+  const state = active ? 'active' : 'deactivated';
+  process.stdout.write(
+    changed
+      ? `${email} is now ${state}.\n`
+      : `${email} was already ${state}.\n`,
   );
   return 0;
 }

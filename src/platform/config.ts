@@ -18,6 +18,27 @@ export interface Config {
   sessionAbsoluteTimeoutMs: number;
   /** Sign-in attempts allowed per client address in a minute. */
   signInRateLimit: number;
+  /** OpenID Connect providers, the organisation's own first. */
+  oidcProviders: OidcProviderConfig[];
+  /** Allow a plain-http issuer: for tests and local trials, never production. */
+  oidcAllowHttpIssuer: boolean;
+}
+
+/** One OpenID Connect identity provider people can sign in with. */
+export interface OidcProviderConfig {
+  /** `default` for the one set by OIDC_ISSUER, otherwise its OIDC_PROVIDERS key. */
+  key: string;
+  /** What the sign-in button says: "Sign in with NAME". */
+  name: string;
+  issuer: URL;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  /** Claims that update the profile at each sign-in, when named. */
+  claims: { department?: string; jobTitle?: string };
+  /** Where its flow starts, and where the provider sends people back. */
+  startPath: string;
+  callbackPath: string;
 }
 
 export type LogLevel =
@@ -78,7 +99,116 @@ export function loadConfig(env: Env = process.env): Config {
       '7d',
     ),
     signInRateLimit: readInteger(env, 'SIGN_IN_RATE_LIMIT', 10, 1, 10_000),
+    oidcProviders: readOidcProviders(env),
+    oidcAllowHttpIssuer: readOidcAllowHttp(env, nodeEnv),
   };
+}
+
+const PROVIDER_KEY = /^[a-z][a-z0-9-]{0,30}$/;
+
+/**
+ * The first provider comes from OIDC_ISSUER, OIDC_CLIENT_ID and
+ * OIDC_CLIENT_SECRET. More are named in OIDC_PROVIDERS (`partner,nhs`),
+ * each with the same settings under its own prefix (OIDC_PARTNER_ISSUER …).
+ */
+function readOidcProviders(env: Env): OidcProviderConfig[] {
+  const providers: OidcProviderConfig[] = [];
+  const first = readOidcProvider(env, 'OIDC_', 'default', false);
+  if (first) {
+    providers.push(first);
+  }
+  const keys = (env.OIDC_PROVIDERS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
+  for (const key of keys) {
+    if (!PROVIDER_KEY.test(key) || key === 'default' || key === 'callback') {
+      throw new ConfigError(
+        'OIDC_PROVIDERS',
+        'must be a comma-separated list of short lower-case names such as partner,nhs',
+      );
+    }
+    const prefix = `OIDC_${key.toUpperCase().replace(/-/g, '_')}_`;
+    const provider = readOidcProvider(env, prefix, key, true);
+    if (provider) {
+      providers.push(provider);
+    }
+  }
+  return providers;
+}
+
+function readOidcProvider(
+  env: Env,
+  prefix: string,
+  key: string,
+  required: boolean,
+): OidcProviderConfig | undefined {
+  const names = ['ISSUER', 'CLIENT_ID', 'CLIENT_SECRET'].map((n) => prefix + n);
+  const values = names.map((name) => env[name]?.trim() ?? '');
+  if (!required && values.every((value) => value === '')) {
+    return undefined;
+  }
+  values.forEach((value, index) => {
+    if (!value) {
+      throw new ConfigError(
+        names[index] ?? prefix,
+        `must be set with ${names.filter((_, i) => i !== index).join(' and ')}`,
+      );
+    }
+  });
+  const [issuerText = '', clientId = '', clientSecret = ''] = values;
+  let issuer: URL;
+  try {
+    issuer = new URL(issuerText);
+  } catch {
+    throw new ConfigError(
+      `${prefix}ISSUER`,
+      'must be the issuer URL of an OpenID provider',
+    );
+  }
+  const scopes = (
+    env[`${prefix}SCOPES`]?.trim() || 'openid email profile'
+  ).split(/\s+/);
+  if (!scopes.includes('openid')) {
+    throw new ConfigError(`${prefix}SCOPES`, 'must include openid');
+  }
+  const base = key === 'default' ? '/auth/oidc' : `/auth/oidc/${key}`;
+  return {
+    key,
+    name:
+      env[`${prefix}NAME`]?.trim() ||
+      (key === 'default' ? 'your organisation account' : key),
+    issuer,
+    clientId,
+    clientSecret,
+    scopes,
+    claims: {
+      ...(env[`${prefix}DEPARTMENT_CLAIM`]?.trim()
+        ? { department: env[`${prefix}DEPARTMENT_CLAIM`]?.trim() }
+        : {}),
+      ...(env[`${prefix}JOB_TITLE_CLAIM`]?.trim()
+        ? { jobTitle: env[`${prefix}JOB_TITLE_CLAIM`]?.trim() }
+        : {}),
+    },
+    startPath: base,
+    callbackPath: `${base}/callback`,
+  };
+}
+
+function readOidcAllowHttp(env: Env, nodeEnv: Config['env']): boolean {
+  const value = readEnum(
+    env,
+    'OIDC_ALLOW_HTTP_ISSUER',
+    ['true', 'false'],
+    'false',
+  );
+  if (value === 'true' && nodeEnv === 'production') {
+    throw new ConfigError(
+      'OIDC_ALLOW_HTTP_ISSUER',
+      'must not be true in production: identity providers are reached over HTTPS',
+    );
+  }
+  return value === 'true';
 }
 
 function readString(env: Env, name: string, fallback: string): string {

@@ -47,15 +47,18 @@ export function postgresSkipReason(): Promise<string | undefined> {
 /**
  * Drops the schemas of test processes that died before cleaning up (a
  * crash, a killed run), so they do not pile up on a shared server. A
- * schema's name carries the process id that made it.
+ * schema's name carries the process id that made it and when.
  */
 async function dropAbandonedSchemas(client: pg.Client): Promise<void> {
   const result = await client.query<{ name: string }>(
-    "select nspname as name from pg_namespace where nspname ~ '^t_[0-9]+_[0-9a-f]{8}$'",
+    "select nspname as name from pg_namespace where nspname ~ '^t_[0-9]+_[0-9]+_[0-9a-f]{8}$'",
   );
   for (const { name } of result.rows) {
-    const pid = Number(name.split('_')[1]);
-    if (!isRunning(pid)) {
+    const [, pid, created] = name.split('_').map(Number);
+    // Both the process and an hour must be gone: a process id can be reused,
+    // and another machine's tests may share this server.
+    const old = Date.now() / 1000 - (created ?? 0) > 3600;
+    if (old && !isRunning(pid ?? 0)) {
       await client
         .query(`drop schema if exists ${name} cascade`)
         .catch(() => undefined);
@@ -100,7 +103,8 @@ export async function openTestDatabase(
       close: handle.close,
     };
   }
-  const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const created = Math.floor(Date.now() / 1000);
+  const schema = `t_${process.pid}_${created}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
   await admin.query(`create schema ${schema}`);

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import { ANONYMOUS } from '../../access/actor.ts';
@@ -6,12 +6,9 @@ import type { Actor } from '../../access/actor.ts';
 import type { Database } from '../../database.ts';
 import type { Config } from '../../platform/config.ts';
 import { AppError } from '../../platform/errors.ts';
-import { safeReturnPath } from '../../platform/redirects.ts';
-import { FieldValidator } from '../../platform/validation.ts';
-import { findAccountByEmail, findAccountById } from '../people/accounts.ts';
-import { verifyPassword } from './passwords.ts';
-import { createSession, deleteSession, findSessionPerson } from './sessions.ts';
-import type { SessionTimeouts } from './sessions.ts';
+import { findAccountById } from '../people/accounts.ts';
+import { localSignIn } from './local.ts';
+import { SessionCookies } from './session-cookies.ts';
 import { findTokenPerson } from './tokens.ts';
 
 export interface AuthOptions {
@@ -19,24 +16,15 @@ export interface AuthOptions {
   db: Kysely<Database>;
 }
 
-// The same words whether or not the account exists, so the form cannot be
-// used to find out who has one.
-const SIGN_IN_FAILED = 'Enter a correct e-mail address and password';
-
 /**
  * Works out who every request comes from (a session cookie or an API
- * token) and serves the local sign-in and sign-out pages.
+ * token), shares the session cookies with every sign-in method, and serves
+ * local sign-in and sign-out.
  */
 export const authPlugin = fp<AuthOptions>(
   async (app, { config, db }) => {
-    const secure = config.publicUrl.protocol === 'https:';
-    // __Host- cookies are bound to this exact host and path, and refused
-    // by browsers unless Secure, so they are used whenever HTTPS is.
-    const cookieName = secure ? '__Host-cm_session' : 'cm_session';
-    const timeouts: SessionTimeouts = {
-      idleMs: config.sessionIdleTimeoutMs,
-      absoluteMs: config.sessionAbsoluteTimeoutMs,
-    };
+    const sessions = new SessionCookies(db, config);
+    app.decorate('sessions', sessions);
 
     // Fastify wants reference-type decorations to start empty; the hook
     // below gives every request its own actor before anything reads it.
@@ -52,9 +40,8 @@ export const authPlugin = fp<AuthOptions>(
       // front of a staging site, say) is none of our business and is left
       // alone rather than refused.
       const header = request.headers.authorization;
-      const bearer = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
       if (header && /^Bearer\b/i.test(header)) {
-        const token = bearer?.[1];
+        const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
         const personId = token ? await findTokenPerson(db, token) : null;
         const actor =
           personId === null ? null : await personActor(personId, 'token');
@@ -67,17 +54,15 @@ export const authPlugin = fp<AuthOptions>(
         }
         return actor;
       }
-      const secret = request.cookies[cookieName];
-      if (!secret) {
-        return ANONYMOUS;
-      }
-      const personId = await findSessionPerson(db, secret, timeouts);
+      const personId = await sessions.personOf(request);
       return (
         (personId !== null && (await personActor(personId, 'session'))) ||
         ANONYMOUS
       );
     }
 
+    // Checked on every request, so deactivating someone takes effect on
+    // their very next one, whatever they hold (BUG-15).
     async function personActor(
       personId: number,
       via: 'session' | 'token',
@@ -95,113 +80,7 @@ export const authPlugin = fp<AuthOptions>(
       };
     }
 
-    function setSessionCookie(reply: FastifyReply, secret: string) {
-      reply.setCookie(cookieName, secret, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure,
-        maxAge: Math.floor(timeouts.absoluteMs / 1000),
-      });
-    }
-
-    app.get(
-      '/sign-in',
-      { config: { public: true } },
-      async (request, reply) => {
-        const query = request.query as Record<string, unknown>;
-        const returnTo = safeReturnPath(query.returnTo);
-        if (request.actor.kind === 'person') {
-          return reply.redirect(returnTo, 303);
-        }
-        return reply.render('auth/views/sign-in.njk', {
-          returnTo,
-          values: {},
-          signedOut: query.signedOut === '1',
-        });
-      },
-    );
-
-    app.post(
-      '/sign-in',
-      {
-        config: {
-          public: true,
-          rateLimit: { max: config.signInRateLimit, timeWindow: '1 minute' },
-        },
-      },
-      async (request, reply) => {
-        const body = (request.body ?? {}) as Record<string, unknown>;
-        const returnTo = safeReturnPath(body.returnTo);
-        const form = new FieldValidator(body);
-        const email = form.text('email', {
-          label: 'E-mail address',
-          max: 254,
-          required: true,
-        });
-        const password =
-          typeof body.password === 'string' && body.password.length <= 1000
-            ? body.password
-            : '';
-        if (!password) {
-          form.fail('password', 'Enter your password');
-        }
-        const values = {
-          email: typeof body.email === 'string' ? body.email : '',
-        };
-        if (form.failed || !email) {
-          return reply.render(
-            'auth/views/sign-in.njk',
-            { returnTo, values, errors: form.errors },
-            400,
-          );
-        }
-
-        const account = await findAccountByEmail(db, email);
-        const usable = account?.active ? account.passwordHash : null;
-        const valid = await verifyPassword(usable, password);
-        if (!account || !valid) {
-          request.log.info({ outcome: 'failed' }, 'sign-in attempt');
-          return reply.render(
-            'auth/views/sign-in.njk',
-            { returnTo, values, errors: { email: SIGN_IN_FAILED } },
-            400,
-          );
-        }
-
-        const previous = request.cookies[cookieName];
-        if (previous) {
-          await deleteSession(db, previous);
-        }
-        const secret = await createSession(
-          db,
-          account.id,
-          request.headers['user-agent'],
-          timeouts,
-        );
-        setSessionCookie(reply, secret);
-        request.log.info({ personId: account.id }, 'signed in');
-        return reply.redirect(returnTo, 303);
-      },
-    );
-
-    app.post(
-      '/sign-out',
-      { config: { public: true } },
-      async (request, reply) => {
-        const secret = request.cookies[cookieName];
-        if (secret) {
-          await deleteSession(db, secret);
-        }
-        reply.clearCookie(cookieName, {
-          path: '/',
-          secure,
-          httpOnly: true,
-          sameSite: 'lax',
-        });
-        return reply.redirect('/sign-in?signedOut=1', 303);
-      },
-    );
+    await app.register(localSignIn, { config, db });
   },
   { name: 'auth' },
 );

@@ -107,3 +107,18 @@ export async function revokeApiToken(
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** Revokes every live token a person has; returns how many. */
+export async function revokeTokensOf(
+  db: Db,
+  personId: number,
+  now = new Date(),
+): Promise<number> {
+  const result = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now.toISOString() })
+    .where('person_id', '=', personId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -2,7 +2,7 @@ import type { Db } from '../../database.ts';
 import { cleanLine, sortKey } from '../../platform/text.ts';
 import { reindexPerson } from './directory-index.ts';
 import { setTags } from './people.ts';
-import type { PersonRole, TagKind } from './tables.ts';
+import type { PersonRole, PersonStatus, TagKind } from './tables.ts';
 
 /** A new person. Only the name is required. */
 export interface NewPerson {
@@ -153,4 +153,32 @@ export async function hasAnyPerson(db: Db): Promise<boolean> {
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/**
+ * Marks a person active or deactivated and updates the directory. Returns
+ * false when they were already in that state. Sessions and tokens are the
+ * auth feature's to end: see deactivateAccount there.
+ */
+export async function setPersonStatus(
+  db: Db,
+  personId: number,
+  status: PersonStatus,
+  now = new Date().toISOString(),
+): Promise<boolean> {
+  const result = await db
+    .updateTable('people')
+    .set({
+      status,
+      deactivated_at: status === 'deactivated' ? now : null,
+      updated_at: now,
+    })
+    .where('id', '=', personId)
+    .where('status', '!=', status)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) {
+    return false;
+  }
+  await reindexPerson(db, personId);
+  return true;
 }

@@ -23,7 +23,7 @@ export interface UnitsTable {
   created_at: string;
 }
 
-export type PersonRole = 'admin' | 'member';
+export type PersonRole = 'admin' | 'member' | 'guest';
 export type PersonStatus = 'active' | 'deactivated';
 
 export interface PeopleTable {
@@ -48,6 +48,16 @@ export interface PeopleTable {
   source: string;
   /** How an importer recognises the person again, such as a name in a department. */
   source_key: string | null;
+  /** The SCIM userName a provisioning system knows them by. */
+  user_name: string | null;
+  /** userName in lower case; unique. */
+  user_name_key: string | null;
+  /** The provisioning system's own id for them (SCIM externalId). */
+  external_id: string | null;
+  employee_number: string | null;
+  /** A manager named directly by HR, apart from any organogram post. */
+  manager_id: number | null;
+  deactivated_at: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,0 +1,83 @@
+import type { Db } from '../../database.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { AuditActor } from '../audit/audit.ts';
+import { setPersonStatus } from '../people/accounts.ts';
+import { deleteSessionsOf } from './sessions.ts';
+import { revokeTokensOf } from './tokens.ts';
+
+/** Where a lifecycle change came from, for the audit log. */
+export interface LifecycleCause {
+  actor: AuditActor;
+  /** admin page, API, command line, SCIM, import … */
+  via: string;
+  clientAddress?: string | null;
+}
+
+/**
+ * Takes away a person's access at once, whichever path asks (BUG-15):
+ * every session on every device ends, every API token is revoked, and they
+ * leave the directory. What they wrote stays. Reactivating later gives
+ * none of the old sessions or tokens back. In the caller's transaction.
+ */
+export async function deactivateAccount(
+  db: Db,
+  personId: number,
+  cause: LifecycleCause,
+  now = new Date(),
+): Promise<boolean> {
+  const changed = await setPersonStatus(
+    db,
+    personId,
+    'deactivated',
+    now.toISOString(),
+  );
+  const sessions = await deleteSessionsOf(db, personId);
+  const tokens = await revokeTokensOf(db, personId, now);
+  if (changed) {
+    await recordAudit(
+      db,
+      {
+        action: 'account.deactivated',
+        actor: cause.actor,
+        subject: { type: 'person', id: personId },
+        clientAddress: cause.clientAddress ?? null,
+        details: {
+          via: cause.via,
+          sessionsEnded: sessions,
+          tokensRevoked: tokens,
+        },
+      },
+      now.toISOString(),
+    );
+  }
+  return changed;
+}
+
+/** Lets a deactivated person sign in again; old sessions stay ended. */
+export async function reactivateAccount(
+  db: Db,
+  personId: number,
+  cause: LifecycleCause,
+  now = new Date(),
+): Promise<boolean> {
+  const changed = await setPersonStatus(
+    db,
+    personId,
+    'active',
+    now.toISOString(),
+  );
+  if (changed) {
+    await recordAudit(
+      db,
+      {
+        action: 'account.reactivated',
+        actor: cause.actor,
+        subject: { type: 'person', id: personId },
+        clientAddress: cause.clientAddress ?? null,
+        details: { via: cause.via },
+      },
+      now.toISOString(),
+    );
+  }
+  return changed;
+}
