@@ -12,7 +12,9 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  *   routes that say `config: { public: true }`;
  * - CSRF: a request that changes something must carry the form's token,
  *   unless it is authenticated by an API token (which a browser never
- *   sends on its own, so a forged request cannot use it).
+ *   sends on its own, so a forged request cannot use it), or the route
+ *   says `csrf: false` because it takes no credential a browser sends
+ *   (SCIM, with its own bearer tokens).
  */
 export const accessGate: FastifyPluginAsync = fp(async (app) => {
   app.addHook('onRequest', async (request, reply) => {
@@ -29,7 +31,8 @@ export const accessGate: FastifyPluginAsync = fp(async (app) => {
   app.addHook('preHandler', (request, reply, done) => {
     const byToken =
       request.actor.kind === 'person' && request.actor.via === 'token';
-    if (!UNSAFE_METHODS.has(request.method) || byToken) {
+    const exempt = request.routeOptions.config.csrf === false;
+    if (!UNSAFE_METHODS.has(request.method) || byToken || exempt) {
       done();
       return;
     }

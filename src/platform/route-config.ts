@@ -7,6 +7,16 @@ declare module 'fastify' {
      * signed-in reader, so this is the exception and must be asked for.
      */
     public?: boolean;
+    /**
+     * The route checks the request's credentials itself (SCIM's own bearer
+     * tokens), so sessions and personal API tokens are not looked up.
+     */
+    ownAuthentication?: boolean;
+    /**
+     * `false` exempts the route from the CSRF check. Only for routes that
+     * accept no credential a browser sends by itself, such as SCIM's.
+     */
+    csrf?: boolean;
   }
 }
 

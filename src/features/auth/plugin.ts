@@ -32,7 +32,9 @@ export const authPlugin = fp<AuthOptions>(
 
     app.addHook('onRequest', async (request) => {
       request.actor = ANONYMOUS;
-      request.actor = await resolveActor(request);
+      if (!request.routeOptions.config.ownAuthentication) {
+        request.actor = await resolveActor(request);
+      }
     });
 
     async function resolveActor(request: FastifyRequest): Promise<Actor> {
