@@ -1,12 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditTables } from './features/audit/tables.ts';
 import type { AuthTables } from './features/auth/tables.ts';
+import type { OidcTables } from './features/auth/oidc/tables.ts';
 import type { PeopleTables } from './features/people/tables.ts';
 import type { ScimTables } from './features/scim/tables.ts';
 
 /** Every table, as the features that own them describe them. */
 export interface Database
-  extends PeopleTables, AuthTables, AuditTables, ScimTables {}
+  extends PeopleTables, AuthTables, OidcTables, AuditTables, ScimTables {}
 
 /** A connection or a transaction: what repository functions take first. */
 export type Db = Kysely<Database> | Transaction<Database>;
