@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { accessGate } from './access/gate.ts';
 import type { Database } from './database.ts';
 import { authPlugin } from './features/auth/plugin.ts';
+import { oidcSignIn } from './features/auth/oidc/plugin.ts';
 import { healthPlugin } from './features/health/plugin.ts';
 import { homePlugin } from './features/home/plugin.ts';
 import { peoplePlugin } from './features/people/plugin.ts';
@@ -96,6 +97,7 @@ export async function buildApp(
   await app.register(assetsPlugin);
 
   await app.register(authPlugin, { config, db: deps.db });
+  await app.register(oidcSignIn, { config, db: deps.db });
   await app.register(accessGate);
 
   await app.register(healthPlugin, { db: deps.db });

@@ -86,6 +86,18 @@ const PAGE_TITLES: Record<number, string> = {
 const CODE_TITLES: Record<string, string> = {
   CSRF_TOKEN_INVALID: 'Your form has expired',
   INVALID_TOKEN: 'The API token is not valid',
+  OIDC_PROVIDER_UNAVAILABLE: 'Sign-in is not available just now',
+  OIDC_PROVIDER_ERROR: 'You were not signed in',
+  OIDC_FLOW_EXPIRED: 'Your sign-in has expired',
+  OIDC_STATE_MISMATCH: 'Sign-in did not match this browser',
+  OIDC_NONCE_MISMATCH: 'Sign-in did not match this browser',
+  OIDC_CODE_INVALID: 'This sign-in cannot be used again',
+  OIDC_TOKEN_EXPIRED: 'Your sign-in could not be checked',
+  OIDC_TOKEN_INVALID: 'Your sign-in could not be checked',
+  OIDC_EMAIL_MISSING: 'Your e-mail address is needed',
+  OIDC_EMAIL_UNVERIFIED: 'Your e-mail address is not confirmed',
+  OIDC_ACCOUNT_CONFLICT: 'Your account could not be linked',
+  OIDC_ACCOUNT_DEACTIVATED: 'Your account has been deactivated',
 };
 
 function send(
