@@ -52,17 +52,16 @@ export const oidcSignIn: FastifyPluginAsync<OidcOptions> = async (
   const unknown = async () => {
     throw oidcErrors.unknownProvider();
   };
+  const served = new Set(
+    config.oidcProviders.flatMap((p) => [p.startPath, p.callbackPath]),
+  );
   for (const path of [
     '/auth/oidc',
     '/auth/oidc/callback',
     '/auth/oidc/:provider',
     '/auth/oidc/:provider/callback',
   ]) {
-    if (
-      !config.oidcProviders.some((p) =>
-        [p.startPath, p.callbackPath].includes(path),
-      )
-    ) {
+    if (!served.has(path)) {
       app.get(path, route, unknown);
     }
   }

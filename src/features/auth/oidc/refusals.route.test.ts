@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { buildTestApp } from '../../../test-support/app.ts';
 import { describeEachDatabase } from '../../../test-support/databases.ts';
 import { buildPerson, nextNumber } from '../../../test-support/factories.ts';
 import { SYSTEM_ACTOR } from '../../audit/audit.ts';
@@ -379,6 +380,21 @@ await describeEachDatabase('OpenID Connect sign-in refusals', (database) => {
         heading: 'Page not found',
       });
       assert.match(answer.body, /That way of signing in is not set up/);
+    }
+  });
+
+  it('answers 404 at /auth/oidc when no organisation provider is set', async () => {
+    const app = await buildTestApp(database());
+    try {
+      for (const url of ['/auth/oidc', '/auth/oidc/callback?code=a&state=b']) {
+        const answer = await app.inject(url);
+        assert.equal(answer.statusCode, 404);
+        assert.match(answer.body, /That way of signing in is not set up/);
+      }
+      const signIn = await app.inject('/sign-in');
+      assert.doesNotMatch(signIn.body, /Sign in with/);
+    } finally {
+      await app.close();
     }
   });
 
