@@ -20,6 +20,7 @@ import { oidcSignIn } from './features/auth/oidc/plugin.ts';
 import { healthPlugin } from './features/health/plugin.ts';
 import { homePlugin } from './features/home/plugin.ts';
 import { peoplePlugin } from './features/people/plugin.ts';
+import { scimPlugin } from './features/scim/plugin.ts';
 import { assetsPlugin } from './platform/assets.ts';
 import type { Config } from './platform/config.ts';
 import { errorHandling } from './platform/error-handling.ts';
@@ -106,6 +107,7 @@ export async function buildApp(
     db: deps.db,
     publicUrl: config.publicUrl,
   });
+  await app.register(scimPlugin, { db: deps.db, publicUrl: config.publicUrl });
 
   return app;
 }

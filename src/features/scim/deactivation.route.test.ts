@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import {
+  bearer,
+  buildAccount,
+  buildTestApp,
+  TestBrowser,
+} from '../../test-support/app.ts';
+import { describeEachDatabase } from '../../test-support/databases.ts';
+import { nextNumber } from '../../test-support/factories.ts';
+import { ScimClient, scimAuthorization, userBody } from './testing.ts';
+
+const filter = (text: string) => `filter=${encodeURIComponent(text)}`;
+
+await describeEachDatabase('deactivation over SCIM', (database) => {
+  let app: FastifyInstance;
+  let scim: ScimClient;
+  let colleague: string;
+
+  before(async () => {
+    const { db } = database();
+    app = await buildTestApp(database());
+    scim = new ScimClient(app, await scimAuthorization(db));
+    colleague = await bearer(db, (await buildAccount(db)).id);
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  /** Carol: signed in on a browser and holding a personal API token. */
+  async function signedInPerson() {
+    const { db } = database();
+    const name = `Carol Leaver${nextNumber()}`;
+    const account = await buildAccount(db, { displayName: name });
+    const browser = new TestBrowser(app);
+    await browser.signIn(account.email);
+    const token = await bearer(db, account.id);
+    assert.equal((await browser.get('/people')).statusCode, 200);
+    assert.equal((await apiAs(token)).statusCode, 200);
+    return { ...account, name, browser, token };
+  }
+
+  function apiAs(authorization: string, query = '') {
+    return app.inject({
+      url: `/api/v1/people${query}`,
+      headers: { authorization },
+    });
+  }
+
+  async function inDirectory(name: string): Promise<boolean> {
+    const response = await apiAs(colleague, `?q=${encodeURIComponent(name)}`);
+    const hits = response.json().items as { name?: string }[];
+    return hits.some((hit) => hit.name === name);
+  }
+
+  it('refuses the next request of someone set inactive by PATCH, and their token (BUG-15)', async () => {
+    const carol = await signedInPerson();
+    assert.equal(await inDirectory(carol.name), true);
+
+    const response = await scim.patch(`/Users/${carol.id}`, [
+      { op: 'replace', path: 'active', value: false },
+    ]);
+
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.json().active, false);
+    const page = await carol.browser.get('/people');
+    assert.equal(page.statusCode, 303);
+    assert.match(String(page.headers.location), /^\/sign-in/);
+    assert.equal((await apiAs(carol.token)).statusCode, 401);
+    assert.equal(await inDirectory(carol.name), false);
+  });
+
+  it('gives back neither the session nor the token on reactivation', async () => {
+    const carol = await signedInPerson();
+    await scim.patch(`/Users/${carol.id}`, [
+      { op: 'Replace', value: { active: 'False' } },
+    ]);
+
+    const back = await scim.patch(`/Users/${carol.id}`, [
+      { op: 'replace', path: 'active', value: 'True' },
+    ]);
+
+    assert.equal(back.json().active, true);
+    assert.equal((await carol.browser.get('/people')).statusCode, 303);
+    assert.equal((await apiAs(carol.token)).statusCode, 401);
+    assert.equal(await inDirectory(carol.name), true);
+    const fresh = new TestBrowser(app);
+    await fresh.signIn(carol.email);
+    assert.equal((await fresh.get('/people')).statusCode, 200);
+  });
+
+  it('deactivates with PUT active false just the same', async () => {
+    const carol = await signedInPerson();
+    const user = (await scim.get(`/Users/${carol.id}`)).json();
+
+    await scim.put(`/Users/${carol.id}`, { ...user, active: false });
+
+    assert.equal((await carol.browser.get('/people')).statusCode, 303);
+    assert.equal((await apiAs(carol.token)).statusCode, 401);
+  });
+
+  it('ends access on DELETE, hides the person from SCIM, and keeps them', async () => {
+    const { db } = database();
+    const carol = await signedInPerson();
+    const group = await scim.post('/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: `Leavers ${nextNumber()}`,
+      members: [{ value: String(carol.id) }],
+    });
+
+    const response = await scim.delete(`/Users/${carol.id}`);
+
+    assert.equal(response.statusCode, 204);
+    assert.equal((await carol.browser.get('/people')).statusCode, 303);
+    assert.equal((await apiAs(carol.token)).statusCode, 401);
+    assert.equal(await inDirectory(carol.name), false);
+    assert.equal((await scim.get(`/Users/${carol.id}`)).statusCode, 404);
+    assert.equal((await scim.delete(`/Users/${carol.id}`)).statusCode, 404);
+    const search = await scim.get(
+      `/Users?${filter(`userName eq "${carol.email}"`)}`,
+    );
+    assert.equal(search.json().totalResults, 0);
+    const members = (await scim.get(`/Groups/${group.json().id}`)).json();
+    assert.equal(members.members, undefined);
+
+    const kept = await db
+      .selectFrom('people')
+      .select(['display_name', 'status'])
+      .where('id', '=', carol.id)
+      .executeTakeFirst();
+    assert.deepEqual(kept, { display_name: carol.name, status: 'deactivated' });
+    const events = await sql<{ action: string }>`
+      select action from audit_events
+      where subject_type = 'person' and subject_id = ${carol.id}
+      and actor_label like 'SCIM client %'
+      order by id`.execute(db);
+    assert.deepEqual(
+      events.rows.map((row) => row.action),
+      // The second scim.request is the refused second DELETE.
+      [
+        'account.deactivated',
+        'account.deleted',
+        'scim.request',
+        'scim.request',
+      ],
+    );
+  });
+
+  it('lets the provider create someone new with a deleted userName', async () => {
+    const userName = `reused${nextNumber()}@example.gov.uk`;
+    const first = await scim.createUser({
+      userName,
+      emails: [{ value: userName, type: 'work' }],
+    });
+    await scim.delete(`/Users/${first}`);
+
+    const second = await scim.post(
+      '/Users',
+      userBody({ userName, emails: [{ value: userName, type: 'work' }] }),
+    );
+
+    assert.equal(second.statusCode, 201);
+    assert.notEqual(second.json().id, first);
+  });
+});
