@@ -5,8 +5,10 @@ import { describeEachDatabase } from '../../../test-support/databases.ts';
 import { buildPerson, nextNumber } from '../../../test-support/factories.ts';
 import { SYSTEM_ACTOR } from '../../audit/audit.ts';
 import { deactivateAccount } from '../lifecycle.ts';
-import { reachCallback, useOidcTestSite } from './testing.ts';
-import type { Answer, TestUser } from './testing.ts';
+import { reachCallback } from './http-browser.ts';
+import { useOidcTestSite } from './testing.ts';
+import type { Answer } from './http-browser.ts';
+import type { TestUser } from './testing.ts';
 
 // Every refusal ends on an error page with a way back to sign in, clears
 // the flow cookie, and leaves no session behind: no cookie, no row.

@@ -4,7 +4,8 @@ import { describeEachDatabase } from '../../../test-support/databases.ts';
 import { buildPerson, nextNumber } from '../../../test-support/factories.ts';
 import { createSession } from '../sessions.ts';
 import { listIdentityLinks } from './links.ts';
-import { reachCallback, useOidcTestSite } from './testing.ts';
+import { reachCallback } from './http-browser.ts';
+import { useOidcTestSite } from './testing.ts';
 import type { OidcTestSite, TestUser } from './testing.ts';
 
 await describeEachDatabase('OpenID Connect sign-in', (database) => {
