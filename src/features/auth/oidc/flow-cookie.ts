@@ -22,6 +22,8 @@ export const FLOW_LIFETIME_MS = 10 * 60 * 1000;
  * the provider's redirect back, which is a top-level GET.
  */
 export class FlowCookie {
+  // TODO: a browser holds one flow at a time, so of two sign-ins started in
+  // two tabs only the later can finish; the other ends on "did not match".
   readonly name: string;
 
   constructor(private readonly secure: boolean) {
