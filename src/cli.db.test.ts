@@ -12,6 +12,7 @@ import { findTokenPerson } from './features/auth/tokens.ts';
 import { findAccountByEmail } from './features/people/accounts.ts';
 import { publishedFile } from './features/people/organogram/testing.ts';
 import { openDatabase } from './platform/db/database.ts';
+import { buildTestApp } from './test-support/app.ts';
 import {
   openTestDatabase,
   postgresSkipReason,
@@ -165,6 +166,45 @@ for (const [dialect, open] of [
         list.stdout,
         new RegExp(`^${id}\\tcommand line\\t\\S+\\trevoked `),
       );
+    });
+
+    it('prints a SCIM token that provisions until it is revoked', async () => {
+      const created = await civilmedia(
+        ['scim-token', 'create', 'Entra', 'ID'],
+        env,
+      );
+      assert.equal(created.code, 0);
+      const token = created.stdout.trim().split('\n').at(-1) ?? '';
+      const id = /^SCIM token (\d+) for Entra ID /.exec(created.stdout)?.[1];
+      assert.match(token, /^cm_scim_/);
+      const app = await buildTestApp({
+        dialect,
+        db: target.db,
+        url: target.url,
+        close: async () => undefined,
+      });
+      const provision = () =>
+        app.inject({
+          url: '/scim/v2/Users?count=0',
+          headers: { authorization: `Bearer ${token}` },
+        });
+      try {
+        assert.equal((await provision()).statusCode, 200);
+        const list = await civilmedia(['scim-token', 'list'], env);
+        assert.match(
+          list.stdout,
+          new RegExp(`^${id}\\tEntra ID\\t\\S+\\tlive\\t`),
+        );
+
+        const revoked = await civilmedia(
+          ['scim-token', 'revoke', `${id}`],
+          env,
+        );
+        assert.equal(revoked.stdout, `Revoked SCIM token ${id}.\n`);
+        assert.equal((await provision()).statusCode, 401);
+      } finally {
+        await app.close();
+      }
     });
 
     it('imports an organogram and changes nothing the second time', async () => {

@@ -28,7 +28,13 @@ import {
 import { seedDemo } from './features/people/demo/seed.ts';
 import { importOrganogramFiles } from './features/people/organogram/import.ts';
 import { formatImportReport } from './features/people/organogram/report.ts';
+import {
+  createScimToken,
+  listScimTokens,
+  revokeScimToken,
+} from './features/scim/tokens.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
+import { ValidationError } from './platform/errors.ts';
 import type { Config } from './platform/config.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
@@ -60,6 +66,10 @@ Commands:
                                print a new personal API token for EMAIL
   token list EMAIL             list EMAIL's tokens
   token revoke ID              revoke a token
+  scim-token create NAME       print a new token for the SCIM client NAME
+                               (an identity provider or HR feed)
+  scim-token list              list SCIM tokens, live and revoked
+  scim-token revoke ID         revoke a SCIM token at once
   help                         show this help
 
 Settings come from environment variables; see README.md.`;
@@ -130,6 +140,7 @@ const COMMANDS: Record<string, Command> = {
   deactivate: (db, args) => setActive(db, args, false),
   reactivate: (db, args) => setActive(db, args, true),
   token: (db, args) => token(db, args),
+  'scim-token': (db, args) => scimToken(db, args),
 };
 
 /** Migrations, with a failure to reach the database told in one line. */
@@ -397,6 +408,60 @@ async function token(db: Kysely<Database>, args: string[]): Promise<number> {
     `Token ${created.id} for ${email} (shown only now):\n${created.token}\n`,
   );
   return 0;
+}
+
+async function scimToken(
+  db: Kysely<Database>,
+  args: string[],
+): Promise<number> {
+  const [action, ...rest] = args;
+  const { positionals } = parseArgs({ args: rest, allowPositionals: true });
+  const cause = { actor: COMMAND_LINE };
+  if (action === 'create' && positionals.length > 0) {
+    const created = await db
+      .transaction()
+      .execute((trx) => createScimToken(trx, positionals.join(' '), cause))
+      .catch((error: unknown) => {
+        if (error instanceof ValidationError) {
+          throw new UsageError(
+            `the name: ${error.fields?.name ?? error.message}`,
+          );
+        }
+        throw error;
+      });
+    process.stdout.write(
+      `SCIM token ${created.id} for ${created.name} (shown only now):\n${created.token}\n`,
+    );
+    return 0;
+  }
+  if (action === 'list' && positionals.length === 0) {
+    for (const row of await listScimTokens(db)) {
+      const state = row.revokedAt ? `revoked ${row.revokedAt}` : 'live';
+      const used = row.lastUsedAt ? `last used ${row.lastUsedAt}` : 'unused';
+      process.stdout.write(
+        `${row.id}\t${row.name}\t${row.createdAt}\t${state}\t${used}\n`,
+      );
+    }
+    return 0;
+  }
+  const id = Number(positionals[0]);
+  if (
+    action !== 'revoke' ||
+    positionals.length !== 1 ||
+    !Number.isInteger(id) ||
+    id < 1
+  ) {
+    throw new UsageError(
+      'usage: civilmedia scim-token create NAME, scim-token list, or scim-token revoke ID',
+    );
+  }
+  const revoked = await db
+    .transaction()
+    .execute((trx) => revokeScimToken(trx, id, cause));
+  process.stdout.write(
+    revoked ? `Revoked SCIM token ${id}.\n` : `No live SCIM token ${id}.\n`,
+  );
+  return revoked ? 0 : 1;
 }
 
 /** An unknown or malformed option, as node:util's parseArgs reports it. */
