@@ -134,8 +134,41 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
     await page.click('button:has-text("Save profile")');
     assert.match(await page.title(), /^Error: Edit profile/);
     await check('edit profile with errors', 400);
+
+    for (const path of ['/account', '/account/password']) {
+      await page.goto(`${site.url}${path}`);
+      await check(path);
+    }
+    await page.goto(`${site.url}/account/password`);
+    await page.fill('#current', 'not it');
+    await page.click('button:has-text("Change password")');
+    await check('change password with errors', 400);
     await context.close();
-    assert.equal(checked.length, 18);
+
+    const adminContext = await newVisitor(browser);
+    const adminPage = await adminContext.newPage();
+    await signIn(adminPage, site, 'ada@example.gov.uk', PASSWORD);
+    for (const path of [
+      '/admin',
+      '/admin/people',
+      `/admin/people/${ids.member}`,
+      '/admin/audit',
+      '/admin/settings',
+      '/admin/partners',
+      '/admin/scim-tokens',
+    ]) {
+      const response = await adminPage.goto(`${site.url}${path}`);
+      assert.equal(response?.status(), 200, path);
+      const violations = await accessibilityViolations(adminPage);
+      assert.equal(
+        violations.length,
+        0,
+        `${path}:\n${describeViolations(violations)}`,
+      );
+      checked.push(path);
+    }
+    await adminContext.close();
+    assert.equal(checked.length, 28);
   });
 
   it('fits a 320 pixel wide screen without sideways scrolling', async () => {

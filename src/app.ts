@@ -15,6 +15,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { accessGate } from './access/gate.ts';
 import type { Database } from './database.ts';
+import { adminPlugin } from './features/admin/plugin.ts';
 import { authPlugin } from './features/auth/plugin.ts';
 import { oidcSignIn } from './features/auth/oidc/plugin.ts';
 import { healthPlugin } from './features/health/plugin.ts';
@@ -27,6 +28,20 @@ import { errorHandling } from './platform/error-handling.ts';
 import { createLogger, requestId } from './platform/logging.ts';
 import { createViewEnvironment, renderer } from './platform/views.ts';
 import { pageContext } from './page-context.ts';
+
+/** One route as registered: for audits of the whole route table in tests. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  config: { public?: boolean; guests?: boolean };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the app serves, in the order they were added. */
+    routeTable: readonly RouteEntry[];
+  }
+}
 
 /** What the app is built from; tests pass their own. */
 export interface AppDependencies {
@@ -54,6 +69,22 @@ export async function buildApp(
     frameworkErrors: refuseMalformedRequest,
   });
   const secure = config.publicUrl.protocol === 'https:';
+  const routes: RouteEntry[] = [];
+  app.decorate('routeTable', routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      // Read the config when asked: plugins' own onRoute hooks run after
+      // this one and may still add to it.
+      routes.push({
+        method,
+        url: route.url,
+        get config() {
+          return { ...route.config };
+        },
+      });
+    }
+  });
 
   await app.register(helmet, {
     enableCSPNonces: true,
@@ -103,6 +134,7 @@ export async function buildApp(
 
   await app.register(healthPlugin, { db: deps.db });
   await app.register(homePlugin);
+  await app.register(adminPlugin, { db: deps.db, config });
   await app.register(peoplePlugin, {
     db: deps.db,
     publicUrl: config.publicUrl,

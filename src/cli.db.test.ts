@@ -232,6 +232,30 @@ for (const [dialect, open] of [
       assert.match(run.stdout, /rejected: not an organogram: missing columns /);
     });
 
+    it('deactivates an account and ends its tokens at once (BUG-15)', async () => {
+      const created = await civilmedia(
+        ['token', 'create', 'root@example.gov.uk'],
+        env,
+      );
+      const token = created.stdout.trim().split('\n').at(-1) ?? '';
+
+      const run = await civilmedia(['deactivate', 'ROOT@example.gov.uk'], env);
+
+      assert.equal(run.code, 0);
+      assert.equal(run.stdout, 'ROOT@example.gov.uk is now deactivated.\n');
+      assert.equal(await findTokenPerson(target.db, token), null);
+      const again = await civilmedia(
+        ['reactivate', 'root@example.gov.uk'],
+        env,
+      );
+      assert.equal(again.stdout, 'root@example.gov.uk is now active.\n');
+      assert.equal(
+        await findTokenPerson(target.db, token),
+        null,
+        'the token stays revoked',
+      );
+    });
+
     it('adds the demo only to an empty database', async () => {
       const run = await civilmedia(['seed-demo'], env);
 

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { AdminTables } from './features/admin/tables.ts';
 import type { AuditTables } from './features/audit/tables.ts';
 import type { AuthTables } from './features/auth/tables.ts';
 import type { OidcTables } from './features/auth/oidc/tables.ts';
@@ -7,7 +8,13 @@ import type { ScimTables } from './features/scim/tables.ts';
 
 /** Every table, as the features that own them describe them. */
 export interface Database
-  extends PeopleTables, AuthTables, OidcTables, AuditTables, ScimTables {}
+  extends
+    PeopleTables,
+    AuthTables,
+    OidcTables,
+    AuditTables,
+    ScimTables,
+    AdminTables {}
 
 /** A connection or a transaction: what repository functions take first. */
 export type Db = Kysely<Database> | Transaction<Database>;

@@ -26,11 +26,13 @@ export function pageContext(
     cspNonce: reply.cspNonce.script,
     currentPath: path,
     currentUrl: request.url,
-    navigation: signedIn
-      ? AREAS.map((area) => ({
-          ...area,
-          active: path === area.href || path.startsWith(`${area.href}/`),
-        }))
-      : [],
+    // Guests see only their groups, so the site-wide areas are not offered.
+    navigation:
+      signedIn && actor.role !== 'guest'
+        ? AREAS.map((area) => ({
+            ...area,
+            active: path === area.href || path.startsWith(`${area.href}/`),
+          }))
+        : [],
   };
 }

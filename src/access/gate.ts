@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import '../platform/route-config.ts';
-import { UnauthenticatedError } from '../platform/errors.ts';
+import { ForbiddenError, UnauthenticatedError } from '../platform/errors.ts';
+import { can } from './policy.ts';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -10,6 +11,8 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  *
  * - sign-in: an intranet shows nothing to someone signed out, except the
  *   routes that say `config: { public: true }`;
+ * - guests: a guest reaches only the routes that say `guests: true`, as the
+ *   policy decides;
  * - CSRF: a request that changes something must carry the form's token,
  *   unless it is authenticated by an API token (which a browser never
  *   sends on its own, so a forged request cannot use it), or the route
@@ -18,7 +21,18 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export const accessGate: FastifyPluginAsync = fp(async (app) => {
   app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config.public || request.actor.kind === 'person') {
+    const config = request.routeOptions.config;
+    if (config.public) {
+      return;
+    }
+    if (request.actor.kind === 'person') {
+      const openToGuests = config.guests === true;
+      if (!can(request.actor, { name: 'route.enter', openToGuests })) {
+        throw new ForbiddenError(
+          'GUEST_NOT_ALLOWED',
+          'As a guest you can see only the groups you have been invited to',
+        );
+      }
       return;
     }
     if (isPageRequest(request) && request.method === 'GET') {

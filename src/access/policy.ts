@@ -6,7 +6,9 @@ import type { Actor, PersonActor } from './actor.ts';
  * page, a list and an API response cannot disagree.
  *
  * The site is an intranet: nothing but the sign-in page and health check is
- * open to someone signed out.
+ * open to someone signed out. Guests (people from partner bodies) see the
+ * groups they were invited to and nothing else: no directory, no other
+ * groups, no site-wide content.
  */
 
 /** A person as far as the rule needs to know them. */
@@ -18,6 +20,8 @@ export interface PersonThing {
 
 export type Action =
   | { name: 'site.read' }
+  | { name: 'route.enter'; openToGuests: boolean }
+  | { name: 'admin.access' }
   | { name: 'person.read'; person: PersonThing }
   | { name: 'person.edit'; person: PersonThing }
   | { name: 'person.editAccount'; person: PersonThing }
@@ -30,15 +34,22 @@ export function can(actor: Actor, action: Action): boolean {
     return false;
   }
   const admin = actor.role === 'admin';
+  const guest = actor.role === 'guest';
   switch (action.name) {
     case 'site.read':
-      return true;
+      return !guest;
+    case 'route.enter':
+      return !guest || action.openToGuests;
     case 'person.read':
+      if (guest) {
+        return isSelf(actor, action.person);
+      }
       return admin || action.person.status === 'active';
     case 'person.edit':
       return admin || isSelf(actor, action.person);
     case 'person.editAccount':
     case 'directory.import':
+    case 'admin.access':
       return admin;
     case 'token.create':
       return admin || isSelf(actor, action.person);
@@ -57,6 +68,9 @@ export function visiblePersonStatuses(
   actor: Actor,
 ): readonly ('active' | 'deactivated')[] {
   if (actor.kind !== 'person') {
+    return [];
+  }
+  if (actor.role === 'guest') {
     return [];
   }
   return actor.role === 'admin' ? ['active', 'deactivated'] : ['active'];

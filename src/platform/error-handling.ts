@@ -77,6 +77,7 @@ const PAGE_TITLES: Record<number, string> = {
   401: 'Sign in to continue',
   403: 'You do not have permission to see this page',
   404: 'Page not found',
+  405: 'This page cannot be opened that way',
   413: 'The request is too large',
   429: 'Too many requests',
   500: 'Sorry, there is a problem with the service',
@@ -154,11 +155,28 @@ export const errorHandling: FastifyPluginAsync = fp(async (app) => {
     return send(request, reply, described);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    send(request, reply, {
+  // An address that exists for other methods answers 405 with Allow, so a
+  // GET to something that changes data (a link, an <img>) is plainly
+  // refused rather than reported missing (BUG-17).
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = METHODS.filter(
+      (method) => app.findRoute({ method, url: path }) !== null,
+    );
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return send(request, reply, {
+        status: 405,
+        code: 'METHOD_NOT_ALLOWED',
+        message: `This address takes ${allowed.join(' or ')} requests only`,
+      });
+    }
+    return send(request, reply, {
       status: 404,
       code: 'NOT_FOUND',
       message: 'Page not found',
-    }),
-  );
+    });
+  });
 });
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

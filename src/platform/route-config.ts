@@ -8,6 +8,12 @@ declare module 'fastify' {
      */
     public?: boolean;
     /**
+     * Open to guests from partner bodies. Guests see only the groups they
+     * were invited to, so every other route is closed to them unless it
+     * says so.
+     */
+    guests?: boolean;
+    /**
      * The route checks the request's credentials itself (SCIM's own bearer
      * tokens), so sessions and personal API tokens are not looked up.
      */

@@ -69,6 +69,8 @@ export async function recordAudit(
 
 export interface AuditFilter {
   action?: AuditAction;
+  /** Events a person did or had done to them. */
+  personId?: number;
   actorPersonId?: number;
   subjectPersonId?: number;
   /** ISO instants; `from` inclusive, `to` exclusive. */
@@ -95,6 +97,18 @@ export async function listAudit(
   let query = db.selectFrom('audit_events');
   if (filter.action) {
     query = query.where('action', '=', filter.action);
+  }
+  if (filter.personId !== undefined) {
+    const personId = filter.personId;
+    query = query.where((eb) =>
+      eb.or([
+        eb('actor_person_id', '=', personId),
+        eb.and([
+          eb('subject_type', '=', 'person'),
+          eb('subject_id', '=', personId),
+        ]),
+      ]),
+    );
   }
   if (filter.actorPersonId !== undefined) {
     query = query.where('actor_person_id', '=', filter.actorPersonId);

@@ -162,24 +162,28 @@ export const localSignIn: FastifyPluginAsync<{
     },
   );
 
-  app.post('/sign-out/everywhere', async (request, reply) => {
-    const actor = request.actor;
-    if (actor.kind !== 'person') {
-      throw new UnauthenticatedError();
-    }
-    const ended = await db.transaction().execute(async (trx) => {
-      const count = await deleteSessionsOf(trx, actor.id);
-      await recordAudit(trx, {
-        action: 'sign-out.everywhere',
-        actor: { personId: actor.id, label: actor.displayName },
-        subject: { type: 'person', id: actor.id },
-        clientAddress: request.ip,
-        details: { sessionsEnded: count },
+  app.post(
+    '/sign-out/everywhere',
+    { config: { guests: true } },
+    async (request, reply) => {
+      const actor = request.actor;
+      if (actor.kind !== 'person') {
+        throw new UnauthenticatedError();
+      }
+      const ended = await db.transaction().execute(async (trx) => {
+        const count = await deleteSessionsOf(trx, actor.id);
+        await recordAudit(trx, {
+          action: 'sign-out.everywhere',
+          actor: { personId: actor.id, label: actor.displayName },
+          subject: { type: 'person', id: actor.id },
+          clientAddress: request.ip,
+          details: { sessionsEnded: count },
+        });
+        return count;
       });
-      return count;
-    });
-    app.sessions.clear(reply);
-    request.log.info({ personId: actor.id, ended }, 'signed out everywhere');
-    return reply.redirect('/sign-in?signedOut=1', 303);
-  });
+      app.sessions.clear(reply);
+      request.log.info({ personId: actor.id, ended }, 'signed out everywhere');
+      return reply.redirect('/sign-in?signedOut=1', 303);
+    },
+  );
 };

@@ -7,6 +7,7 @@ import type { Database } from '../../database.ts';
 import type { Config } from '../../platform/config.ts';
 import { AppError } from '../../platform/errors.ts';
 import { findAccountById } from '../people/accounts.ts';
+import { accountPages } from './account.ts';
 import { localSignIn } from './local.ts';
 import { SessionCookies } from './session-cookies.ts';
 import { findTokenPerson } from './tokens.ts';
@@ -83,6 +84,7 @@ export const authPlugin = fp<AuthOptions>(
     }
 
     await app.register(localSignIn, { config, db });
+    await app.register(accountPages, { db });
   },
   { name: 'auth' },
 );

@@ -8,8 +8,12 @@ import type { Db } from '../../database.ts';
 
 const WINDOW_MS = 15 * 60_000;
 
-/** Failures allowed in a window, per e-mail address and per client address. */
-export const FAILURE_LIMITS = { account: 5, address: 50 } as const;
+/**
+ * Failures allowed in a window, per e-mail address and per client address.
+ * The address limit is high because a whole office may sign in from one
+ * address; it slows a guesser working through many accounts.
+ */
+export const FAILURE_LIMITS = { account: 5, address: 300 } as const;
 
 export function accountKey(email: string): string {
   return `account:${email.trim().toLowerCase()}`;

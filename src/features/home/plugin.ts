@@ -51,7 +51,9 @@ const API_INDEX = {
 
 /** The home page, the API's index and the pages of areas still to come. */
 export const homePlugin: FastifyPluginAsync = async (app) => {
-  app.get('/', async (_request, reply) => reply.render('home/views/home.njk'));
+  app.get('/', { config: { guests: true } }, async (_request, reply) =>
+    reply.render('home/views/home.njk'),
+  );
 
   app.get('/api/v1', async () => API_INDEX);
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
 import { cleanLine, sortKey } from '../../platform/text.ts';
 import { reindexPerson } from './directory-index.ts';
@@ -181,4 +182,99 @@ export async function setPersonStatus(
   }
   await reindexPerson(db, personId);
   return true;
+}
+
+/** An account as the administrators' list shows it. */
+export interface AccountSummary {
+  id: number;
+  displayName: string;
+  email: string | null;
+  role: PersonRole;
+  status: PersonStatus;
+  source: string;
+  deactivatedAt: string | null;
+}
+
+export interface AccountFilter {
+  /** The start of a name or an e-mail address. */
+  text?: string;
+  role?: PersonRole;
+  status?: PersonStatus;
+}
+
+/**
+ * Accounts by name a page at a time, deactivated ones included. The text
+ * matches the start of the sort name or of the e-mail address, so both
+ * lookups use an index.
+ */
+export async function listAccounts(
+  db: Db,
+  filter: AccountFilter,
+  limit: number,
+  offset: number,
+): Promise<{ items: AccountSummary[]; total: number }> {
+  let query = db.selectFrom('people');
+  const text = filter.text?.trim().toLowerCase();
+  if (text) {
+    const prefix = `${escapeLike(sortKey(text))}%`;
+    const emailPrefix = `${escapeLike(text)}%`;
+    // Both databases take backslash as the escape character only when told.
+    query = query.where(
+      sql<boolean>`(sort_name like ${prefix} escape '\\' or email_key like ${emailPrefix} escape '\\')`,
+    );
+  }
+  if (filter.role) {
+    query = query.where('role', '=', filter.role);
+  }
+  if (filter.status) {
+    query = query.where('status', '=', filter.status);
+  }
+  const [count, rows] = await Promise.all([
+    query
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow(),
+    query
+      .select([
+        'id',
+        'display_name',
+        'email',
+        'role',
+        'status',
+        'source',
+        'deactivated_at',
+      ])
+      .orderBy('sort_name')
+      .orderBy('id')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+  ]);
+  return {
+    items: rows.map((row) => ({
+      id: row.id,
+      displayName: row.display_name,
+      email: row.email,
+      role: row.role,
+      status: row.status,
+      source: row.source,
+      deactivatedAt: row.deactivated_at,
+    })),
+    total: count.total,
+  };
+}
+
+/** How many active administrators there are, up to `enough`. */
+export async function countActiveAdmins(db: Db, enough = 2): Promise<number> {
+  const rows = await db
+    .selectFrom('people')
+    .select('id')
+    .where('role', '=', 'admin')
+    .where('status', '=', 'active')
+    .limit(enough)
+    .execute();
+  return rows.length;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (char) => `\\${char}`);
 }

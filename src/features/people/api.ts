@@ -58,17 +58,24 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
     return pageOf(result, page, directoryHitJson);
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/people/:id', async (request) => {
-    const person = await readablePerson(db, request.actor, request.params.id);
-    const profile = await getPersonProfile(db, person.id);
-    if (!profile) {
-      throw new NotFoundError('PERSON_NOT_FOUND', 'Person not found');
-    }
-    return personProfileJson(profile, canSeeRole(request.actor, profile.id));
-  });
+  const forGuests = { config: { guests: true } };
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/people/:id',
+    forGuests,
+    async (request) => {
+      const person = await readablePerson(db, request.actor, request.params.id);
+      const profile = await getPersonProfile(db, person.id);
+      if (!profile) {
+        throw new NotFoundError('PERSON_NOT_FOUND', 'Person not found');
+      }
+      return personProfileJson(profile, canSeeRole(request.actor, profile.id));
+    },
+  );
 
   app.patch<{ Params: { id: string } }>(
     '/api/v1/people/:id',
+    forGuests,
     async (request) => {
       const person = await readablePerson(db, request.actor, request.params.id);
       if (!can(request.actor, { name: 'person.edit', person })) {

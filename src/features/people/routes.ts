@@ -131,18 +131,27 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
     ),
   );
 
-  app.get<{ Params: { id: string } }>('/people/:id', async (request, reply) => {
-    const person = await readablePerson(db, request.actor, request.params.id);
-    const profile = await requireProfile(person.id);
-    return reply.render('people/views/profile.njk', {
-      person: profile,
-      aboutHtml: renderMarkdown(profile.about),
-      canEdit: can(request.actor, { name: 'person.edit', person }),
-    });
-  });
+  // Guests reach profiles (the policy lets them see their own); the
+  // directory and org charts stay closed to them.
+  const forGuests = { config: { guests: true } };
+
+  app.get<{ Params: { id: string } }>(
+    '/people/:id',
+    forGuests,
+    async (request, reply) => {
+      const person = await readablePerson(db, request.actor, request.params.id);
+      const profile = await requireProfile(person.id);
+      return reply.render('people/views/profile.njk', {
+        person: profile,
+        aboutHtml: renderMarkdown(profile.about),
+        canEdit: can(request.actor, { name: 'person.edit', person }),
+      });
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/people/:id/contact.vcf',
+    forGuests,
     async (request, reply) => {
       const person = await readablePerson(db, request.actor, request.params.id);
       const profile = await requireProfile(person.id);
@@ -159,6 +168,7 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
 
   app.get<{ Params: { id: string } }>(
     '/people/:id/edit',
+    forGuests,
     async (request, reply) => {
       const person = await readablePerson(db, request.actor, request.params.id);
       if (!can(request.actor, { name: 'person.edit', person })) {
@@ -177,6 +187,7 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
 
   app.post<{ Params: { id: string } }>(
     '/people/:id/edit',
+    forGuests,
     async (request, reply) => {
       const person = await readablePerson(db, request.actor, request.params.id);
       if (!can(request.actor, { name: 'person.edit', person })) {

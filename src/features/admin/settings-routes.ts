@@ -1,0 +1,100 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import type { AdminOptions } from './plugin.ts';
+import { adminActor, administrator } from './plugin.ts';
+import {
+  deletePartner,
+  listPartners,
+  readPartner,
+  savePartner,
+} from './partners.ts';
+import { getSetting, setSetting } from './settings.ts';
+
+/** Site settings and the partner organisations guests come from. */
+export const adminSettings: FastifyPluginAsync<AdminOptions> = async (
+  app,
+  { db, config },
+) => {
+  app.get('/admin/settings', async (request, reply) =>
+    reply.render('admin/views/settings.njk', {
+      localSignIn: await getSetting(db, 'localSignIn'),
+      providers: config.oidcProviders.map((provider) => provider.name),
+      saved: (request.query as Record<string, unknown>).saved === '1',
+    }),
+  );
+
+  app.post('/admin/settings', async (request, reply) => {
+    const admin = administrator(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const localSignIn = body.localSignIn === 'on';
+    if (!localSignIn && config.oidcProviders.length === 0) {
+      return reply.render(
+        'admin/views/settings.njk',
+        {
+          localSignIn: true,
+          providers: [],
+          errors: {
+            localSignIn:
+              'Password sign-in cannot be switched off: no other way to sign in is set up, so nobody could sign in',
+          },
+        },
+        400,
+      );
+    }
+    await db
+      .transaction()
+      .execute((trx) =>
+        setSetting(trx, 'localSignIn', localSignIn, adminActor(admin)),
+      );
+    return reply.redirect('/admin/settings?saved=1', 303);
+  });
+
+  app.get('/admin/partners', async (_request, reply) =>
+    reply.render('admin/views/partners.njk', {
+      partners: await listPartners(db),
+      values: {},
+    }),
+  );
+
+  app.post('/admin/partners', async (request, reply) => {
+    const admin = administrator(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      const partner = await readPartner(db, body);
+      await db
+        .transaction()
+        .execute((trx) => savePartner(trx, partner, adminActor(admin)));
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        return reply.render(
+          'admin/views/partners.njk',
+          {
+            partners: await listPartners(db),
+            values: body,
+            errors: error.fields,
+          },
+          400,
+        );
+      }
+      throw error;
+    }
+    return reply.redirect('/admin/partners', 303);
+  });
+
+  app.post<{ Params: { id: string } }>(
+    '/admin/partners/:id/delete',
+    async (request, reply) => {
+      const admin = administrator(request);
+      const id = /^\d{1,9}$/.test(request.params.id)
+        ? Number(request.params.id)
+        : 0;
+      const deleted = await db
+        .transaction()
+        .execute((trx) => deletePartner(trx, id, adminActor(admin)));
+      if (!deleted) {
+        throw new NotFoundError('PARTNER_NOT_FOUND', 'Partner not found');
+      }
+      return reply.redirect('/admin/partners', 303);
+    },
+  );
+};
