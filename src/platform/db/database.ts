@@ -11,9 +11,13 @@ import {
 } from 'kysely';
 import type {
   DatabaseConnection,
+  DatabaseIntrospector,
+  DatabaseMetadata,
   Driver,
+  SchemaMetadata,
   SqliteDatabase,
   SqliteDialectConfig,
+  TableMetadata,
 } from 'kysely';
 import pg from 'pg';
 
@@ -157,8 +161,50 @@ function openPostgres<DB>(
   // or ending the connection) is an unhandled 'error' event and stops the
   // whole process.
   pool.on('error', (error) => options.onConnectionError?.(error));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new ScopedPostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/**
+ * PostgreSQL as Kysely sees it, except that its introspection (which the
+ * migrator uses to find its own tables) looks only at our schema. Kysely's
+ * own looks at every schema on the server and fails if another one is
+ * dropped while it reads, as happens when other test runs or other apps
+ * share the server.
+ */
+class ScopedPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const result = await sql<{ name: string }>`
+      select nspname as name from pg_catalog.pg_namespace`.execute(this.db);
+    return result.rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const result = await sql<{ name: string; schema: string; kind: string }>`
+      select c.relname as name, n.nspname as schema, c.relkind as kind
+      from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = current_schema() and c.relkind in ('r', 'v', 'p')
+      order by c.relname`.execute(this.db);
+    return result.rows.map((row) => ({
+      name: row.name,
+      schema: row.schema,
+      isView: row.kind === 'v',
+      columns: [],
+    }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
 }
 
 /** Answers whether the database takes a trivial query, for `/healthz`. */
