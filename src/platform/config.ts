@@ -36,6 +36,13 @@ export interface OidcProviderConfig {
   scopes: string[];
   /** Claims that update the profile at each sign-in, when named. */
   claims: { department?: string; jobTitle?: string };
+  /**
+   * Who signs in through it. `member`: the organisation's own staff.
+   * `guest`: a partner's staff, who become guests, must have an address at
+   * a partner organisation's domain, and can never take over a member's
+   * account by claiming its address.
+   */
+  people: 'member' | 'guest';
   /** Where its flow starts, and where the provider sends people back. */
   startPath: string;
   callbackPath: string;
@@ -190,6 +197,12 @@ function readOidcProvider(
         ? { jobTitle: env[`${prefix}JOB_TITLE_CLAIM`]?.trim() }
         : {}),
     },
+    people: readEnum(
+      env,
+      `${prefix}PEOPLE`,
+      ['member', 'guest'],
+      key === 'default' ? 'member' : 'guest',
+    ),
     startPath: base,
     callbackPath: `${base}/callback`,
   };

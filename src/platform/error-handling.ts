@@ -87,6 +87,7 @@ const PAGE_TITLES: Record<number, string> = {
 const CODE_TITLES: Record<string, string> = {
   CSRF_TOKEN_INVALID: 'Your form has expired',
   INVALID_TOKEN: 'The API token is not valid',
+  OIDC_NOT_A_PARTNER: 'Your address is not from a partner organisation',
   OIDC_PROVIDER_UNAVAILABLE: 'Sign-in is not available just now',
   OIDC_PROVIDER_ERROR: 'You were not signed in',
   OIDC_FLOW_EXPIRED: 'Your sign-in has expired',

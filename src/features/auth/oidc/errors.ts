@@ -20,6 +20,7 @@ export type OidcErrorCode =
   | 'OIDC_EMAIL_MISSING'
   | 'OIDC_EMAIL_UNVERIFIED'
   | 'OIDC_ACCOUNT_CONFLICT'
+  | 'OIDC_NOT_A_PARTNER'
   | 'OIDC_ACCOUNT_DEACTIVATED';
 
 const STATUS: Partial<Record<OidcErrorCode, number>> = {
@@ -125,6 +126,14 @@ export const oidcErrors = {
       'The CivilMedia account with your e-mail address already belongs ' +
         `to a different ${name} account. Contact a site administrator.`,
       person,
+    ),
+  notAPartner: (name: string) =>
+    new OidcError(
+      'OIDC_NOT_A_PARTNER',
+      `${name} is for guests from partner organisations, and your e-mail ` +
+        'address is not at one of their domains. If you work for the ' +
+        'organisation itself, sign in the usual way; otherwise ask the ' +
+        'person who invited you to contact a site administrator.',
     ),
   deactivated: (person: Account) =>
     new OidcError(

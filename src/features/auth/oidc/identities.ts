@@ -6,6 +6,7 @@ import {
   findAccountById,
 } from '../../people/accounts.ts';
 import type { Account } from '../../people/accounts.ts';
+import { partnerForEmail } from '../../admin/partners.ts';
 import type { Identity } from './claims.ts';
 import { oidcErrors } from './errors.ts';
 import {
@@ -60,13 +61,19 @@ export async function resolvePerson(
   }
   const email = identity.email;
 
-  // TODO: every provider is trusted alike, so a partner's provider can
-  // vouch for a staff address and take over that account, and the people
-  // it creates are members rather than guests; a per-provider list of
-  // e-mail domains and a role for new people would close this.
+  // A partner's provider vouches only for its own staff: the address must
+  // be at a partner organisation's domain, and it may only find a guest,
+  // never take over a member's or an administrator's account.
+  const forGuests = provider.people === 'guest';
+  if (forGuests && !(await partnerForEmail(db, email))) {
+    throw oidcErrors.notAPartner(provider.name);
+  }
   const existing = await findAccountByEmail(db, email);
   if (existing) {
     refuseDeactivated(existing);
+    if (forGuests && existing.role !== 'guest') {
+      throw oidcErrors.accountConflict(provider.name, existing);
+    }
     if (await hasIdentityAt(db, existing.id, issuer)) {
       // The same provider already knows this person by another subject:
       // an address reused for a new starter must not inherit the account.
@@ -93,6 +100,7 @@ export async function resolvePerson(
         now,
       ),
       source: 'oidc',
+      role: forGuests ? 'guest' : 'member',
     },
     now,
   );

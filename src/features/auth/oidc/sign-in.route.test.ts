@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeEachDatabase } from '../../../test-support/databases.ts';
 import { buildPerson, nextNumber } from '../../../test-support/factories.ts';
+import type { Db } from '../../../database.ts';
+import { savePartner } from '../../admin/partners.ts';
+import { findAccountByEmail, findAccountById } from '../../people/accounts.ts';
 import { createSession } from '../sessions.ts';
 import { listIdentityLinks } from './links.ts';
 import { reachCallback } from './http-browser.ts';
@@ -276,8 +279,9 @@ await describeEachDatabase('OpenID Connect sign-in', (database) => {
     );
   });
 
-  it('signs in through a partner provider at its own paths', async () => {
+  it('signs a partner’s staff in as guests, at the partner’s own paths', async () => {
     const { db, origin, partner } = site();
+    await allowPartnerDomain(db, 'partner.example');
     const n = nextNumber();
     const user = partner.addUser({
       sub: `partner-${n}`,
@@ -310,6 +314,72 @@ await describeEachDatabase('OpenID Connect sign-in', (database) => {
       .where('subject_id', '=', link.person_id)
       .executeTakeFirstOrThrow();
     assert.deepEqual(JSON.parse(audit.details), { method: 'oidc:partner' });
+    const person = await findAccountById(db, link.person_id);
+    assert.equal(person?.role, 'guest');
+  });
+
+  it('refuses a partner provider an address outside the partner domains', async () => {
+    const { db, origin, partner } = site();
+    await allowPartnerDomain(db, 'partner.example');
+    const n = nextNumber();
+    const user = partner.addUser({
+      sub: `outsider-${n}`,
+      email: `someone${n}@elsewhere.example`,
+      emailVerified: true,
+      name: `Out Sider ${n}`,
+    });
+    const browser = site().browser();
+    const { callbackUrl } = await reachCallback(
+      browser,
+      `${origin}/auth/oidc/partner`,
+      {
+        login: user.sub,
+      },
+    );
+
+    const callback = await browser.get(callbackUrl);
+
+    assert.equal(callback.status, 400);
+    assert.match(
+      callback.body,
+      /Your address is not from a partner organisation/,
+    );
+    assert.equal(await findAccountByEmail(db, user.email ?? ''), undefined);
+  });
+
+  it('never lets a partner provider take over a member’s account', async () => {
+    const { db, origin, partner } = site();
+    await allowPartnerDomain(db, 'partner.example');
+    const n = nextNumber();
+    const email = `staff${n}@partner.example`;
+    const member = await buildPerson(db, {
+      displayName: `Staff Member ${n}`,
+      email,
+    });
+    const user = partner.addUser({
+      sub: `claimer-${n}`,
+      email,
+      emailVerified: true,
+      name: `Claimer ${n}`,
+    });
+    const browser = site().browser();
+    const { callbackUrl } = await reachCallback(
+      browser,
+      `${origin}/auth/oidc/partner`,
+      {
+        login: user.sub,
+      },
+    );
+
+    const callback = await browser.get(callbackUrl);
+
+    assert.equal(callback.status, 400);
+    const links = await db
+      .selectFrom('identity_links')
+      .select('id')
+      .where('person_id', '=', member)
+      .execute();
+    assert.equal(links.length, 0);
   });
 
   it('returns only to a path on this site after signing in (BUG-18)', async () => {
@@ -391,4 +461,20 @@ async function linksOf(site: OidcTestSite, subject: string) {
     .selectAll()
     .where('subject', '=', subject)
     .execute();
+}
+
+/** Lets guests at `domain` sign in through a partner's provider. */
+async function allowPartnerDomain(db: Db, domain: string): Promise<void> {
+  const existing = await db
+    .selectFrom('partner_domains')
+    .select('domain')
+    .where('domain', '=', domain)
+    .executeTakeFirst();
+  if (!existing) {
+    await savePartner(
+      db,
+      { name: `Partner at ${domain}`, domains: [domain] },
+      { personId: null, label: 'test' },
+    );
+  }
 }
