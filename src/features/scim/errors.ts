@@ -84,6 +84,15 @@ export function toScimError(error: unknown): ScimError {
   if (error instanceof ScimError) {
     return error;
   }
+  if (isUniqueViolation(error)) {
+    // Two requests claimed the same value at once; the checks before the
+    // write saw it free, the unique index did not.
+    return new ScimError(
+      409,
+      'The userName, e-mail address or group name is already taken',
+      'uniqueness',
+    );
+  }
   if (error instanceof AppError) {
     if (error.fields) {
       const detail = Object.values(error.fields).join('; ');

@@ -120,6 +120,9 @@ export async function findGroup(
   return groupResource(row, members?.get(id) ?? [], base);
 }
 
+// TODO: a Group's members come back whole, as SCIM has no paging inside
+// a resource, so a group of tens of thousands makes an answer of megabytes
+// unless the client asks for excludedAttributes=members.
 /** The members of each of some groups, in one query. */
 async function membersOf(
   db: Db,

@@ -77,7 +77,9 @@ const scimApi: FastifyPluginAsync<ScimOptions> = async (app, options) => {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
     const client = token ? await findScimClient(db, token) : null;
     if (!client) {
-      request.log.warn({ url: request.url }, 'scim token refused');
+      // The path only: a query string can hold a filter naming someone.
+      const path = request.url.split('?')[0];
+      request.log.warn({ path }, 'scim token refused');
       throw new ScimError(401, 'A valid SCIM bearer token is required');
     }
     setScimState(request, { client, resourceType: null, resourceId: null });
