@@ -10,19 +10,19 @@ import {
 } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
 import { nextNumber } from '../../test-support/factories.ts';
-import { ScimClient, scimAuthorization, userBody } from './testing.ts';
+import { TestScimClient, scimAuthorization, userBody } from './testing.ts';
 
 const filter = (text: string) => `filter=${encodeURIComponent(text)}`;
 
 await describeEachDatabase('deactivation over SCIM', (database) => {
   let app: FastifyInstance;
-  let scim: ScimClient;
+  let scim: TestScimClient;
   let colleague: string;
 
   before(async () => {
     const { db } = database();
     app = await buildTestApp(database());
-    scim = new ScimClient(app, await scimAuthorization(db));
+    scim = new TestScimClient(app, await scimAuthorization(db));
     colleague = await bearer(db, (await buildAccount(db)).id);
   });
   after(async () => {

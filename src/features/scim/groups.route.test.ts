@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
 import { nextNumber } from '../../test-support/factories.ts';
-import { ScimClient, scimAuthorization } from './testing.ts';
+import { TestScimClient, scimAuthorization } from './testing.ts';
 import { GROUP_SCHEMA } from './urns.ts';
 
 const filter = (text: string) => `filter=${encodeURIComponent(text)}`;
@@ -23,11 +23,11 @@ function memberIds(group: { members?: { value: string }[] }): string[] {
 
 await describeEachDatabase('SCIM Groups', (database) => {
   let app: FastifyInstance;
-  let scim: ScimClient;
+  let scim: TestScimClient;
 
   before(async () => {
     app = await buildTestApp(database());
-    scim = new ScimClient(app, await scimAuthorization(database().db));
+    scim = new TestScimClient(app, await scimAuthorization(database().db));
   });
   after(async () => {
     await app.close();

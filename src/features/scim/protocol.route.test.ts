@@ -9,7 +9,7 @@ import {
 } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
 import { SYSTEM_ACTOR } from '../audit/audit.ts';
-import { ScimClient, scimAuthorization, userBody } from './testing.ts';
+import { TestScimClient, scimAuthorization, userBody } from './testing.ts';
 import { createScimToken, listScimTokens, revokeScimToken } from './tokens.ts';
 import {
   CONFIG_SCHEMA,
@@ -22,11 +22,11 @@ const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 await describeEachDatabase('the SCIM protocol', (database) => {
   let app: FastifyInstance;
-  let scim: ScimClient;
+  let scim: TestScimClient;
 
   before(async () => {
     app = await buildTestApp(database());
-    scim = new ScimClient(app, await scimAuthorization(database().db));
+    scim = new TestScimClient(app, await scimAuthorization(database().db));
   });
   after(async () => {
     await app.close();
@@ -191,7 +191,7 @@ await describeEachDatabase('the SCIM protocol', (database) => {
     const issued = await createScimToken(db, 'Audited IdP', {
       actor: SYSTEM_ACTOR,
     });
-    const audited = new ScimClient(app, `Bearer ${issued.token}`);
+    const audited = new TestScimClient(app, `Bearer ${issued.token}`);
 
     const id = await audited.createUser();
     await audited.get(`/Users/${id}`);
@@ -225,7 +225,9 @@ await describeEachDatabase('the SCIM protocol', (database) => {
     const issued = await createScimToken(db, 'Listed IdP', {
       actor: SYSTEM_ACTOR,
     });
-    await new ScimClient(app, `Bearer ${issued.token}`).get('/Users?count=0');
+    await new TestScimClient(app, `Bearer ${issued.token}`).get(
+      '/Users?count=0',
+    );
 
     const listed = (await listScimTokens(db)).find((t) => t.id === issued.id);
 

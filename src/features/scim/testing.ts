@@ -16,7 +16,7 @@ export async function scimAuthorization(db: Db): Promise<string> {
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A SCIM client over `app.inject()`, sending application/scim+json. */
-export class ScimClient {
+export class TestScimClient {
   constructor(
     private readonly app: FastifyInstance,
     private readonly authorization: string,

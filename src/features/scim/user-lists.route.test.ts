@@ -4,18 +4,18 @@ import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
 import { buildPerson, nextNumber } from '../../test-support/factories.ts';
-import { ScimClient, scimAuthorization } from './testing.ts';
+import { TestScimClient, scimAuthorization } from './testing.ts';
 import { LIST_SCHEMA } from './urns.ts';
 
 const filter = (text: string) => `filter=${encodeURIComponent(text)}`;
 
 await describeEachDatabase('SCIM User lists', (database) => {
   let app: FastifyInstance;
-  let scim: ScimClient;
+  let scim: TestScimClient;
 
   before(async () => {
     app = await buildTestApp(database());
-    scim = new ScimClient(app, await scimAuthorization(database().db));
+    scim = new TestScimClient(app, await scimAuthorization(database().db));
   });
   after(async () => {
     await app.close();

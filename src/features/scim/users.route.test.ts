@@ -4,16 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
 import { buildPerson, nextNumber } from '../../test-support/factories.ts';
-import { ScimClient, scimAuthorization, userBody } from './testing.ts';
+import { TestScimClient, scimAuthorization, userBody } from './testing.ts';
 import { ENTERPRISE_SCHEMA, USER_SCHEMA } from './urns.ts';
 
 await describeEachDatabase('SCIM Users', (database) => {
   let app: FastifyInstance;
-  let scim: ScimClient;
+  let scim: TestScimClient;
 
   before(async () => {
     app = await buildTestApp(database());
-    scim = new ScimClient(app, await scimAuthorization(database().db));
+    scim = new TestScimClient(app, await scimAuthorization(database().db));
   });
   after(async () => {
     await app.close();
