@@ -38,7 +38,7 @@ function serviceProviderConfig(base: URL): JsonObject {
         type: 'oauthbearertoken',
         name: 'Bearer token',
         description:
-          'A SCIM token issued by a site administrator, sent as "Authorization: Bearer TOKEN"',
+          'A SCIM token from a site administrator, as a bearer token',
         primary: true,
       },
     ],

@@ -52,7 +52,7 @@ export function resolvePath(
   return undefined;
 }
 
-/** The object an attribute of `schema` lives in: the resource, or its extension's. */
+/** Where attributes of `schema` live: the resource, or its extension. */
 export function containerOf(
   resource: JsonObject,
   model: ResourceModel,

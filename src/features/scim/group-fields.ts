@@ -72,9 +72,8 @@ export function readMemberIds(value: unknown): number[] {
     const id =
       typeof member.value === 'number' ? String(member.value) : member.value;
     if (typeof id !== 'string' || !/^\d{1,15}$/.test(id.trim())) {
-      throw invalidValue(
-        `members: there is no User with the id ${JSON.stringify(member.value ?? null)}`,
-      );
+      const shown = JSON.stringify(member.value ?? null);
+      throw invalidValue(`members: there is no User with the id ${shown}`);
     }
     ids.add(Number(id.trim()));
   }

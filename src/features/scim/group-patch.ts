@@ -10,6 +10,8 @@ import {
   invalidValue,
   ScimError,
 } from './errors.ts';
+import { readOp } from './patch.ts';
+import type { Op } from './patch.ts';
 import { parsePatchPath } from './paths.ts';
 import type { Filter } from './filter.ts';
 import { readGroupText, readMemberIds } from './group-fields.ts';
@@ -21,8 +23,6 @@ import { assertGroupNameFree } from './groups-store.ts';
 // read every member of a group of thousands to add one more, which is
 // what identity providers send most.
 
-type Op = 'add' | 'replace' | 'remove';
-
 /** Applies PATCH operations to a group in the caller's transaction. */
 export async function patchGroup(
   db: Db,
@@ -31,12 +31,7 @@ export async function patchGroup(
   now = new Date().toISOString(),
 ): Promise<void> {
   for (const operation of operations) {
-    const op = String(operation.op ?? '').toLowerCase();
-    if (op !== 'add' && op !== 'replace' && op !== 'remove') {
-      throw invalidSyntax(
-        `"op" must be add, replace or remove, not ${JSON.stringify(operation.op ?? null)}`,
-      );
-    }
+    const op = readOp(operation);
     const path = operation.path;
     if (path !== undefined && typeof path !== 'string') {
       throw invalidSyntax('"path" must be a string');

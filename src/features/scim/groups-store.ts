@@ -40,7 +40,8 @@ function groupCondition(
     }
     default:
       throw invalidFilter(
-        `Groups can be filtered by displayName, externalId and id, not ${leaf.attribute}`,
+        'Groups are filtered by displayName, externalId or id, ' +
+          `not ${leaf.attribute}`,
       );
   }
 }

@@ -16,7 +16,20 @@ import { PATCH_SCHEMA } from './urns.ts';
 // JSON. The result is then read exactly as a PUT body is, so a PATCH can
 // store nothing that a PUT would refuse.
 
-type Op = 'add' | 'replace' | 'remove';
+export type Op = 'add' | 'replace' | 'remove';
+
+/**
+ * An operation's name, read without case: some identity providers send
+ * "Replace" or "Add".
+ */
+export function readOp(operation: JsonObject): Op {
+  const op = String(operation.op ?? '').toLowerCase();
+  if (op !== 'add' && op !== 'replace' && op !== 'remove') {
+    const given = JSON.stringify(operation.op ?? null);
+    throw invalidSyntax(`"op" must be add, replace or remove, not ${given}`);
+  }
+  return op;
+}
 
 // A client may send hundreds of member changes at once; past this the
 // request is refused rather than held in one long transaction.
@@ -52,11 +65,7 @@ export function readOperations(body: unknown): JsonObject[] {
   });
 }
 
-/**
- * Applies operations to a copy of `resource` and returns it. Operation
- * names are read without case, since some identity providers send
- * "Replace" or "Add".
- */
+/** Applies operations to a copy of `resource` and returns it. */
 export function applyPatch(
   resource: JsonObject,
   model: ResourceModel,
@@ -64,12 +73,7 @@ export function applyPatch(
 ): JsonObject {
   const result = structuredClone(resource);
   for (const operation of operations) {
-    const op = String(operation.op ?? '').toLowerCase();
-    if (op !== 'add' && op !== 'replace' && op !== 'remove') {
-      throw invalidSyntax(
-        `"op" must be add, replace or remove, not ${JSON.stringify(operation.op ?? null)}`,
-      );
-    }
+    const op = readOp(operation);
     const path = operation.path;
     if (path !== undefined && typeof path !== 'string') {
       throw invalidSyntax('"path" must be a string');

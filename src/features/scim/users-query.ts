@@ -102,7 +102,8 @@ function userCondition(
     }
     default:
       throw invalidFilter(
-        `Users can be filtered by userName, externalId, emails.value and id, not ${leaf.attribute}`,
+        'Users are filtered by userName, externalId, emails.value or id, ' +
+          `not ${leaf.attribute}`,
       );
   }
 }

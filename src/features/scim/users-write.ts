@@ -123,7 +123,7 @@ export async function replaceUser(
   await assertUnique(db, fields, id);
   if (fields.email === null && before.password_hash !== null) {
     throw invalidValue(
-      'emails: this account signs in with its e-mail address and a password, so it needs one',
+      'emails: this account signs in with an e-mail address and password',
     );
   }
   const department = await departmentId(db, fields.department, at);
