@@ -32,7 +32,8 @@ export function readOp(operation: JsonObject): Op {
 }
 
 // A client may send hundreds of member changes at once; past this the
-// request is refused rather than held in one long transaction.
+// request is refused rather than held in one long transaction, with 413
+// as RFC 7644 section 3.7.4 answers a bulk request over its limit.
 export const MAX_OPERATIONS = 1000;
 
 /** The operations of a PATCH body, checked for shape. */
@@ -52,9 +53,8 @@ export function readOperations(body: unknown): JsonObject[] {
   }
   if (operations.length > MAX_OPERATIONS) {
     throw new ScimError(
-      400,
+      413,
       `A PATCH request may hold at most ${MAX_OPERATIONS} operations`,
-      'tooMany',
     );
   }
   return operations.map((operation: unknown) => {
