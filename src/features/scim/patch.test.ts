@@ -117,6 +117,19 @@ describe('SCIM PATCH on a User', () => {
     assert.equal(failure(() => patched({ op: 'remove' })).scimType, 'noTarget');
   });
 
+  it('refuses more than 1,000 operations at once with 413', () => {
+    const operations = Array.from({ length: 1001 }, () => ({
+      op: 'add',
+      path: 'title',
+      value: 'x',
+    }));
+    const error = failure(() =>
+      readOperations({ schemas: [PATCH_SCHEMA], Operations: operations }),
+    );
+    assert.equal(error.status, 413);
+    assert.equal(error.scimType, undefined);
+  });
+
   it('refuses an unknown op and a body without Operations', () => {
     assert.equal(
       failure(() => patched({ op: 'merge', path: 'title', value: 'x' }))
