@@ -55,7 +55,7 @@ await describeEachDatabase('deactivation over SCIM', (database) => {
     return hits.some((hit) => hit.name === name);
   }
 
-  it('refuses the next request of someone set inactive by PATCH, and their token (BUG-15)', async () => {
+  it('refuses the next request and the token of someone PATCHed inactive (BUG-15)', async () => {
     const carol = await signedInPerson();
     assert.equal(await inDirectory(carol.name), true);
 

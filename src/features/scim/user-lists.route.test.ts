@@ -55,7 +55,10 @@ await describeEachDatabase('SCIM User lists', (database) => {
     assert.equal(byEmail.json().Resources[0].id, b);
 
     const either = await scim.get(
-      `/Users?${filter(`(userName eq "filter.a${n}" or emails[value eq "filter.b${n}@example.gov.uk"]) and userName pr`)}`,
+      `/Users?${filter(
+        `(userName eq "filter.a${n}" or ` +
+          `emails[value eq "filter.b${n}@example.gov.uk"]) and userName pr`,
+      )}`,
     );
     assert.deepEqual(
       either.json().Resources.map((user: { id: string }) => user.id),
