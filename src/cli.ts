@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
+import { recordAudit } from './features/audit/audit.ts';
 import {
   hashPassword,
   MIN_PASSWORD_LENGTH,
@@ -309,19 +310,41 @@ async function createAdmin(
   const passwordHash = await hashPassword(password);
   const existing = await findAccountByEmail(db, email);
   await db.transaction().execute(async (trx) => {
+    let id: number;
     if (existing) {
-      await setRole(trx, existing.id, 'admin');
-      await setPasswordHash(trx, existing.id, passwordHash);
-      await deleteSessionsOf(trx, existing.id);
+      id = existing.id;
+      if (existing.role !== 'admin') {
+        await setRole(trx, id, 'admin');
+        await recordAudit(trx, {
+          action: 'role.changed',
+          actor: COMMAND_LINE,
+          subject: { type: 'person', id },
+          details: { from: existing.role, to: 'admin' },
+        });
+      }
+      await setPasswordHash(trx, id, passwordHash);
+      await deleteSessionsOf(trx, id);
     } else {
-      await createPerson(trx, {
+      id = await createPerson(trx, {
         displayName: values.name ?? email.split('@')[0] ?? email,
         email,
         role: 'admin',
         passwordHash,
         source: 'admin',
       });
+      await recordAudit(trx, {
+        action: 'account.created',
+        actor: COMMAND_LINE,
+        subject: { type: 'person', id },
+        details: { role: 'admin', via: 'command line' },
+      });
     }
+    await recordAudit(trx, {
+      action: 'password.set',
+      actor: COMMAND_LINE,
+      subject: { type: 'person', id },
+      details: { via: 'create-admin' },
+    });
   });
   process.stdout.write(
     `${existing ? 'Made' : 'Created'} ${email} a site administrator.\nPassword: ${password}\n`,
@@ -373,7 +396,18 @@ async function token(db: Kysely<Database>, args: string[]): Promise<number> {
     if (!Number.isInteger(id) || id < 1) {
       throw new UsageError('usage: civilmedia token revoke ID');
     }
-    const revoked = await revokeApiToken(db, id);
+    const revoked = await db.transaction().execute(async (trx) => {
+      const done = await revokeApiToken(trx, id);
+      if (done) {
+        await recordAudit(trx, {
+          action: 'token.revoked',
+          actor: COMMAND_LINE,
+          subject: { type: 'token', id },
+          details: { via: 'command line' },
+        });
+      }
+      return done;
+    });
     process.stdout.write(
       revoked ? `Revoked token ${id}.\n` : `No live token ${id}.\n`,
     );
@@ -399,11 +433,17 @@ async function token(db: Kysely<Database>, args: string[]): Promise<number> {
     }
     return 0;
   }
-  const created = await createApiToken(
-    db,
-    account.id,
-    values.name ?? 'command line',
-  );
+  const name = values.name ?? 'command line';
+  const created = await db.transaction().execute(async (trx) => {
+    const token = await createApiToken(trx, account.id, name);
+    await recordAudit(trx, {
+      action: 'token.created',
+      actor: COMMAND_LINE,
+      subject: { type: 'token', id: token.id },
+      details: { name, for: account.id, via: 'command line' },
+    });
+    return token;
+  });
   process.stdout.write(
     `Token ${created.id} for ${email} (shown only now):\n${created.token}\n`,
   );
