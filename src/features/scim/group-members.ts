@@ -1,15 +1,21 @@
 import type { Db } from '../../database.ts';
 import { invalidValue } from './errors.ts';
+import { holdUsers } from './locks.ts';
 import { scimPeople } from './users-query.ts';
 
 // Members are read and written a slice at a time, so a group of every
 // member of staff costs no more per query than a small one.
 const CHUNK = 500;
 
-/** 400 invalidValue unless every id is a User SCIM can see. */
+/**
+ * 400 invalidValue unless every id is a User SCIM can see, and they stay
+ * so until the transaction ends (see holdUsers).
+ */
 async function assertUsersExist(db: Db, ids: number[]): Promise<void> {
-  for (let start = 0; start < ids.length; start += CHUNK) {
-    const slice = ids.slice(start, start + CHUNK);
+  const sorted = [...ids].sort((a, b) => a - b);
+  for (let start = 0; start < sorted.length; start += CHUNK) {
+    const slice = sorted.slice(start, start + CHUNK);
+    await holdUsers(db, slice);
     const found = await scimPeople(db)
       .select('p.id')
       .where('p.id', 'in', slice)

@@ -22,6 +22,7 @@ import {
   replaceGroup,
 } from './groups-store.ts';
 import { readListRequest } from './listing.ts';
+import { inTransaction, lockGroup } from './locks.ts';
 import { readOperations } from './patch.ts';
 import { GROUP_SCHEMA, SCIM_CONTENT_TYPE } from './urns.ts';
 import { checkIfMatch } from './versions.ts';
@@ -33,7 +34,7 @@ export const groupRoutes: FastifyPluginAsync<ScimOptions> = async (
   app,
   { db, base },
 ) => {
-  /** The Group the path names, checked against If-Match; else 404 or 412. */
+  /** The Group the path names; 404 when there is none. */
   async function current(
     request: FastifyRequest<WithId>,
     reader: Db,
@@ -45,11 +46,22 @@ export const groupRoutes: FastifyPluginAsync<ScimOptions> = async (
     if (!group) {
       throw notFound('Group', request.params.id);
     }
-    const meta = group.meta as { version: string };
-    if (request.method !== 'GET') {
-      checkIfMatch(request.headers['if-match'], meta.version);
-    }
     return { id, group };
+  }
+
+  /**
+   * The Group about to be changed, read after its row is locked (see
+   * locks.ts) and checked against If-Match; else 404 or 412.
+   */
+  async function currentForChange(
+    request: FastifyRequest<WithId>,
+    trx: Db,
+  ): Promise<number> {
+    await lockGroup(trx, readResourceId('Group', request.params.id));
+    const { id, group } = await current(request, trx, false);
+    const meta = group.meta as { version: string };
+    checkIfMatch(request.headers['if-match'], meta.version);
+    return id;
   }
 
   app.get('/Groups', async (request, reply) => {
@@ -73,9 +85,7 @@ export const groupRoutes: FastifyPluginAsync<ScimOptions> = async (
       GROUP_MODEL,
     );
     const fields = readGroupFields(body);
-    const id = await db
-      .transaction()
-      .execute((trx) => createGroup(trx, fields));
+    const id = await inTransaction(db, (trx) => createGroup(trx, fields));
     noteResource(request, 'Group', id);
     const group = await findGroup(db, id, base);
     return sendResource(reply, group ?? {}, { status: 201 });
@@ -87,8 +97,8 @@ export const groupRoutes: FastifyPluginAsync<ScimOptions> = async (
       GROUP_MODEL,
     );
     const fields = readGroupFields(body);
-    const group = await db.transaction().execute(async (trx) => {
-      const { id } = await current(request, trx, false);
+    const group = await inTransaction(db, async (trx) => {
+      const id = await currentForChange(request, trx);
       await replaceGroup(trx, id, fields);
       return findGroup(trx, id, base);
     });
@@ -99,8 +109,8 @@ export const groupRoutes: FastifyPluginAsync<ScimOptions> = async (
   // and a group's member list can run to thousands of people.
   app.patch<WithId>('/Groups/:id', async (request, reply) => {
     const operations = readOperations(request.body);
-    const group = await db.transaction().execute(async (trx) => {
-      const { id } = await current(request, trx, false);
+    const group = await inTransaction(db, async (trx) => {
+      const id = await currentForChange(request, trx);
       await patchGroup(trx, id, operations);
       return findGroup(trx, id, base, false);
     });
@@ -112,8 +122,8 @@ export const groupRoutes: FastifyPluginAsync<ScimOptions> = async (
   });
 
   app.delete<WithId>('/Groups/:id', async (request, reply) => {
-    await db.transaction().execute(async (trx) => {
-      const { id } = await current(request, trx, false);
+    await inTransaction(db, async (trx) => {
+      const id = await currentForChange(request, trx);
       await deleteGroup(trx, id);
     });
     return reply.code(204).send();

@@ -1,6 +1,7 @@
 import type { Db } from '../../database.ts';
 import { emailKey } from '../people/accounts.ts';
 import { invalidValue, ScimError } from './errors.ts';
+import { holdUsers } from './locks.ts';
 import type { UserFields } from './user-fields.ts';
 import { scimPeople, userNameKey } from './users-query.ts';
 
@@ -64,6 +65,7 @@ export async function checkManager(
   if (managerId === selfId) {
     throw invalidValue('manager: a person cannot be their own manager');
   }
+  await holdUsers(db, [managerId]);
   const found = await scimPeople(db)
     .select('p.id')
     .where('p.id', '=', managerId)

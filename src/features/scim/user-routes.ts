@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Db } from '../../database.ts';
 import { USER_MODEL } from './attributes.ts';
 import {
   canonicalize,
@@ -17,6 +18,7 @@ import {
 import type { ScimOptions } from './context.ts';
 import { notFound } from './errors.ts';
 import { readListRequest } from './listing.ts';
+import { inTransaction, lockUser } from './locks.ts';
 import { applyPatch, readOperations } from './patch.ts';
 import { SCIM_CONTENT_TYPE, USER_SCHEMA } from './urns.ts';
 import { readUserFields } from './user-fields.ts';
@@ -42,7 +44,7 @@ export const userRoutes: FastifyPluginAsync<ScimOptions> = async (
   /** The User the path names; 404 when SCIM cannot see them. */
   async function current(
     request: FastifyRequest<WithId>,
-    reader = db,
+    reader: Db = db,
   ): Promise<{ id: number; user: JsonObject }> {
     const id = readResourceId('User', request.params.id);
     noteResource(request, 'User', id);
@@ -51,6 +53,20 @@ export const userRoutes: FastifyPluginAsync<ScimOptions> = async (
       throw notFound('User', request.params.id);
     }
     return { id, user };
+  }
+
+  /**
+   * The User about to be changed, read after their row is locked (see
+   * locks.ts) and checked against If-Match; else 404 or 412.
+   */
+  async function currentForChange(
+    request: FastifyRequest<WithId>,
+    trx: Db,
+  ): Promise<{ id: number; user: JsonObject }> {
+    await lockUser(trx, readResourceId('User', request.params.id));
+    const found = await current(request, trx);
+    checkIfMatch(request.headers['if-match'], versionOf(found.user));
+    return found;
   }
 
   app.get('/Users', async (request, reply) => {
@@ -70,9 +86,9 @@ export const userRoutes: FastifyPluginAsync<ScimOptions> = async (
   app.post('/Users', async (request, reply) => {
     const body = canonicalize(readBody(request.body, USER_SCHEMA), USER_MODEL);
     const fields = readUserFields(body);
-    const id = await db
-      .transaction()
-      .execute((trx) => createUser(trx, fields, causeOf(request)));
+    const id = await inTransaction(db, (trx) =>
+      createUser(trx, fields, causeOf(request)),
+    );
     noteResource(request, 'User', id);
     const user = await findUser(db, id, base);
     return sendResource(reply, user ?? {}, { status: 201 });
@@ -81,9 +97,8 @@ export const userRoutes: FastifyPluginAsync<ScimOptions> = async (
   app.put<WithId>('/Users/:id', async (request, reply) => {
     const body = canonicalize(readBody(request.body, USER_SCHEMA), USER_MODEL);
     const fields = readUserFields(body);
-    const user = await db.transaction().execute(async (trx) => {
-      const { id, user: before } = await current(request, trx);
-      checkIfMatch(request.headers['if-match'], versionOf(before));
+    const user = await inTransaction(db, async (trx) => {
+      const { id } = await currentForChange(request, trx);
       await replaceUser(trx, id, fields, causeOf(request));
       return findUser(trx, id, base);
     });
@@ -92,13 +107,17 @@ export const userRoutes: FastifyPluginAsync<ScimOptions> = async (
 
   app.patch<WithId>('/Users/:id', async (request, reply) => {
     const operations = readOperations(request.body);
-    const user = await db.transaction().execute(async (trx) => {
-      const { id, user: before } = await current(request, trx);
-      checkIfMatch(request.headers['if-match'], versionOf(before));
+    const user = await inTransaction(db, async (trx) => {
+      const { id, user: before } = await currentForChange(request, trx);
       const after = settleDisplayName(
         before,
         applyPatch(before, USER_MODEL, operations),
       );
+      // Only a PATCH that names active may call on deactivation or
+      // reactivation; the rest leave the person as they are.
+      if (after.active === before.active) {
+        delete after.active;
+      }
       const fields = readUserFields(canonicalize(after, USER_MODEL));
       await replaceUser(trx, id, fields, causeOf(request));
       return findUser(trx, id, base);
@@ -107,9 +126,8 @@ export const userRoutes: FastifyPluginAsync<ScimOptions> = async (
   });
 
   app.delete<WithId>('/Users/:id', async (request, reply) => {
-    await db.transaction().execute(async (trx) => {
-      const { id, user } = await current(request, trx);
-      checkIfMatch(request.headers['if-match'], versionOf(user));
+    await inTransaction(db, async (trx) => {
+      const { id } = await currentForChange(request, trx);
       await deleteUser(trx, id, causeOf(request));
     });
     return reply.code(204).send();
