@@ -148,6 +148,88 @@ await describeEachDatabase('deactivation over SCIM', (database) => {
     );
   });
 
+  /** An administrator who is, from now, the site's only active one. */
+  async function onlyAdministrator() {
+    const { db } = database();
+    await db
+      .updateTable('people')
+      .set({ role: 'member' })
+      .where('role', '=', 'admin')
+      .execute();
+    return buildAccount(db, { role: 'admin', jobTitle: 'Site owner' });
+  }
+
+  async function statusOf(id: number) {
+    const { db } = database();
+    const person = await db
+      .selectFrom('people')
+      .select(['status', 'job_title'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const events = await db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('subject_type', '=', 'person')
+      .where('subject_id', '=', id)
+      .where('action', 'like', 'account.%')
+      .execute();
+    return { ...person, events: events.map((event) => event.action) };
+  }
+
+  it('refuses to deactivate or delete the only active administrator, changing nothing', async () => {
+    const admin = await onlyAdministrator();
+    const user = (await scim.get(`/Users/${admin.id}`)).json();
+
+    const refusals = [
+      await scim.patch(`/Users/${admin.id}`, [
+        { op: 'replace', path: 'title', value: 'Leaver' },
+        { op: 'replace', path: 'active', value: false },
+      ]),
+      await scim.put(`/Users/${admin.id}`, {
+        ...user,
+        title: 'Leaver',
+        active: false,
+      }),
+      await scim.delete(`/Users/${admin.id}`),
+    ];
+
+    for (const response of refusals) {
+      assert.equal(response.statusCode, 400);
+      assert.equal(response.json().status, '400');
+      assert.equal(response.json().scimType, 'mutability');
+      assert.match(response.json().detail, /only active administrator/);
+    }
+    assert.deepEqual(await statusOf(admin.id), {
+      status: 'active',
+      job_title: 'Site owner',
+      events: [],
+    });
+    assert.equal((await scim.get(`/Users/${admin.id}`)).statusCode, 200);
+  });
+
+  it('deactivates one of two administrators asked to leave at once, not both', async () => {
+    const first = await onlyAdministrator();
+    const second = await buildAccount(database().db, { role: 'admin' });
+
+    const responses = await Promise.all(
+      [first, second].map((admin) =>
+        scim.patch(`/Users/${admin.id}`, [
+          { op: 'replace', path: 'active', value: false },
+        ]),
+      ),
+    );
+
+    assert.deepEqual(
+      responses.map((response) => response.statusCode).sort(),
+      [200, 400],
+    );
+    const statuses = [
+      (await statusOf(first.id)).status,
+      (await statusOf(second.id)).status,
+    ];
+    assert.deepEqual(statuses.sort(), ['active', 'deactivated']);
+  });
+
   it('lets the provider create someone new with a deleted userName', async () => {
     const userName = `reused${nextNumber()}@example.gov.uk`;
     const first = await scim.createUser({

@@ -75,6 +75,20 @@ const SYNTAX_CODES = new Set([
   'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
 ]);
 
+// Changes refused because of the state a person is in. RFC 7644 section
+// 3.12 gives 409 to uniqueness alone, and a provider reads a 409 as a
+// clash over a unique value; 400 mutability is the RFC's "not compatible
+// with the target attribute's mutability or current state", which says
+// what happened and that sending the same change again will not help.
+const STATE_REFUSALS: Readonly<Record<string, string>> = {
+  LAST_ADMINISTRATOR:
+    "This User is the site's only active administrator: make someone " +
+    'else an administrator before deactivating or deleting them',
+  ACCOUNT_CLOSED:
+    'This User was deleted through SCIM and cannot be switched back on; ' +
+    'create them again instead',
+};
+
 /**
  * Any error raised while serving a SCIM request, as a ScimError. Field
  * validation failures become invalidValue naming each attribute;
@@ -94,6 +108,10 @@ export function toScimError(error: unknown): ScimError {
     );
   }
   if (error instanceof AppError) {
+    const refusal = STATE_REFUSALS[error.code];
+    if (refusal !== undefined) {
+      return new ScimError(400, refusal, 'mutability');
+    }
     if (error.fields) {
       const detail = Object.values(error.fields).join('; ');
       return invalidValue(detail || error.message);
