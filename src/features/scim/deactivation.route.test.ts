@@ -9,10 +9,46 @@ import {
   TestBrowser,
 } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
+import type { OidcProviderConfig } from '../../platform/config.ts';
+import { AppError } from '../../platform/errors.ts';
+import { SYSTEM_ACTOR } from '../audit/audit.ts';
+import { reactivateAccount } from '../auth/lifecycle.ts';
+import type { Identity } from '../auth/oidc/claims.ts';
+import { resolvePerson } from '../auth/oidc/identities.ts';
+import { linkIdentity, listIdentityLinks } from '../auth/oidc/links.ts';
 import { nextNumber } from '../../test-support/factories.ts';
 import { TestScimClient, scimAuthorization, userBody } from './testing.ts';
 
 const filter = (text: string) => `filter=${encodeURIComponent(text)}`;
+
+const NOW = new Date().toISOString();
+
+const PROVIDER: OidcProviderConfig = {
+  key: 'default',
+  name: 'Staff sign-in',
+  issuer: new URL('https://idp.example.gov.uk'),
+  clientId: 'civilmedia',
+  clientSecret: 'not used',
+  scopes: ['openid', 'email'],
+  claims: {},
+  people: 'member',
+  startPath: '/auth/oidc/default',
+  callbackPath: '/auth/oidc/default/callback',
+};
+
+function signIn(
+  identity: { issuer: string; subject: string },
+  email: string,
+): Identity {
+  return {
+    ...identity,
+    email,
+    emailVerified: true,
+    displayName: null,
+    profile: {},
+    ignored: [],
+  };
+}
 
 await describeEachDatabase('deactivation over SCIM', (database) => {
   let app: FastifyInstance;
@@ -146,6 +182,43 @@ await describeEachDatabase('deactivation over SCIM', (database) => {
         'scim.request',
       ],
     );
+  });
+
+  it('unlinks the OpenID identities of someone deleted and closes their account', async () => {
+    const { db } = database();
+    const email = `rehired${nextNumber()}@example.gov.uk`;
+    const first = Number(
+      await scim.createUser({ userName: email, emails: [{ value: email }] }),
+    );
+    const identity = { issuer: 'https://idp.example.gov.uk', subject: email };
+    await linkIdentity(db, { personId: first, ...identity, email }, NOW);
+
+    assert.equal((await scim.delete(`/Users/${first}`)).statusCode, 204);
+
+    assert.deepEqual(await listIdentityLinks(db, first), []);
+    await assert.rejects(
+      reactivateAccount(db, first, { actor: SYSTEM_ACTOR, via: 'test' }),
+      (error) => error instanceof AppError && error.code === 'ACCOUNT_CLOSED',
+    );
+    const deleted = await db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'account.deleted')
+      .where('subject_id', '=', first)
+      .executeTakeFirstOrThrow();
+    assert.equal(JSON.parse(deleted.details).identityLinksRemoved, 1);
+
+    // Rehired: the provider's next sign-in as them finds the new account.
+    const second = Number(
+      await scim.createUser({ userName: email, emails: [{ value: email }] }),
+    );
+    const resolved = await db
+      .transaction()
+      .execute((trx) =>
+        resolvePerson(trx, signIn(identity, email), PROVIDER, NOW),
+      );
+    assert.equal(resolved.account.id, second);
+    assert.equal(resolved.via, 'email');
   });
 
   /** An administrator who is, from now, the site's only active one. */

@@ -3,7 +3,8 @@ import { sortKey } from '../../platform/text.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { deactivateAccount, reactivateAccount } from '../auth/lifecycle.ts';
 import type { LifecycleCause } from '../auth/lifecycle.ts';
-import { createPerson, emailKey } from '../people/accounts.ts';
+import { removeIdentityLinks } from '../auth/oidc/links.ts';
+import { closePerson, createPerson, emailKey } from '../people/accounts.ts';
 import { ensureDepartment } from '../people/departments.ts';
 import { reindexPerson } from '../people/directory-index.ts';
 import { recordChange } from '../people/history.ts';
@@ -205,7 +206,10 @@ export async function replaceUser(
  * at once) and SCIM no longer sees them. They are not erased: what they
  * wrote belongs to the organisation's record and stays, shown as by a
  * former member. Their userName and e-mail address are freed, so the
- * provider can create someone new with them later.
+ * provider can create someone new with them later (a rehire), and so are
+ * their OpenID identities: left linked, the provider's next sign-in as
+ * that person would find this account rather than the new one. The
+ * account is closed, so nobody can switch it back on here either.
  */
 export async function deleteUser(
   db: Db,
@@ -222,6 +226,8 @@ export async function deleteUser(
     return false;
   }
   await deactivateAccount(db, id, cause, now);
+  await closePerson(db, id, at);
+  const identityLinksRemoved = await removeIdentityLinks(db, id);
   await db
     .deleteFrom('scim_group_members')
     .where('person_id', '=', id)
@@ -248,7 +254,7 @@ export async function deleteUser(
       actor: cause.actor,
       subject: { type: 'person', id },
       clientAddress: cause.clientAddress ?? null,
-      details: { via: cause.via },
+      details: { via: cause.via, identityLinksRemoved },
     },
     at,
   );

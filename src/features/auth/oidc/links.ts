@@ -99,3 +99,19 @@ export async function listIdentityLinks(
     lastSignInAt: row.last_sign_in_at,
   }));
 }
+
+/**
+ * Unlinks every identity of a person, so that none of them signs in as
+ * that person again; the provider's next sign-in is matched afresh, as
+ * for someone new. Returns how many links there were.
+ */
+export async function removeIdentityLinks(
+  db: Db,
+  personId: number,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('identity_links')
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
