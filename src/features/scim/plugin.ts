@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import '../../platform/route-config.ts';
 import type { Database } from '../../database.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { parseJsonBody } from './body.ts';
 import { scimState, setScimState } from './context.ts';
 import type { ScimOptions } from './context.ts';
 import { discoveryRoutes } from './discovery.ts';
@@ -55,7 +56,13 @@ const scimApi: FastifyPluginAsync<ScimOptions> = async (app, options) => {
   app.addContentTypeParser(
     ['application/scim+json', 'application/json'],
     { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
+    (_request, body, done) => {
+      try {
+        done(null, parseJsonBody(String(body)));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
   );
 
   app.setErrorHandler((error, request, reply) => {

@@ -120,6 +120,47 @@ await describeEachDatabase('the SCIM protocol', (database) => {
     assert.equal(response.json().status, '415');
   });
 
+  it('takes a DELETE with a JSON content type and an empty body', async () => {
+    for (const type of ['application/scim+json', 'application/json']) {
+      const id = await scim.createUser();
+
+      const response = await scim.send('DELETE', `/Users/${id}`, undefined, {
+        'content-type': type,
+        'content-length': '0',
+      });
+
+      assert.equal(response.statusCode, 204, `${type}: ${response.body}`);
+      assert.equal((await scim.get(`/Users/${id}`)).statusCode, 404);
+    }
+  });
+
+  it('refuses __proto__, constructor and prototype by name, and pollutes nothing', async () => {
+    const bodies = [
+      '{"schemas":[],"__proto__":{"polluted":true}}',
+      '{"schemas":[],"name":{"constructor":{"prototype":{"polluted":true}}}}',
+      '{"Operations":[{"op":"add","value":{"__proto__":{"polluted":true}}}]}',
+    ];
+    for (const payload of bodies) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/scim/v2/Users',
+        headers: {
+          authorization: await scimAuthorization(database().db),
+          'content-type': 'application/scim+json',
+        },
+        payload,
+      });
+
+      assert.equal(response.statusCode, 400, payload);
+      assert.equal(response.json().scimType, 'invalidSyntax');
+      assert.match(
+        response.json().detail,
+        /^The request body may not name anything "(__proto__|constructor|prototype)"$/,
+      );
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
   it('answers unknown addresses 404, wrong methods 405 and Bulk 501', async () => {
     const unknown = await scim.get('/Widgets');
     assert.equal(unknown.statusCode, 404);
