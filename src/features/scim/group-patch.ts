@@ -10,7 +10,7 @@ import {
   invalidValue,
   ScimError,
 } from './errors.ts';
-import { readOp } from './patch.ts';
+import { assertPatchable, readOp } from './patch.ts';
 import type { Op } from './patch.ts';
 import { parsePatchPath } from './paths.ts';
 import type { Filter } from './filter.ts';
@@ -37,6 +37,7 @@ export async function patchGroup(
       throw invalidSyntax('"path" must be a string');
     }
     if (path !== undefined && path.trim() !== '') {
+      assertPatchable(GROUP_MODEL, path.trim());
       await applyAt(db, groupId, op, path.trim(), operation.value, now);
       continue;
     }

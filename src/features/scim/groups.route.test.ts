@@ -158,6 +158,29 @@ await describeEachDatabase('SCIM Groups', (database) => {
     assert.equal((await scim.get(`/Groups/${group.id}`)).statusCode, 200);
   });
 
+  it('refuses with mutability a PATCH of read-only or immutable attributes', async () => {
+    const member = await scim.createUser();
+    const group = await createGroup({ members: [{ value: member }] });
+
+    for (const path of [
+      'id',
+      'meta.version',
+      `members[value eq "${member}"].value`,
+      `members[value eq "${member}"].display`,
+    ]) {
+      const response = await scim.patch(`/Groups/${group.id}`, [
+        { op: 'replace', path: 'displayName', value: `Other ${nextNumber()}` },
+        { op: 'replace', path, value: '42' },
+      ]);
+
+      assert.equal(response.statusCode, 400, path);
+      assert.equal(response.json().scimType, 'mutability', path);
+    }
+    const after = (await scim.get(`/Groups/${group.id}`)).json();
+    assert.equal(after.displayName, group.displayName);
+    assert.deepEqual(memberIds(after), [member]);
+  });
+
   it('replaces a group with PUT, members and all', async () => {
     const [a, b] = [await scim.createUser(), await scim.createUser()];
     const group = await createGroup({

@@ -101,16 +101,27 @@ describe('SCIM PATCH on a User', () => {
     });
   });
 
-  it('ignores attributes it does not know and read-only ones', () => {
+  it('ignores attributes it does not know, and read-only ones in a value without a path', () => {
     const user = patched(
       { op: 'replace', path: 'nickName', value: 'Countess' },
-      { op: 'replace', path: 'id', value: '99' },
-      { op: 'add', value: { favouriteColour: 'green', title: 'Analyst' } },
+      {
+        op: 'add',
+        value: { id: '99', favouriteColour: 'green', title: 'Analyst' },
+      },
     );
     assert.equal(user.id, '7');
     assert.equal(user.nickName, undefined);
     assert.equal(user.favouriteColour, undefined);
     assert.equal(user.title, 'Analyst');
+  });
+
+  it('refuses a path naming a read-only attribute with mutability', () => {
+    for (const path of ['id', 'ID', 'meta.created', 'groups[value eq "1"]']) {
+      const error = failure(() =>
+        patched({ op: 'replace', path, value: '99' }),
+      );
+      assert.equal(error.scimType, 'mutability', path);
+    }
   });
 
   it('refuses a remove without a path with noTarget', () => {

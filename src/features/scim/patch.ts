@@ -88,10 +88,40 @@ export function applyPatch(
       }
       applyWithoutPath(result, model, op, operation.value);
     } else {
+      assertPatchable(model, path.trim());
       applyAtPath(result, model, op, path.trim(), operation.value);
     }
   }
   return result;
+}
+
+/**
+ * Refuses a PATCH whose path names an attribute no PATCH may change: a
+ * readOnly one such as id or meta, or an immutable one, which only a
+ * POST or PUT sets. RFC 7644 section 3.5.2 answers that with mutability;
+ * the same attributes inside a value without a path are ignored, as in a
+ * PUT body (sections 3.3 and 3.5.1).
+ */
+export function assertPatchable(model: ResourceModel, text: string): void {
+  const target = parsePatchPath(text);
+  const { path } = target;
+  const inCore =
+    path.schema === null ||
+    path.schema.toLowerCase() === model.core.id.toLowerCase();
+  const resolved = resolvePath(model, path, target.sub);
+  const mutability =
+    inCore && path.attr.toLowerCase() === 'meta'
+      ? 'readOnly'
+      : [resolved?.sub, resolved?.def]
+          .map((def) => def?.mutability)
+          .find((kind) => kind === 'readOnly' || kind === 'immutable');
+  if (mutability !== undefined) {
+    throw new ScimError(
+      400,
+      `${text} cannot be changed: it is ${mutability}`,
+      'mutability',
+    );
+  }
 }
 
 /** add or replace with the attributes to set given as an object. */

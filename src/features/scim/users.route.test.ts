@@ -368,6 +368,41 @@ await describeEachDatabase('SCIM Users', (database) => {
     );
   });
 
+  it('refuses with mutability a PATCH whose path is read-only, changing nothing', async () => {
+    const id = await scim.createUser({ title: 'Analyst' });
+    const before = (await scim.get(`/Users/${id}`)).json();
+
+    for (const path of [
+      'id',
+      'meta',
+      'meta.lastModified',
+      'groups',
+      `${ENTERPRISE_SCHEMA}:manager.displayName`,
+    ]) {
+      const response = await scim.patch(`/Users/${id}`, [
+        { op: 'replace', path: 'title', value: 'Changed' },
+        { op: 'replace', path, value: '42' },
+      ]);
+
+      assert.equal(response.statusCode, 400, path);
+      assert.equal(response.json().scimType, 'mutability', path);
+      assert.match(response.json().detail, /cannot be changed: it is readOnly/);
+    }
+    assert.deepEqual((await scim.get(`/Users/${id}`)).json(), before);
+  });
+
+  it('ignores read-only attributes in a PATCH value without a path, as in a PUT', async () => {
+    const id = await scim.createUser();
+
+    const response = await scim.patch(`/Users/${id}`, [
+      { op: 'replace', value: { id: '42', title: 'Changed' } },
+    ]);
+
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.json().id, id);
+    assert.equal(response.json().title, 'Changed');
+  });
+
   async function countPeople(): Promise<number> {
     const row = await database()
       .db.selectFrom('people')
