@@ -11,6 +11,11 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Whether a value of a list is marked primary (some send "true"). */
+export function isPrimary(item: unknown): boolean {
+  return isObject(item) && (item.primary === true || item.primary === 'true');
+}
+
 /** Where a path points: the schema it belongs to and its definition. */
 export interface ResolvedPath {
   schema: SchemaDef;

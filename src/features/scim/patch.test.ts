@@ -115,6 +115,31 @@ describe('SCIM PATCH on a User', () => {
     assert.equal(user.title, 'Analyst');
   });
 
+  it('takes primary from the other values when a PATCH marks one so', () => {
+    const added = patched({
+      op: 'add',
+      path: 'emails',
+      value: { value: 'lovelace@example.gov.uk', primary: true },
+    });
+    assert.deepEqual(
+      (added.emails as { primary: boolean }[]).map((email) => email.primary),
+      [false, true],
+    );
+
+    const marked = patched(
+      { op: 'add', path: 'emails', value: { value: 'l@example.gov.uk' } },
+      {
+        op: 'replace',
+        path: 'emails[value eq "l@example.gov.uk"].primary',
+        value: true,
+      },
+    );
+    assert.deepEqual(
+      (marked.emails as { primary?: boolean }[]).map((email) => email.primary),
+      [false, true],
+    );
+  });
+
   it('refuses a path naming a read-only attribute with mutability', () => {
     for (const path of ['id', 'ID', 'meta.created', 'groups[value eq "1"]']) {
       const error = failure(() =>

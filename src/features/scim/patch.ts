@@ -1,8 +1,10 @@
 import type { AttributeDef, ResourceModel } from './attributes.ts';
+import { findAttribute } from './attributes.ts';
 import {
   canonicalValue,
   containerOf,
   isObject,
+  isPrimary,
   resolvePath,
 } from './documents.ts';
 import type { JsonObject } from './documents.ts';
@@ -190,7 +192,8 @@ function applyAtPath(
     const current = Array.isArray(container[def.name])
       ? (container[def.name] as unknown[])
       : [];
-    container[def.name] = op === 'add' ? [...current, ...items] : items;
+    container[def.name] =
+      op === 'add' ? keepOnePrimary(def, [...current, ...items], items) : items;
   } else if (def.type === 'complex' && isObject(value)) {
     // Sub-attributes not named keep their values, for add and replace.
     const current = container[def.name];
@@ -242,17 +245,43 @@ function applyToValues(
       ? { ...created, [sub.name]: value }
       : merge(created, value, def);
     const single = { ...def, multiValued: false };
-    container[def.name] = [...values, canonicalValue(item, single)];
+    const added = canonicalValue(item, single);
+    container[def.name] = keepOnePrimary(def, [...values, added], [added]);
     return;
   }
-  container[def.name] = values.map((item) => {
+  const changed: unknown[] = [];
+  const list = values.map((item) => {
     if (!picked.includes(item)) {
       return item;
     }
-    return sub
+    const updated = sub
       ? { ...(item as JsonObject), [sub.name]: value }
       : merge(item, value, def);
+    changed.push(updated);
+    return updated;
   });
+  container[def.name] = keepOnePrimary(def, list, changed);
+}
+
+/**
+ * RFC 7644 section 3.5.2: a value a PATCH makes primary takes that from
+ * the values it left alone. Two primaries among the values it sent stay,
+ * and are refused as a PUT of them would be.
+ */
+function keepOnePrimary(
+  def: AttributeDef,
+  list: unknown[],
+  changed: unknown[],
+): unknown[] {
+  const hasPrimary = findAttribute(def.subAttributes, 'primary') !== undefined;
+  if (!hasPrimary || !changed.some(isPrimary)) {
+    return list;
+  }
+  return list.map((item) =>
+    changed.includes(item) || !isPrimary(item)
+      ? item
+      : { ...(item as JsonObject), primary: false },
+  );
 }
 
 function merge(item: unknown, value: unknown, def: AttributeDef): JsonObject {

@@ -1,7 +1,7 @@
 import { characterCount, cleanLine } from '../../platform/text.ts';
 import { FieldValidator } from '../../platform/validation.ts';
 import { PROFILE_LIMITS } from '../people/profiles.ts';
-import { isObject } from './documents.ts';
+import { isObject, isPrimary } from './documents.ts';
 import type { JsonObject } from './documents.ts';
 import { invalidValue, throwIfFailed } from './errors.ts';
 import { ENTERPRISE_SCHEMA } from './urns.ts';
@@ -119,6 +119,12 @@ function objectAttribute(user: JsonObject, name: string): JsonObject {
   return value;
 }
 
+const ONE_OF: Readonly<Record<string, string>> = {
+  emails: 'e-mail',
+  phoneNumbers: 'phone number',
+  addresses: 'address',
+};
+
 /**
  * The one value of a list the profile keeps: the primary, else the first
  * of type work, else the first of all.
@@ -135,9 +141,14 @@ function chosenValue(
   if (!Array.isArray(list) || !list.every(isObject)) {
     throw invalidValue(`${name} must be a list of objects`);
   }
-  const primary = list.find(
-    (item) => item.primary === true || item.primary === 'true',
-  );
+  const primaries = list.filter(isPrimary);
+  if (primaries.length > 1) {
+    // RFC 7643 section 2.4: true "MUST appear no more than once".
+    throw invalidValue(
+      `${name}: only one ${ONE_OF[name] ?? name} may be primary`,
+    );
+  }
+  const primary = primaries[0];
   const work = list.find(
     (item) =>
       typeof item.type === 'string' && item.type.toLowerCase() === 'work',

@@ -368,6 +368,54 @@ await describeEachDatabase('SCIM Users', (database) => {
     );
   });
 
+  it('refuses two e-mails or phone numbers both marked primary', async () => {
+    const n = nextNumber();
+    const twoEmails = [
+      { value: `one${n}@example.gov.uk`, primary: true },
+      { value: `two${n}@example.gov.uk`, primary: 'true' },
+    ];
+    const twoPhones = [
+      { value: '020 7946 0003', primary: true },
+      { value: '020 7946 0004', primary: true },
+    ];
+    const id = await scim.createUser();
+    const before = (await scim.get(`/Users/${id}`)).json();
+
+    const responses = [
+      await scim.post('/Users', userBody({ emails: twoEmails })),
+      await scim.post('/Users', userBody({ phoneNumbers: twoPhones })),
+      await scim.put(`/Users/${id}`, { ...before, emails: twoEmails }),
+      await scim.patch(`/Users/${id}`, [
+        { op: 'replace', path: 'phoneNumbers', value: twoPhones },
+      ]),
+    ];
+
+    const details = responses.map((response) => {
+      assert.equal(response.statusCode, 400, response.body);
+      assert.equal(response.json().scimType, 'invalidValue');
+      return response.json().detail as string;
+    });
+    assert.deepEqual(details, [
+      'emails: only one e-mail may be primary',
+      'phoneNumbers: only one phone number may be primary',
+      'emails: only one e-mail may be primary',
+      'phoneNumbers: only one phone number may be primary',
+    ]);
+    assert.deepEqual((await scim.get(`/Users/${id}`)).json(), before);
+  });
+
+  it('moves primary to an e-mail a PATCH adds as primary', async () => {
+    const id = await scim.createUser();
+    const address = `moved${nextNumber()}@example.gov.uk`;
+
+    const response = await scim.patch(`/Users/${id}`, [
+      { op: 'add', path: 'emails', value: [{ value: address, primary: true }] },
+    ]);
+
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal(response.json().emails[0].value, address);
+  });
+
   it('refuses with mutability a PATCH whose path is read-only, changing nothing', async () => {
     const id = await scim.createUser({ title: 'Analyst' });
     const before = (await scim.get(`/Users/${id}`)).json();
