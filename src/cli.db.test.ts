@@ -239,6 +239,14 @@ for (const [dialect, open] of [
       );
       const token = created.stdout.trim().split('\n').at(-1) ?? '';
 
+      const last = await civilmedia(['deactivate', 'root@example.gov.uk'], env);
+      assert.equal(last.code, 1);
+      assert.equal(
+        last.stderr,
+        'civilmedia: This is the only active administrator: make someone else one before deactivating them\n',
+      );
+      await civilmedia(['create-admin', 'second@example.gov.uk'], env);
+
       const run = await civilmedia(['deactivate', 'ROOT@example.gov.uk'], env);
 
       assert.equal(run.code, 0);

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
+import { getSetting, setSetting } from './features/admin/settings.ts';
 import { recordAudit } from './features/audit/audit.ts';
 import {
   hashPassword,
@@ -35,7 +36,7 @@ import {
   revokeScimToken,
 } from './features/scim/tokens.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
-import { ValidationError } from './platform/errors.ts';
+import { AppError, ValidationError } from './platform/errors.ts';
 import type { Config } from './platform/config.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
@@ -57,6 +58,7 @@ Commands:
                                junior); a return that would end more than
                                half of a department's posts is refused
                                unless --allow-ending-most is given
+  local-sign-in on|off         switch password sign-in on or off
   deactivate EMAIL             end EMAIL's access at once: sessions and API
                                tokens end, and they leave the directory
   reactivate EMAIL             let EMAIL sign in again (old sessions stay ended)
@@ -138,6 +140,7 @@ const COMMANDS: Record<string, Command> = {
   'seed-demo': (db, args) => seed(db, args),
   import: (db, args) => importCommand(db, args),
   'create-admin': (db, args) => createAdmin(db, args),
+  'local-sign-in': (db, args) => localSignIn(db, args),
   deactivate: (db, args) => setActive(db, args, false),
   reactivate: (db, args) => setActive(db, args, true),
   token: (db, args) => token(db, args),
@@ -349,6 +352,33 @@ async function createAdmin(
   process.stdout.write(
     `${existing ? 'Made' : 'Created'} ${email} a site administrator.\nPassword: ${password}\n`,
   );
+  if (!(await getSetting(db, 'localSignIn'))) {
+    process.stdout.write(
+      'Password sign-in is switched off, so this password works only after\n' +
+        '`civilmedia local-sign-in on`.\n',
+    );
+  }
+  return 0;
+}
+
+/**
+ * Switches password sign-in on or off: the way back in when it was
+ * switched off and the identity provider cannot be used.
+ */
+async function localSignIn(
+  db: Kysely<Database>,
+  args: string[],
+): Promise<number> {
+  const [state] = args;
+  if (state !== 'on' && state !== 'off') {
+    throw new UsageError('usage: civilmedia local-sign-in on|off');
+  }
+  await db
+    .transaction()
+    .execute((trx) =>
+      setSetting(trx, 'localSignIn', state === 'on', COMMAND_LINE),
+    );
+  process.stdout.write(`Password sign-in is now ${state}.\n`);
   return 0;
 }
 
@@ -525,7 +555,8 @@ main(process.argv.slice(2)).then(
     if (
       error instanceof ConfigError ||
       error instanceof UsageError ||
-      error instanceof OperatorError
+      error instanceof OperatorError ||
+      error instanceof AppError
     ) {
       process.stderr.write(`civilmedia: ${error.message}\n`);
       process.exitCode = error instanceof UsageError ? 2 : 1;

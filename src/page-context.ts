@@ -23,7 +23,6 @@ export function pageContext(
     actor: signedIn ? actor : null,
     isAdmin: signedIn && actor.role === 'admin',
     csrfToken: reply.generateCsrf(),
-    cspNonce: reply.cspNonce.script,
     currentPath: path,
     currentUrl: request.url,
     // Guests see only their groups, so the site-wide areas are not offered.

@@ -42,6 +42,14 @@ export const accessGate: FastifyPluginAsync = fp(async (app) => {
     throw new UnauthenticatedError();
   });
 
+  // Pages and answers meant for one signed-in person are never kept by a
+  // browser or a proxy: Back after signing out must not show them again.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.actor?.kind === 'person' && !reply.hasHeader('cache-control')) {
+      reply.header('cache-control', 'no-store');
+    }
+  });
+
   app.addHook('preHandler', (request, reply, done) => {
     const byToken =
       request.actor.kind === 'person' && request.actor.via === 'token';

@@ -25,6 +25,8 @@ export type Action =
   | { name: 'person.read'; person: PersonThing }
   | { name: 'person.edit'; person: PersonThing }
   | { name: 'person.editAccount'; person: PersonThing }
+  | { name: 'person.editPlacement'; person: PersonThing }
+  | { name: 'directory.read' }
   | { name: 'directory.import' }
   | { name: 'token.create'; person: PersonThing };
 
@@ -37,6 +39,7 @@ export function can(actor: Actor, action: Action): boolean {
   const guest = actor.role === 'guest';
   switch (action.name) {
     case 'site.read':
+    case 'directory.read':
       return !guest;
     case 'route.enter':
       return !guest || action.openToGuests;
@@ -47,6 +50,10 @@ export function can(actor: Actor, action: Action): boolean {
       return admin || action.person.status === 'active';
     case 'person.edit':
       return admin || isSelf(actor, action.person);
+    case 'person.editPlacement':
+      // Where someone sits in the organisation is staff structure: a guest
+      // cannot give themselves a department or a job title in it.
+      return admin || (!guest && isSelf(actor, action.person));
     case 'person.editAccount':
     case 'directory.import':
     case 'admin.access':

@@ -37,6 +37,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('people')
     .addColumn('deactivated_at', time)
     .execute();
+  // Closed: removed by the identity provider. A closed account stays
+  // deactivated; only the provider can create the person again.
+  await db.schema.alterTable('people').addColumn('closed_at', time).execute();
   await db.schema
     .createIndex('people_user_name_key')
     .on('people')
@@ -109,6 +112,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('people_external_id').execute();
   await db.schema.dropIndex('people_user_name_key').execute();
   for (const column of [
+    'closed_at',
     'deactivated_at',
     'manager_id',
     'employee_number',

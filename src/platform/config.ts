@@ -16,7 +16,12 @@ export interface Config {
   cookieSecret: string;
   sessionIdleTimeoutMs: number;
   sessionAbsoluteTimeoutMs: number;
-  /** Sign-in attempts allowed per client address in a minute. */
+  /**
+   * Sign-in requests allowed per client address in a minute, right or
+   * wrong: a brake on password guessing's cost in CPU. High enough for an
+   * office signing in at nine from one address; wrong passwords have their
+   * own, tighter limits (features/auth/throttle.ts).
+   */
   signInRateLimit: number;
   /** OpenID Connect providers, the organisation's own first. */
   oidcProviders: OidcProviderConfig[];
@@ -105,7 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
       'SESSION_ABSOLUTE_TIMEOUT',
       '7d',
     ),
-    signInRateLimit: readInteger(env, 'SIGN_IN_RATE_LIMIT', 10, 1, 10_000),
+    signInRateLimit: readInteger(env, 'SIGN_IN_RATE_LIMIT', 120, 1, 10_000),
     oidcProviders: readOidcProviders(env),
     oidcAllowHttpIssuer: readOidcAllowHttp(env, nodeEnv),
   };

@@ -63,12 +63,17 @@ export class TestBrowser {
   private readonly cookies = new Map<string, string>();
   private csrfToken = '';
 
-  constructor(private readonly app: FastifyInstance) {}
+  constructor(
+    private readonly app: FastifyInstance,
+    /** The client address the requests come from. */
+    private readonly remoteAddress = '127.0.0.1',
+  ) {}
 
   async get(url: string): Promise<LightMyRequestResponse> {
     const response = await this.app.inject({
       method: 'GET',
       url,
+      remoteAddress: this.remoteAddress,
       headers: { cookie: this.cookieHeader() },
     });
     this.remember(response);
@@ -92,6 +97,7 @@ export class TestBrowser {
     const response = await this.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.remoteAddress,
       headers: {
         cookie: this.cookieHeader(),
         'content-type': 'application/x-www-form-urlencoded',

@@ -6,7 +6,9 @@ import {
   readPageRequest,
 } from '../../platform/pagination.ts';
 import { withQuery } from '../../platform/views.ts';
-import { listAudit } from '../audit/audit.ts';
+import { AUDIT_ACTION_LABELS, listAudit, recordAudit } from '../audit/audit.ts';
+import { listIdentityLinks } from '../auth/oidc/links.ts';
+import { clearAccountLockouts } from '../auth/throttle.ts';
 import { deactivateAccount, reactivateAccount } from '../auth/lifecycle.ts';
 import { findAccountById, listAccounts } from '../people/accounts.ts';
 import type { AccountFilter } from '../people/accounts.ts';
@@ -71,6 +73,7 @@ export const adminAccounts: FastifyPluginAsync<AdminOptions> = async (
       if (!account) {
         throw new NotFoundError('PERSON_NOT_FOUND', 'Person not found');
       }
+      const identities = await listIdentityLinks(db, id);
       const history = await listAudit(
         db,
         { subjectPersonId: id },
@@ -79,7 +82,9 @@ export const adminAccounts: FastifyPluginAsync<AdminOptions> = async (
       return reply.render('admin/views/person.njk', {
         account,
         roles: ROLES,
+        identities,
         history: history.items,
+        actionLabels: AUDIT_ACTION_LABELS,
         isSelf: administrator(request).id === id,
         saved: (request.query as Record<string, unknown>).saved,
       });
@@ -105,6 +110,31 @@ export const adminAccounts: FastifyPluginAsync<AdminOptions> = async (
           changeRole(trx, id, role, adminActor(admin), request.ip),
         );
       return reply.redirect(`/admin/people/${id}?saved=role`, 303);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/admin/people/:id/unlock',
+    async (request, reply) => {
+      const admin = administrator(request);
+      const id = readId(request.params.id);
+      const account = await findAccountById(db, id);
+      if (!account) {
+        throw new NotFoundError('PERSON_NOT_FOUND', 'Person not found');
+      }
+      await db.transaction().execute(async (trx) => {
+        const cleared = account.email
+          ? await clearAccountLockouts(trx, account.email)
+          : 0;
+        await recordAudit(trx, {
+          action: 'account.updated',
+          actor: adminActor(admin),
+          subject: { type: 'person', id },
+          clientAddress: request.ip,
+          details: { signInLockoutsCleared: cleared },
+        });
+      });
+      return reply.redirect(`/admin/people/${id}?saved=unlock`, 303);
     },
   );
 

@@ -231,6 +231,22 @@ await describeEachDatabase('administration', (database) => {
       clash.body,
       /nhs\.net already belongs to Northshire NHS Trust/,
     );
+    const webmail = await browser.post('/admin/partners', {
+      name: 'Mail',
+      domains: 'gmail.com',
+    });
+    assert.match(webmail.body, /gmail\.com is a public e-mail service/);
+    await buildAccount(database().db, {
+      email: 'someone@staff.example.gov.uk',
+    });
+    const ours = await browser.post('/admin/partners', {
+      name: 'Ourselves',
+      domains: 'staff.example.gov.uk',
+    });
+    assert.match(
+      ours.body,
+      /People at staff\.example\.gov\.uk are members of this site/,
+    );
     const bad = await browser.post('/admin/partners', {
       name: 'Bad',
       domains: 'not a domain',

@@ -50,10 +50,11 @@ export function readAuditFilter(query: Record<string, unknown>): {
         `Enter the ${key === 'from' ? 'first' : 'last'} day as YYYY-MM-DD`;
       continue;
     }
-    filter[key] =
-      key === 'from'
-        ? date.toISOString()
-        : new Date(date.getTime() + 86_400_000).toISOString();
+    // Days are London days, as the log shows its times.
+    const next = new Date(date.getTime() + 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    filter[key] = londonMidnight(key === 'from' ? day : next);
   }
   if (Object.keys(errors).length > 0) {
     throw new ValidationError(errors, 'The filter is not valid', 400);
@@ -62,4 +63,18 @@ export function readAuditFilter(query: Record<string, unknown>): {
     values[key] = text(key);
   }
   return { filter, values };
+}
+
+const LONDON = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** The instant a day (YYYY-MM-DD) begins in London, as ISO text. */
+export function londonMidnight(day: string): string {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  // London is UTC or one hour ahead; at UTC midnight in summer it is 1am.
+  const hour = Number(LONDON.format(new Date(utcMidnight)));
+  return new Date(utcMidnight - hour * 3_600_000).toISOString();
 }

@@ -6,7 +6,11 @@ import {
   readPageRequest,
 } from '../../platform/pagination.ts';
 import { withQuery } from '../../platform/views.ts';
-import { AUDIT_ACTIONS, listAudit } from '../audit/audit.ts';
+import {
+  AUDIT_ACTION_LABELS,
+  AUDIT_ACTIONS,
+  listAudit,
+} from '../audit/audit.ts';
 import { readAuditFilter } from './audit-filter.ts';
 import type { AdminOptions } from './plugin.ts';
 
@@ -17,7 +21,13 @@ export const adminAudit: FastifyPluginAsync<AdminOptions> = async (
 ) => {
   app.get('/admin/audit', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
-    const common = { actions: AUDIT_ACTIONS };
+    const common = {
+      actionLabels: AUDIT_ACTION_LABELS,
+      actionOptions: AUDIT_ACTIONS.map((value) => ({
+        value,
+        text: AUDIT_ACTION_LABELS[value],
+      })),
+    };
     let read;
     let page;
     try {

@@ -20,6 +20,33 @@ const DOMAIN =
 
 const MAX_DOMAINS = 20;
 
+// Public e-mail services: anyone can have an address at one, so none can
+// stand for a partner organisation.
+const PUBLIC_MAIL = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'hotmail.co.uk',
+  'live.com',
+  'live.co.uk',
+  'msn.com',
+  'yahoo.com',
+  'yahoo.co.uk',
+  'icloud.com',
+  'me.com',
+  'aol.com',
+  'protonmail.com',
+  'proton.me',
+  'gmx.com',
+  'gmx.co.uk',
+  'mail.com',
+  'btinternet.com',
+  'sky.com',
+  'virginmedia.com',
+  'talktalk.net',
+]);
+
 /** Every partner, by name, with its domains. */
 export async function listPartners(db: Db): Promise<PartnerOrganisation[]> {
   const [partners, domains] = await Promise.all([
@@ -82,10 +109,25 @@ export async function readPartner(
     })
     .map((domain) => domain.toLowerCase().replace(/^@/, ''));
   const bad = domains.find((domain) => !DOMAIN.test(domain));
+  const open = domains.find((domain) => PUBLIC_MAIL.has(domain));
   if (bad) {
     form.fail('domains', `${bad} is not an e-mail domain, like nhs.net`);
+  } else if (open) {
+    form.fail(
+      'domains',
+      `${open} is a public e-mail service: anyone can have an address there`,
+    );
   } else if (domains.length === 0 && !form.errors.domains) {
     form.fail('domains', 'Enter at least one e-mail domain');
+  }
+  if (!form.errors.domains) {
+    const staff = await memberDomain(db, domains);
+    if (staff) {
+      form.fail(
+        'domains',
+        `People at ${staff} are members of this site, so it cannot be a partner's domain`,
+      );
+    }
   }
   if (name) {
     const clash = await db
@@ -113,6 +155,30 @@ export async function readPartner(
     throw new ValidationError({ name: 'Enter a name' });
   }
   return { name, domains };
+}
+
+/**
+ * The first of `domains` at which someone who is not a guest has their
+ * address: the organisation's own domain, which must never be a partner's.
+ * Runs when an administrator saves a partner, so a scan is acceptable.
+ */
+async function memberDomain(
+  db: Db,
+  domains: string[],
+): Promise<string | undefined> {
+  for (const domain of domains) {
+    const row = await db
+      .selectFrom('people')
+      .select('id')
+      .where('email_key', 'like', `%@${domain}`)
+      .where('role', '!=', 'guest')
+      .limit(1)
+      .executeTakeFirst();
+    if (row) {
+      return domain;
+    }
+  }
+  return undefined;
 }
 
 /** Adds a partner or replaces one's name and domains. */

@@ -28,6 +28,28 @@ export const AUDIT_ACTIONS = [
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** Each action as the audit log page words it. */
+export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
+  'sign-in': 'Signed in',
+  'sign-in.failed': 'Sign-in refused',
+  'sign-out': 'Signed out',
+  'sign-out.everywhere': 'Signed out of all devices',
+  'account.created': 'Account created',
+  'account.updated': 'Account changed',
+  'account.deactivated': 'Account deactivated',
+  'account.reactivated': 'Account reactivated',
+  'account.deleted': 'Account deleted',
+  'role.changed': 'Role changed',
+  'password.set': 'Password set',
+  'token.created': 'API token created',
+  'token.revoked': 'API token revoked',
+  'scim.token.created': 'SCIM token created',
+  'scim.token.revoked': 'SCIM token revoked',
+  'scim.request': 'SCIM request',
+  'guest.invited': 'Guest invited',
+  'setting.changed': 'Setting changed',
+};
+
 /** Who did something: a person, or a named system such as a SCIM client. */
 export type AuditActor =
   { personId: number; label: string } | { personId: null; label: string };

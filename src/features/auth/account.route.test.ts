@@ -141,4 +141,48 @@ await describeEachDatabase('your account', (database) => {
     assert.equal(right.statusCode, 429, 'even the right password waits');
     assert.match(right.body, /Too many attempts to sign in/);
   });
+
+  it('locks a guesser out without locking the owner out elsewhere', async () => {
+    const me = await buildAccount(database().db);
+    const attacker = new TestBrowser(app, '203.0.113.9');
+    await attacker.get('/sign-in');
+    const tries = [];
+    for (let n = 0; n < 8; n += 1) {
+      const answer = await attacker.post('/sign-in', {
+        email: me.email,
+        password: 'guess',
+      });
+      tries.push(answer.statusCode);
+    }
+    assert.deepEqual(tries, [400, 400, 400, 400, 400, 429, 429, 429]);
+
+    const owner = new TestBrowser(app, '198.51.100.7');
+    await owner.signIn(me.email);
+  });
+
+  it('checks at most five guesses however many arrive at once', async () => {
+    const { db } = database();
+    const me = await buildAccount(db);
+    const browser = new TestBrowser(app, '192.0.2.44');
+    await browser.get('/sign-in');
+
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        browser.post('/sign-in', { email: me.email, password: 'wrong guess' }),
+      ),
+    );
+
+    assert.equal(statuses.filter((r) => r.statusCode === 400).length, 5);
+    assert.equal(statuses.filter((r) => r.statusCode === 429).length, 15);
+    const locked = await db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'sign-in.failed')
+      .where('subject_id', '=', me.id)
+      .execute();
+    assert.equal(
+      locked.filter((row) => row.details.includes('locked')).length,
+      15,
+    );
+  });
 });

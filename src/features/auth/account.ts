@@ -14,12 +14,7 @@ import { findAccountById, setPasswordHash } from '../people/accounts.ts';
 import { passwordProblem } from './password-policy.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { deleteSessionsOf } from './sessions.ts';
-import {
-  FAILURE_LIMITS,
-  accountKey,
-  lockedUntil,
-  recordFailure,
-} from './throttle.ts';
+import { attemptKeys, attemptSucceeded, beginAttempt } from './throttle.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
 
 function signedIn(request: FastifyRequest): PersonActor {
@@ -96,16 +91,14 @@ export const accountPages: FastifyPluginAsync<{
     const current = text('current');
     const password = text('password');
     const errors: Record<string, string> = {};
-    const key = accountKey(`person:${actor.id}`);
-    if (await lockedUntil(db, [{ key, limit: FAILURE_LIMITS.account }])) {
+    const keys = attemptKeys(`person:${actor.id}`, request.ip);
+    if (!(await beginAttempt(db, keys))) {
       errors.current =
         'Too many wrong passwords. Wait 15 minutes, then try again.';
-    } else if (
-      account.passwordHash &&
-      !(await verifyPassword(account.passwordHash, current))
-    ) {
-      await recordFailure(db, [key]);
+    } else if (!(await verifyPassword(account.passwordHash, current))) {
       errors.current = 'Enter your current password correctly';
+    } else {
+      await attemptSucceeded(db, keys);
     }
     const problem = passwordProblem(password, {
       name: account.displayName,

@@ -1,7 +1,13 @@
 import type { Db } from '../../database.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { AuditActor } from '../audit/audit.ts';
-import { setPersonStatus } from '../people/accounts.ts';
+import { AppError } from '../../platform/errors.ts';
+import {
+  countActiveAdmins,
+  findAccountById,
+  isClosed,
+  setPersonStatus,
+} from '../people/accounts.ts';
 import { deleteSessionsOf } from './sessions.ts';
 import { revokeTokensOf } from './tokens.ts';
 
@@ -25,6 +31,18 @@ export async function deactivateAccount(
   cause: LifecycleCause,
   now = new Date(),
 ): Promise<boolean> {
+  const account = await findAccountById(db, personId);
+  if (
+    account?.active &&
+    account.role === 'admin' &&
+    (await countActiveAdmins(db)) < 2
+  ) {
+    throw new AppError(
+      409,
+      'LAST_ADMINISTRATOR',
+      'This is the only active administrator: make someone else one before deactivating them',
+    );
+  }
   const changed = await setPersonStatus(
     db,
     personId,
@@ -60,6 +78,13 @@ export async function reactivateAccount(
   cause: LifecycleCause,
   now = new Date(),
 ): Promise<boolean> {
+  if (await isClosed(db, personId)) {
+    throw new AppError(
+      409,
+      'ACCOUNT_CLOSED',
+      'The identity provider removed this account; it can only be created again there',
+    );
+  }
   const changed = await setPersonStatus(
     db,
     personId,

@@ -10,14 +10,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { findAccountByEmail } from '../people/accounts.ts';
 import { verifyPassword } from './passwords.ts';
 import { deleteSessionsOf } from './sessions.ts';
-import {
-  FAILURE_LIMITS,
-  accountKey,
-  addressKey,
-  clearFailures,
-  lockedUntil,
-  recordFailure,
-} from './throttle.ts';
+import { attemptKeys, attemptSucceeded, beginAttempt } from './throttle.ts';
 
 // The same words whether or not the account exists, so the form cannot be
 // used to find out who has one.
@@ -100,36 +93,31 @@ export const localSignIn: FastifyPluginAsync<{
         );
       }
 
-      const keys = [
-        { key: accountKey(email), limit: FAILURE_LIMITS.account },
-        { key: addressKey(request.ip), limit: FAILURE_LIMITS.address },
-      ];
-      if (await lockedUntil(db, keys)) {
+      const keys = attemptKeys(email, request.ip);
+      const account = await findAccountByEmail(db, email);
+      const who = account
+        ? { personId: account.id, label: account.displayName }
+        : { personId: null, label: 'unknown account' };
+      const failed = async (reason: string) =>
+        recordAudit(db, {
+          action: 'sign-in.failed',
+          actor: who,
+          subject: account ? { type: 'person', id: account.id } : undefined,
+          clientAddress: request.ip,
+          details: { method: 'password', reason },
+        });
+      if (!(await beginAttempt(db, keys))) {
+        await failed('locked');
         return renderSignIn(
           reply,
           { returnTo, values, errors: { email: LOCKED } },
           429,
         );
       }
-      const account = await findAccountByEmail(db, email);
       const usable = account?.active ? account.passwordHash : null;
       const valid = await verifyPassword(usable, password);
       if (!account || !valid) {
-        await db.transaction().execute(async (trx) => {
-          await recordFailure(
-            trx,
-            keys.map((entry) => entry.key),
-          );
-          await recordAudit(trx, {
-            action: 'sign-in.failed',
-            actor: account
-              ? { personId: account.id, label: account.displayName }
-              : { personId: null, label: 'unknown account' },
-            subject: account ? { type: 'person', id: account.id } : undefined,
-            clientAddress: request.ip,
-            details: { method: 'password' },
-          });
-        });
+        await failed('wrong password');
         request.log.info({ outcome: 'failed' }, 'sign-in attempt');
         return renderSignIn(
           reply,
@@ -138,7 +126,7 @@ export const localSignIn: FastifyPluginAsync<{
         );
       }
 
-      await clearFailures(db, accountKey(email));
+      await attemptSucceeded(db, keys);
       await app.sessions.begin(request, reply, account, 'password');
       return reply.redirect(returnTo, 303);
     },

@@ -31,6 +31,14 @@ test('common passwords are refused, however they are dressed up', () => {
     'Summer2026!!',
     'letmeinletmein',
     'zyxwvutsrqpo',
+    '            x',
+    'xxxxxxxxxxxx1',
+    'aaaaaaaaaaaB',
+    '1qaz2wsx3edc',
+    'qazwsxedcrfv',
+    'letmein!letmein',
+    'Passw0rd!Passw0rd',
+    'Passwort12345',
   ]) {
     assert.equal(passwordProblem(password), GUESSABLE, password);
   }
@@ -47,10 +55,24 @@ test('a password made of the owner’s name or address is refused', () => {
     passwordProblem('AdaLovelace!!99', { name: 'Ada Lovelace' }),
     'Password must not contain your name or e-mail address',
   );
+  for (const password of ['LloydSarah!!!!', 'S4r4hLl0yd2024']) {
+    assert.equal(
+      passwordProblem(password, { name: 'Sarah Lloyd' }),
+      'Password must not contain your name or e-mail address',
+      password,
+    );
+  }
 });
 
 test('a long passphrase of unrelated words is accepted', () => {
   assert.equal(passwordProblem('correct horse battery staple'), null);
   assert.equal(passwordProblem('lighthouse kettle orbit'), null);
   assert.equal(passwordProblem('Rv8#kq2!Lm9@'), null);
+});
+
+test('a password with control characters is refused', () => {
+  assert.equal(
+    passwordProblem('lighthouse\u0000kettle orbit'),
+    'Password must not contain control characters',
+  );
 });

@@ -1,4 +1,4 @@
-import { characterCount } from '../../platform/text.ts';
+import { characterCount, hasControlCharacters } from '../../platform/text.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
 
 const MAX_PASSWORD_LENGTH = 256;
@@ -84,6 +84,11 @@ const COMMON_WORDS = new Set([
   'mypassword',
   'changeit',
   'user',
+  'passwort',
+  'motdepasse',
+  'contrasena',
+  'wachtwoord',
+  'parola',
 ]);
 
 // Keyboard rows, also read as one line from top left to bottom right.
@@ -93,6 +98,9 @@ const KEYBOARD_ROWS = [
   'zxcvbnm',
   '1234567890',
   'qwertyuiopasdfghjklzxcvbnm',
+  // Down the columns, as people walk them: 1qaz2wsx…, qazwsx…
+  '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p',
+  'qazwsxedcrfvtgbyhnujmikolp',
 ];
 
 const LOOK_ALIKES: Record<string, string> = {
@@ -104,8 +112,10 @@ const LOOK_ALIKES: Record<string, string> = {
   '7': 't',
   '@': 'a',
   $: 's',
-  '!': 'i',
 };
+
+// Fewer different characters than this is a pattern, not a password.
+const MIN_DISTINCT = 5;
 
 /** Someone the password must not simply repeat. */
 export interface PasswordOwner {
@@ -129,7 +139,13 @@ export function passwordProblem(
   if (length > MAX_PASSWORD_LENGTH) {
     return `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer`;
   }
+  if (hasControlCharacters(password)) {
+    return 'Password must not contain control characters';
+  }
   const lower = password.toLowerCase();
+  if (new Set(lower.replace(/\s/g, '')).size < MIN_DISTINCT) {
+    return 'Password is too easy to guess: use three or four unrelated words';
+  }
   const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
   if (
     isRepetition(lower) ||
@@ -139,13 +155,17 @@ export function passwordProblem(
   ) {
     return 'Password is too easy to guess: use three or four unrelated words';
   }
+  // Each part of the name and address on its own, so that a reversed name
+  // or one spelt with digits for letters is caught too.
   const personal = [
-    owner.email?.toLowerCase(),
-    owner.email?.toLowerCase().split('@')[0],
-    owner.name?.toLowerCase().replace(/\s+/g, ''),
-  ].filter((part): part is string => Boolean(part && part.length >= 4));
-  const compact = lower.replace(/[^\p{L}\p{N}@.]/gu, '');
-  if (personal.some((part) => compact.includes(part.replace(/\s+/g, '')))) {
+    ...(owner.name ?? '').toLowerCase().split(/[\s'’-]+/),
+    ...((owner.email ?? '')
+      .toLowerCase()
+      .split('@')[0]
+      ?.split(/[._+-]+/) ?? []),
+  ].filter((part) => part.length >= 4);
+  const letters = lettersOf(lower);
+  if (personal.some((part) => letters.includes(lettersOf(part)))) {
     return 'Password must not contain your name or e-mail address';
   }
   return null;
@@ -175,16 +195,21 @@ function isSequence(value: string): boolean {
   return doubled.some((run) => run.includes(value));
 }
 
-/** A common word, or a run of them, dressed up with digits and symbols. */
-function isCommon(value: string): boolean {
-  const core = [...value.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')]
+/** The letters of a value, digits and symbols read as the letters they mimic. */
+function lettersOf(value: string): string {
+  return [...value]
     .map((char) => LOOK_ALIKES[char] ?? char)
     .join('')
     .replace(/[^\p{L}]/gu, '');
-  if (core.length === 0) {
-    return true;
-  }
-  return splitsIntoWords(core);
+}
+
+/** A common word, or a run of them, dressed up with digits and symbols. */
+function isCommon(value: string): boolean {
+  const trimmed = value.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+  const readings = [lettersOf(trimmed), trimmed.replace(/[^\p{L}]/gu, '')];
+  return readings.some(
+    (letters) => letters.length === 0 || splitsIntoWords(letters),
+  );
 }
 
 /** True when the letters are nothing but common words end to end. */

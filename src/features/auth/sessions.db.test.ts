@@ -88,4 +88,18 @@ await describeEachDatabase('sessions', (database) => {
     assert.notEqual(rows[0]?.id_hash, secret);
     assert.match(rows[0]?.id_hash ?? '', /^[0-9a-f]{64}$/);
   });
+
+  it('keeps a session in use alive under a short idle timeout', async () => {
+    const { db } = database();
+    const personId = await buildPerson(db);
+    const short = { idleMs: 60_000, absoluteMs: HOUR };
+    const secret = await createSession(db, personId, 'test', short, start);
+    for (let seconds = 15; seconds <= 180; seconds += 15) {
+      assert.equal(
+        await findSessionPerson(db, secret, short, later(seconds * 1000)),
+        personId,
+        `at ${seconds} s`,
+      );
+    }
+  });
 });

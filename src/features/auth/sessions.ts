@@ -7,8 +7,9 @@ export interface SessionTimeouts {
   absoluteMs: number;
 }
 
-// Writing last_seen_at on every request would make every page view a write;
-// a minute's precision is plenty for an idle timeout counted in hours.
+// Writing last_seen_at on every request would make every page view a write.
+// It is written at most once a minute, or four times per idle timeout when
+// that is shorter, so a session in use never idles out.
 const TOUCH_INTERVAL_MS = 60_000;
 
 /** Starts a session for a person and returns the cookie value. */
@@ -59,7 +60,8 @@ export async function findSessionPerson(
     await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
     return null;
   }
-  if (now.getTime() - lastSeen > TOUCH_INTERVAL_MS) {
+  const interval = Math.min(TOUCH_INTERVAL_MS, timeouts.idleMs / 4);
+  if (now.getTime() - lastSeen > interval) {
     await db
       .updateTable('sessions')
       .set({ last_seen_at: now.toISOString() })

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
+import { dialectOf } from '../../platform/db/dialect.ts';
 import { cleanLine, sortKey } from '../../platform/text.ts';
 import { reindexPerson } from './directory-index.ts';
 import { setTags } from './people.ts';
@@ -72,6 +73,7 @@ export async function createPerson(
 export interface Account {
   id: number;
   displayName: string;
+  email: string | null;
   role: PersonRole;
   active: boolean;
   passwordHash: string | null;
@@ -80,12 +82,13 @@ export interface Account {
 function accountQuery(db: Db) {
   return db
     .selectFrom('people')
-    .select(['id', 'display_name', 'role', 'status', 'password_hash']);
+    .select(['id', 'display_name', 'email', 'role', 'status', 'password_hash']);
 }
 
 function toAccount(row: {
   id: number;
   display_name: string;
+  email: string | null;
   role: PersonRole;
   status: string;
   password_hash: string | null;
@@ -93,6 +96,7 @@ function toAccount(row: {
   return {
     id: row.id,
     displayName: row.display_name,
+    email: row.email,
     role: row.role,
     active: row.status === 'active',
     passwordHash: row.password_hash,
@@ -118,7 +122,7 @@ export async function findAccountById(
   return row && toAccount(row);
 }
 
-/** Changes what someone may do on the site. */
+/** Changes what someone may do on the site (a guest leaves the directory). */
 export async function setRole(
   db: Db,
   personId: number,
@@ -130,6 +134,7 @@ export async function setRole(
     .set({ role, updated_at: now })
     .where('id', '=', personId)
     .execute();
+  await reindexPerson(db, personId);
 }
 
 /** Sets or clears the hash of a person's local password. */
@@ -263,16 +268,47 @@ export async function listAccounts(
   };
 }
 
-/** How many active administrators there are, up to `enough`. */
+/**
+ * How many active administrators there are, up to `enough`. On PostgreSQL
+ * their rows stay locked until the transaction ends, so two administrators
+ * demoting each other at once cannot both see the other still there.
+ * (SQLite transactions already run one at a time.)
+ */
 export async function countActiveAdmins(db: Db, enough = 2): Promise<number> {
-  const rows = await db
+  let query = db
     .selectFrom('people')
     .select('id')
     .where('role', '=', 'admin')
     .where('status', '=', 'active')
-    .limit(enough)
+    .orderBy('id');
+  if (dialectOf(db) === 'postgres') {
+    query = query.forUpdate();
+  }
+  const rows = await query.execute();
+  return Math.min(rows.length, enough);
+}
+
+/** Marks a person removed by the identity provider; see closed_at. */
+export async function closePerson(
+  db: Db,
+  personId: number,
+  now = new Date().toISOString(),
+): Promise<void> {
+  await db
+    .updateTable('people')
+    .set({ closed_at: now, updated_at: now })
+    .where('id', '=', personId)
     .execute();
-  return rows.length;
+}
+
+/** Whether the identity provider has removed this person for good. */
+export async function isClosed(db: Db, personId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('people')
+    .select('closed_at')
+    .where('id', '=', personId)
+    .executeTakeFirst();
+  return Boolean(row?.closed_at);
 }
 
 function escapeLike(value: string): string {

@@ -18,7 +18,7 @@ import {
   listUnits,
 } from './departments.ts';
 import { readDirectoryQuery } from './directory-query.ts';
-import { getPersonProfile } from './people.ts';
+import { getPersonProfile, withoutStructure } from './people.ts';
 import {
   departmentTreeShape,
   getPost,
@@ -65,10 +65,13 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
     forGuests,
     async (request) => {
       const person = await readablePerson(db, request.actor, request.params.id);
-      const profile = await getPersonProfile(db, person.id);
-      if (!profile) {
+      const found = await getPersonProfile(db, person.id);
+      if (!found) {
         throw new NotFoundError('PERSON_NOT_FOUND', 'Person not found');
       }
+      const profile = can(request.actor, { name: 'directory.read' })
+        ? found
+        : withoutStructure(found);
       return personProfileJson(profile, canSeeRole(request.actor, profile.id));
     },
   );
@@ -107,7 +110,11 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
           expectedUpdatedAt: expected,
         }),
       );
-      const profile = await getPersonProfile(db, person.id);
+      const saved = await getPersonProfile(db, person.id);
+      const profile =
+        saved && !can(request.actor, { name: 'directory.read' })
+          ? withoutStructure(saved)
+          : saved;
       return (
         profile &&
         personProfileJson(profile, canSeeRole(request.actor, profile.id))

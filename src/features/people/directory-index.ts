@@ -25,6 +25,7 @@ function personQuery(db: Db) {
     .select([
       'p.id',
       'p.status',
+      'p.role',
       'p.display_name',
       'p.job_title',
       'p.grade',
@@ -73,12 +74,20 @@ type PostRow = Awaited<
   ReturnType<ReturnType<typeof postQuery>['executeTakeFirstOrThrow']>
 >;
 
+/**
+ * Who the staff directory lists: active people, but not guests, whom only
+ * their fellow group members may see.
+ */
+function isListed(person: { status: string; role: string }): boolean {
+  return person.status === 'active' && person.role !== 'guest';
+}
+
 /** Brings a person's row in the directory index up to date. */
 export async function reindexPerson(db: Db, personId: number): Promise<void> {
   const person = await personQuery(db)
     .where('p.id', '=', personId)
     .executeTakeFirst();
-  if (!person || person.status !== 'active') {
+  if (!person || !isListed(person)) {
     await db
       .deleteFrom('directory_entries')
       .where('person_id', '=', personId)
@@ -150,17 +159,15 @@ export async function reindexPeople(
     ]);
     const postsOf = groupBy(posts, (row) => row.person_id);
     const tagsOf = groupBy(tags, (row) => row.person_id);
-    const entries = people
-      .filter((person) => person.status === 'active')
-      .map((person) =>
-        personEntry(
-          person,
-          (postsOf.get(person.id) ?? []).slice(0, MAX_POSTS),
-          (tagsOf.get(person.id) ?? [])
-            .slice(0, MAX_TAGS)
-            .map((tag) => tag.label),
-        ),
-      );
+    const entries = people.filter(isListed).map((person) =>
+      personEntry(
+        person,
+        (postsOf.get(person.id) ?? []).slice(0, MAX_POSTS),
+        (tagsOf.get(person.id) ?? [])
+          .slice(0, MAX_TAGS)
+          .map((tag) => tag.label),
+      ),
+    );
     const listed = new Set(entries.map((entry) => entry.person_id));
     await removeEntries(
       db,

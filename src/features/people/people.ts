@@ -235,3 +235,12 @@ export async function setTags(
     )
     .execute();
 }
+
+/**
+ * A profile as a reader who may not see the organisation's structure (a
+ * guest) sees it: without posts, managers or reports, which would name
+ * people and pages closed to them.
+ */
+export function withoutStructure(profile: PersonProfile): PersonProfile {
+  return { ...profile, posts: [], managers: [], reports: [], reportCount: 0 };
+}

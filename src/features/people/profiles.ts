@@ -69,6 +69,18 @@ export async function readProfileChanges(
   const form = new FieldValidator(input);
   const present = (field: string) => !partial || form.has(field);
   const changes: ProfileChanges = {};
+  // Job title, grade, department and unit are the organisation's structure;
+  // someone who may not set them (a guest) is refused if they try.
+  const mayPlace = can(actor, { name: 'person.editPlacement', person });
+  const placed = (field: string) => {
+    if (mayPlace) {
+      return present(field);
+    }
+    if (form.has(field) && input[field] !== '' && input[field] !== null) {
+      form.fail(field, 'Only an administrator can change this for a guest');
+    }
+    return false;
+  };
 
   if (present('displayName')) {
     const name = form.text('displayName', {
@@ -80,19 +92,19 @@ export async function readProfileChanges(
       changes.displayName = name;
     }
   }
-  if (present('jobTitle')) {
+  if (placed('jobTitle')) {
     changes.jobTitle = form.text('jobTitle', {
       label: 'Job title',
       max: PROFILE_LIMITS.jobTitle,
     });
   }
-  if (present('grade')) {
+  if (placed('grade')) {
     changes.grade = form.text('grade', {
       label: 'Grade',
       max: PROFILE_LIMITS.grade,
     });
   }
-  if (present('department') || present('unit')) {
+  if (placed('department') || placed('unit')) {
     await readPlacement(db, actor, form, changes, partial);
   }
   if (present('location')) {

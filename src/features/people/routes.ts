@@ -19,7 +19,11 @@ import {
 import { withQuery } from '../../platform/views.ts';
 import { listDepartmentOptions } from './departments.ts';
 import { readDirectoryQuery } from './directory-query.ts';
-import { getPersonProfile, getPersonThing } from './people.ts';
+import {
+  getPersonProfile,
+  getPersonThing,
+  withoutStructure,
+} from './people.ts';
 import type { PersonProfile } from './people.ts';
 import { PROFILE_LIMITS, readProfileChanges, saveProfile } from './profiles.ts';
 import { directoryFacets, searchDirectory } from './search.ts';
@@ -140,7 +144,7 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
     forGuests,
     async (request, reply) => {
       const person = await readablePerson(db, request.actor, request.params.id);
-      const profile = await requireProfile(person.id);
+      const profile = await requireProfile(person.id, request.actor);
       return reply.render('people/views/profile.njk', {
         person: profile,
         aboutHtml: renderMarkdown(profile.about),
@@ -154,7 +158,7 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
     forGuests,
     async (request, reply) => {
       const person = await readablePerson(db, request.actor, request.params.id);
-      const profile = await requireProfile(person.id);
+      const profile = await requireProfile(person.id, request.actor);
       const url = new URL(`/people/${profile.id}`, publicUrl).href;
       return reply
         .type('text/vcard; charset=utf-8')
@@ -174,7 +178,7 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
       if (!can(request.actor, { name: 'person.edit', person })) {
         throw new ForbiddenError();
       }
-      const profile = await requireProfile(person.id);
+      const profile = await requireProfile(person.id, request.actor);
       return renderEdit(
         reply,
         request.actor,
@@ -211,7 +215,7 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
         );
       } catch (error) {
         if (error instanceof ValidationError || isConflict(error)) {
-          const profile = await requireProfile(person.id);
+          const profile = await requireProfile(person.id, request.actor);
           if (error instanceof ValidationError) {
             return renderEdit(
               reply,
@@ -245,12 +249,17 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
     },
   );
 
-  async function requireProfile(id: number): Promise<PersonProfile> {
+  async function requireProfile(
+    id: number,
+    reader: Actor,
+  ): Promise<PersonProfile> {
     const profile = await getPersonProfile(db, id);
     if (!profile) {
       throw new NotFoundError('PERSON_NOT_FOUND', 'Person not found');
     }
-    return profile;
+    return can(reader, { name: 'directory.read' })
+      ? profile
+      : withoutStructure(profile);
   }
 
   async function renderEdit(
@@ -272,6 +281,7 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
         errors,
         departments: await listDepartmentOptions(db),
         canEditAccount: can(actor, { name: 'person.editAccount', person }),
+        canEditPlacement: can(actor, { name: 'person.editPlacement', person }),
         limits: PROFILE_LIMITS,
       },
       status,

@@ -58,6 +58,8 @@ export interface PeopleTable {
   /** A manager named directly by HR, apart from any organogram post. */
   manager_id: number | null;
   deactivated_at: string | null;
+  /** When the identity provider removed them; they stay deactivated. */
+  closed_at: string | null;
   created_at: string;
   updated_at: string;
 }

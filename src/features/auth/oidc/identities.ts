@@ -10,6 +10,7 @@ import { partnerForEmail } from '../../admin/partners.ts';
 import type { Identity } from './claims.ts';
 import { oidcErrors } from './errors.ts';
 import {
+  listIdentityLinks,
   findLinkedPerson,
   hasIdentityAt,
   linkIdentity,
@@ -72,6 +73,16 @@ export async function resolvePerson(
   if (existing) {
     refuseDeactivated(existing);
     if (forGuests && existing.role !== 'guest') {
+      throw oidcErrors.accountConflict(provider.name, existing);
+    }
+    // A guest already signing in through another partner's provider is
+    // that partner's to vouch for, not this one's.
+    if (
+      forGuests &&
+      (await listIdentityLinks(db, existing.id)).some(
+        (link) => link.issuer !== issuer,
+      )
+    ) {
       throw oidcErrors.accountConflict(provider.name, existing);
     }
     if (await hasIdentityAt(db, existing.id, issuer)) {
