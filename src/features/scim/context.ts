@@ -5,6 +5,7 @@ import type { JsonObject } from './documents.ts';
 import { ScimError } from './errors.ts';
 import type { ScimClient } from './tokens.ts';
 import { SCIM_CONTENT_TYPE } from './urns.ts';
+import { isNotModified } from './versions.ts';
 
 /** What every SCIM route is given. */
 export interface ScimOptions {
@@ -60,7 +61,8 @@ export function readResourceId(resource: string, raw: string): number {
 }
 
 /**
- * Sends a resource with its ETag, and its Location when created (201).
+ * Sends a resource with its ETag, and its Location when created (201);
+ * a GET whose If-None-Match names that ETag is 304 with no body.
  * `body` is the resource cut down as the client asked, if it did.
  */
 export function sendResource(
@@ -72,6 +74,13 @@ export function sendResource(
   const meta = (resource.meta ?? {}) as { version?: string; location?: string };
   if (meta.version) {
     void reply.header('etag', meta.version);
+    const ifNoneMatch = reply.request.headers['if-none-match'];
+    if (
+      reply.request.method === 'GET' &&
+      isNotModified(ifNoneMatch, meta.version)
+    ) {
+      return reply.code(304).send();
+    }
   }
   if (status === 201 && meta.location) {
     void reply.header('location', meta.location);

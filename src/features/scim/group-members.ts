@@ -68,3 +68,25 @@ export async function removeMembers(
       .execute();
   }
 }
+
+/**
+ * Moves on the version of every group a person is in, for a change made
+ * from the User's side that those groups show: leaving them all, or a new
+ * name as their members' display.
+ */
+export async function touchGroupsOf(
+  db: Db,
+  personId: number,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('scim_groups')
+    .set({ updated_at: now })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('scim_group_members')
+        .select('group_id')
+        .where('person_id', '=', personId),
+    )
+    .execute();
+}

@@ -11,7 +11,7 @@ import type { GroupFields } from './group-fields.ts';
 import { compileFilter, listResponse, textValue } from './listing.ts';
 import type { FilterLeaf, ListRequest } from './listing.ts';
 import { GROUP_SCHEMA } from './urns.ts';
-import { resourceMeta } from './versions.ts';
+import { contentVersion, resourceMeta } from './versions.ts';
 
 // Groups are the identity provider's directory groups; their members
 // are changed through group-members.ts.
@@ -155,18 +155,32 @@ async function membersOf(
   return members;
 }
 
+// A Group's version covers its own attributes and when it last changed,
+// not its members, which a change can be read without (PATCH adds one
+// member to thousands): every change to the member list moves updated_at
+// instead, from the User's side too (see touchGroupsOf).
+// TODO: a Group's version does not move when a member is renamed outside
+// SCIM, so a GET with If-None-Match can answer 304 with their old name.
 function groupResource(
   row: GroupRow,
   members: JsonObject[],
   base: URL,
 ): JsonObject {
-  return {
+  const own: JsonObject = {
     schemas: [GROUP_SCHEMA],
     id: String(row.id),
     ...(row.external_id !== null ? { externalId: row.external_id } : {}),
     displayName: row.display_name,
+  };
+  return {
+    ...own,
     ...(members.length > 0 ? { members } : {}),
-    meta: resourceMeta('Group', row, new URL(`Groups/${row.id}`, base)),
+    meta: resourceMeta(
+      'Group',
+      row,
+      new URL(`Groups/${row.id}`, base),
+      contentVersion(own, row.updated_at),
+    ),
   };
 }
 

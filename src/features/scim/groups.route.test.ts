@@ -181,6 +181,29 @@ await describeEachDatabase('SCIM Groups', (database) => {
     assert.deepEqual(memberIds(after), [member]);
   });
 
+  it('sends its version as the ETag of a GET, and 304 while it stands', async () => {
+    const leaver = await scim.createUser();
+    const group = await createGroup({ members: [{ value: leaver }] });
+    const read = await scim.get(`/Groups/${group.id}`);
+    const version = read.json().meta.version;
+    assert.equal(read.headers.etag, version);
+
+    const unchanged = await scim.send('GET', `/Groups/${group.id}`, undefined, {
+      'if-none-match': `"other", ${version}`,
+    });
+    assert.equal(unchanged.statusCode, 304);
+    assert.equal(unchanged.headers.etag, version);
+
+    // A member deleted through /Users leaves the group, which it says.
+    await scim.delete(`/Users/${leaver}`);
+    const changed = await scim.send('GET', `/Groups/${group.id}`, undefined, {
+      'if-none-match': version,
+    });
+    assert.equal(changed.statusCode, 200);
+    assert.equal(changed.json().members, undefined);
+    assert.equal(changed.headers.etag, changed.json().meta.version);
+  });
+
   it('replaces a group with PUT, members and all', async () => {
     const [a, b] = [await scim.createUser(), await scim.createUser()];
     const group = await createGroup({

@@ -4,13 +4,13 @@ import type { Database, Db } from '../../database.ts';
 import { cleanLine } from '../../platform/text.ts';
 import { emailKey } from '../people/accounts.ts';
 import { USER_MODEL } from './attributes.ts';
-import { leavesOut, project } from './documents.ts';
+import { project } from './documents.ts';
 import type { JsonObject } from './documents.ts';
 import { invalidFilter } from './errors.ts';
 import { compileFilter, listResponse, textValue } from './listing.ts';
 import type { FilterLeaf, ListRequest } from './listing.ts';
 import { ENTERPRISE_SCHEMA, USER_SCHEMA } from './urns.ts';
-import { resourceMeta } from './versions.ts';
+import { contentVersion, resourceMeta } from './versions.ts';
 
 // Users are every person on the site, not only those SCIM created: a
 // provisioning client must be able to find an account that already exists
@@ -161,10 +161,11 @@ async function usersWithGroups(
   base: URL,
   request?: ListRequest,
 ): Promise<JsonObject[]> {
-  const wantGroups = !request || !leavesOut(request.projection, 'groups');
+  // Groups are read even when the client leaves them out: a User's
+  // version covers them, and must not depend on what was asked for.
   const ids = rows.map((row) => row.id);
   const memberships =
-    wantGroups && ids.length > 0
+    ids.length > 0
       ? await db
           .selectFrom('scim_group_members as gm')
           .innerJoin('scim_groups as g', 'g.id', 'gm.group_id')
@@ -239,7 +240,12 @@ function userResource(
     ...(Object.keys(enterprise).length > 0
       ? { [ENTERPRISE_SCHEMA]: enterprise }
       : {}),
-    meta: resourceMeta('User', row, new URL(`Users/${row.id}`, base)),
   };
+  user.meta = resourceMeta(
+    'User',
+    row,
+    new URL(`Users/${row.id}`, base),
+    contentVersion(user, row.updated_at),
+  );
   return user;
 }

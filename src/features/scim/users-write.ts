@@ -10,6 +10,7 @@ import { reindexPerson } from '../people/directory-index.ts';
 import { recordChange } from '../people/history.ts';
 import type { FieldChange } from '../people/history.ts';
 import { invalidValue } from './errors.ts';
+import { touchGroupsOf } from './group-members.ts';
 import { assertUnique, checkManager } from './user-checks.ts';
 import type { ScimClient } from './tokens.ts';
 import type { UserFields } from './user-fields.ts';
@@ -174,6 +175,9 @@ export async function replaceUser(
       .onConflict((oc) => oc.column('person_id').doUpdateSet(names))
       .execute();
   }
+  if (diff.display_name) {
+    await touchGroupsOf(db, id, at);
+  }
   if (Object.keys(diff).length > 0) {
     await recordChange(
       db,
@@ -228,6 +232,7 @@ export async function deleteUser(
   await deactivateAccount(db, id, cause, now);
   await closePerson(db, id, at);
   const identityLinksRemoved = await removeIdentityLinks(db, id);
+  await touchGroupsOf(db, id, at);
   await db
     .deleteFrom('scim_group_members')
     .where('person_id', '=', id)

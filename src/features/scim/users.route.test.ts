@@ -368,6 +368,33 @@ await describeEachDatabase('SCIM Users', (database) => {
     );
   });
 
+  it('sends its version as the ETag of a GET, and 304 while it stands', async () => {
+    const id = await scim.createUser();
+    const read = await scim.get(`/Users/${id}?attributes=userName`);
+    const version = (await scim.get(`/Users/${id}`)).json().meta.version;
+    assert.equal(read.headers.etag, version);
+
+    const unchanged = await scim.send('GET', `/Users/${id}`, undefined, {
+      'if-none-match': version,
+    });
+    assert.equal(unchanged.statusCode, 304);
+    assert.equal(unchanged.headers.etag, version);
+    assert.equal(unchanged.body, '');
+
+    // Joining a group changes what the User says, though not their row.
+    await scim.post('/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: `Joined ${nextNumber()}`,
+      members: [{ value: id }],
+    });
+    const changed = await scim.send('GET', `/Users/${id}`, undefined, {
+      'if-none-match': version,
+    });
+    assert.equal(changed.statusCode, 200);
+    assert.notEqual(changed.headers.etag, version);
+    assert.equal(changed.headers.etag, changed.json().meta.version);
+  });
+
   it('refuses two e-mails or phone numbers both marked primary', async () => {
     const n = nextNumber();
     const twoEmails = [
