@@ -27,7 +27,6 @@ import {
   deactivateAccount,
   reactivateAccount,
 } from './features/auth/lifecycle.ts';
-import { seedDemo } from './features/people/demo/seed.ts';
 import { importOrganogramFiles } from './features/people/organogram/import.ts';
 import { formatImportReport } from './features/people/organogram/report.ts';
 import {
@@ -35,6 +34,7 @@ import {
   listScimTokens,
   revokeScimToken,
 } from './features/scim/tokens.ts';
+import { seedDemoSite } from './demo-site.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { AppError, ValidationError } from './platform/errors.ts';
 import type { Config } from './platform/config.ts';
@@ -177,7 +177,7 @@ async function serve(
   const passwordFile = demoPasswordFile(config);
   if (values.demo && !(await hasAnyPerson(db))) {
     process.stdout.write('Creating the demo organisation (first run only)…\n');
-    const seeded = await seedDemo(db, {});
+    const seeded = await seedDemoSite(db, {});
     demoPassword = seeded.password;
     if (passwordFile) {
       await writeFile(passwordFile, `${demoPassword}\n`, { mode: 0o600 });
@@ -250,9 +250,10 @@ async function seed(db: Kysely<Database>, args: string[]): Promise<number> {
     );
     return 1;
   }
-  const seeded = await seedDemo(db, { password: values.password });
+  const seeded = await seedDemoSite(db, { password: values.password });
   process.stdout.write(
-    `Added ${seeded.people} people in ${seeded.departments} departments.\n` +
+    `Added ${seeded.people} people in ${seeded.departments} departments ` +
+      `and ${seeded.groups} groups.\n` +
       `Demo password: ${seeded.password}\n`,
   );
   return 0;

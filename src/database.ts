@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AdminTables } from './features/admin/tables.ts';
 import type { AuditTables } from './features/audit/tables.ts';
 import type { AuthTables } from './features/auth/tables.ts';
+import type { GroupTables } from './features/groups/tables.ts';
 import type { OidcTables } from './features/auth/oidc/tables.ts';
 import type { PeopleTables } from './features/people/tables.ts';
 import type { ScimTables } from './features/scim/tables.ts';
@@ -14,7 +15,8 @@ export interface Database
     OidcTables,
     AuditTables,
     ScimTables,
-    AdminTables {}
+    AdminTables,
+    GroupTables {}
 
 /** A connection or a transaction: what repository functions take first. */
 export type Db = Kysely<Database> | Transaction<Database>;

@@ -5,6 +5,11 @@ export type Actor = AnonymousActor | PersonActor;
 
 export interface AnonymousActor {
   kind: 'anonymous';
+  /**
+   * Set when an administrator has opened open groups' content to
+   * signed-out readers and the route serves such readers.
+   */
+  publicReading?: boolean;
 }
 
 export interface PersonActor {

@@ -24,6 +24,13 @@ export const AUDIT_ACTIONS = [
   'scim.request',
   'guest.invited',
   'setting.changed',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group.member.added',
+  'group.member.removed',
+  'group.role.changed',
+  'group.invited',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -48,6 +55,13 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'scim.request': 'SCIM request',
   'guest.invited': 'Guest invited',
   'setting.changed': 'Setting changed',
+  'group.created': 'Group created',
+  'group.updated': 'Group changed',
+  'group.deleted': 'Group deleted',
+  'group.member.added': 'Group member added',
+  'group.member.removed': 'Group member removed',
+  'group.role.changed': 'Group role changed',
+  'group.invited': 'Invited to a group',
 };
 
 /** Who did something: a person, or a named system such as a SCIM client. */
@@ -58,7 +72,7 @@ export interface AuditEvent {
   action: AuditAction;
   actor: AuditActor;
   subject?: {
-    type: 'person' | 'token' | 'scim-token' | 'setting';
+    type: 'person' | 'token' | 'scim-token' | 'setting' | 'group';
     id: number | null;
   };
   clientAddress?: string | null;

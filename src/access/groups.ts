@@ -1,0 +1,164 @@
+import { sql } from 'kysely';
+import type { Expression, SelectQueryBuilder, SqlBool } from 'kysely';
+import type { Database, Db } from '../database.ts';
+import type { GroupRole, GroupVisibility } from '../features/groups/tables.ts';
+import type { Actor } from './actor.ts';
+
+/**
+ * Who may find a group, read what is in it and run it. Each rule is here
+ * twice, as an answer for one group (`canInGroup`) and as a query for
+ * lists (`visibleGroupIds`, `readableGroupIds`); a test runs every actor
+ * against every kind of group through both and requires them to agree.
+ *
+ * - open: every member of staff finds it and reads its content;
+ * - closed: staff find it (name, description, member count); its content
+ *   and its member list are for its members;
+ * - secret: only its members know it exists.
+ *
+ * Guests know only the groups they are members of. Site administrators
+ * see every group, secret ones included, because they answer for what is
+ * on the site; they do not become members by it. Signed-out visitors see
+ * open groups only when an administrator has opened them to the public
+ * (the actor then carries `publicReading`).
+ */
+
+/** A group as the rule needs it: its visibility and the actor's role. */
+export interface GroupThing {
+  id: number;
+  visibility: GroupVisibility;
+  /** The actor's role in the group; null when they are not a member. */
+  role: GroupRole | null;
+}
+
+export type GroupAction =
+  /** Know the group exists: its name, description and member count. */
+  | 'group.see'
+  /** Read its content, its members and its activity. */
+  | 'group.read'
+  | 'group.join'
+  | 'group.requestToJoin'
+  /** Add content to it. */
+  | 'group.contribute'
+  | 'group.leave'
+  /** Edit its details, answer requests, invite, remove members. */
+  | 'group.manage'
+  /** Invite people from partner bodies as guests. */
+  | 'group.inviteGuests'
+  /** Change roles, visibility and ownership; delete the group. */
+  | 'group.own';
+
+/** Answers whether `actor` may do `action` to one group. */
+export function canInGroup(
+  actor: Actor,
+  action: GroupAction,
+  group: GroupThing,
+): boolean {
+  if (actor.kind !== 'person') {
+    const open = actor.publicReading === true && group.visibility === 'open';
+    return open && (action === 'group.see' || action === 'group.read');
+  }
+  const member = group.role !== null;
+  const staff = actor.role !== 'guest';
+  const siteAdmin = actor.role === 'admin';
+  const manager = group.role === 'owner' || group.role === 'admin';
+  switch (action) {
+    case 'group.see':
+      return member || siteAdmin || (staff && group.visibility !== 'secret');
+    case 'group.read':
+      return member || siteAdmin || (staff && group.visibility === 'open');
+    case 'group.join':
+      return !member && staff && group.visibility === 'open';
+    case 'group.requestToJoin':
+      return !member && staff && group.visibility === 'closed';
+    case 'group.contribute':
+    case 'group.leave':
+      return member;
+    case 'group.manage':
+    case 'group.inviteGuests':
+      return manager || siteAdmin;
+    case 'group.own':
+      return group.role === 'owner' || siteAdmin;
+  }
+}
+
+type GroupIds = SelectQueryBuilder<Database, never, { id: number }>;
+
+/**
+ * The ids of the groups `actor` may see (`group.see`), for lists and
+ * counts of groups. Same rule as `canInGroup`.
+ */
+export function visibleGroupIds(db: Db, actor: Actor): GroupIds {
+  if (actor.kind !== 'person') {
+    return actor.publicReading === true
+      ? openGroups(db)
+      : (noGroups(db) as GroupIds);
+  }
+  if (actor.role === 'admin') {
+    return db.selectFrom('groups').select('groups.id as id') as GroupIds;
+  }
+  if (actor.role === 'guest') {
+    return membership(db, actor.id);
+  }
+  return db
+    .selectFrom('groups')
+    .select('groups.id as id')
+    .where('visibility', '!=', 'secret')
+    .union(membership(db, actor.id)) as GroupIds;
+}
+
+/**
+ * The ids of the groups whose content `actor` may read (`group.read`),
+ * for every list, count, feed and search of group content. Same rule as
+ * `canInGroup`.
+ */
+export function readableGroupIds(db: Db, actor: Actor): GroupIds {
+  if (actor.kind !== 'person') {
+    return actor.publicReading === true
+      ? openGroups(db)
+      : (noGroups(db) as GroupIds);
+  }
+  if (actor.role === 'admin') {
+    return db.selectFrom('groups').select('groups.id as id') as GroupIds;
+  }
+  if (actor.role === 'guest') {
+    return membership(db, actor.id);
+  }
+  return openGroups(db).union(membership(db, actor.id)) as GroupIds;
+}
+
+/**
+ * A condition on a content row's group column: true when `actor` may read
+ * content there. A null group means site-wide content or a person's own
+ * space, which staff read and guests and signed-out visitors do not.
+ */
+export function readableContent(
+  db: Db,
+  actor: Actor,
+  groupColumn: string,
+): Expression<SqlBool> {
+  const column = sql.ref(groupColumn);
+  const inGroups = sql<SqlBool>`${column} in (${readableGroupIds(db, actor)})`;
+  const staff = actor.kind === 'person' && actor.role !== 'guest';
+  return staff ? sql<SqlBool>`(${column} is null or ${inGroups})` : inGroups;
+}
+
+function membership(db: Db, personId: number): GroupIds {
+  return db
+    .selectFrom('group_members')
+    .select('group_members.group_id as id')
+    .where('group_members.person_id', '=', personId) as GroupIds;
+}
+
+function openGroups(db: Db): GroupIds {
+  return db
+    .selectFrom('groups')
+    .select('groups.id as id')
+    .where('visibility', '=', 'open') as GroupIds;
+}
+
+function noGroups(db: Db) {
+  return db
+    .selectFrom('groups')
+    .select('groups.id as id')
+    .where(sql<SqlBool>`1 = 0`);
+}

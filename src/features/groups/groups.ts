@@ -1,0 +1,419 @@
+import { sql } from 'kysely';
+import type { Actor } from '../../access/actor.ts';
+import { canInGroup, visibleGroupIds } from '../../access/groups.ts';
+import type { GroupAction, GroupThing } from '../../access/groups.ts';
+import type { Db } from '../../database.ts';
+import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import type { PageRequest } from '../../platform/pagination.ts';
+import { searchText, searchWords, sortKey } from '../../platform/text.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { AuditActor } from '../audit/audit.ts';
+import type { GroupRole, GroupVisibility } from './tables.ts';
+
+/** A group as its pages and the API show it. */
+export interface Group {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  visibility: GroupVisibility;
+  memberCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A group together with the reader's place in it. */
+export interface GroupForReader extends Group {
+  /** The reader's role, or null when they are not a member. */
+  role: GroupRole | null;
+  /** The reader has asked to join and waits for an answer. */
+  requested: boolean;
+  /** The reader has an invitation waiting. */
+  invited: boolean;
+}
+
+export interface NewGroup {
+  slug: string;
+  name: string;
+  description: string;
+  visibility: GroupVisibility;
+}
+
+const GROUP_COLUMNS = [
+  'g.id',
+  'g.slug',
+  'g.name',
+  'g.description_md',
+  'g.visibility',
+  'g.member_count',
+  'g.created_at',
+  'g.updated_at',
+] as const;
+
+interface GroupRow {
+  id: number;
+  slug: string;
+  name: string;
+  description_md: string;
+  visibility: GroupVisibility;
+  member_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+function toGroup(row: GroupRow): Group {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description_md,
+    visibility: row.visibility,
+    memberCount: Number(row.member_count),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The audit log's name for a person acting in a group. */
+export function auditActorOf(actor: Actor): AuditActor {
+  return actor.kind === 'person'
+    ? { personId: actor.id, label: actor.displayName }
+    : { personId: null, label: 'signed-out visitor' };
+}
+
+/** The group with this slug as `actor` sees it, or undefined. */
+export async function findGroupForReader(
+  db: Db,
+  actor: Actor,
+  slug: string,
+): Promise<GroupForReader | undefined> {
+  const personId = actor.kind === 'person' ? actor.id : -1;
+  const row = await db
+    .selectFrom('groups as g')
+    .leftJoin('group_members as m', (join) =>
+      join.onRef('m.group_id', '=', 'g.id').on('m.person_id', '=', personId),
+    )
+    .select([...GROUP_COLUMNS, 'm.role'])
+    .select((eb) => [
+      eb
+        .exists(
+          eb
+            .selectFrom('group_requests as r')
+            .select('r.group_id')
+            .whereRef('r.group_id', '=', 'g.id')
+            .where('r.person_id', '=', personId),
+        )
+        .as('requested'),
+      eb
+        .exists(
+          eb
+            .selectFrom('group_invitations as i')
+            .select('i.group_id')
+            .whereRef('i.group_id', '=', 'g.id')
+            .where('i.person_id', '=', personId),
+        )
+        .as('invited'),
+    ])
+    .where('g.slug', '=', slug)
+    .executeTakeFirst();
+  if (!row) {
+    return undefined;
+  }
+  const group: GroupForReader = {
+    ...toGroup(row),
+    role: row.role ?? null,
+    requested: Boolean(row.requested),
+    invited: Boolean(row.invited),
+  };
+  // A group the reader may not know of does not exist for them.
+  return canInGroup(actor, 'group.see', group) ? group : undefined;
+}
+
+/**
+ * The group with this slug, when `actor` may do `action` in it. A group
+ * they may not see is "not found", so its existence does not leak; one
+ * they see but may not act on is "forbidden".
+ */
+export async function requireGroup(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  action: GroupAction = 'group.see',
+): Promise<GroupForReader> {
+  const group = await findGroupForReader(db, actor, slug);
+  if (!group) {
+    throw new NotFoundError('GROUP_NOT_FOUND', 'There is no such group');
+  }
+  if (!canInGroup(actor, action, group)) {
+    throw new ForbiddenError(
+      'GROUP_FORBIDDEN',
+      forbiddenMessage(action, group),
+    );
+  }
+  return group;
+}
+
+function forbiddenMessage(action: GroupAction, group: GroupThing): string {
+  switch (action) {
+    case 'group.read':
+      return 'Only members of this group can see what is in it';
+    case 'group.join':
+      return group.role
+        ? 'You are already a member of this group'
+        : 'This group is not open to join; ask to join instead';
+    case 'group.requestToJoin':
+      return group.role
+        ? 'You are already a member of this group'
+        : 'You cannot ask to join this group';
+    case 'group.contribute':
+    case 'group.leave':
+      return 'You are not a member of this group';
+    case 'group.own':
+      return 'Only the group’s owners can do that';
+    default:
+      return 'Only the group’s owners and admins can do that';
+  }
+}
+
+// Addresses under /groups/ that are pages of their own, not groups: a group
+// with one of these slugs could never be reached.
+const RESERVED_SLUGS = new Set(['new', 'mine']);
+
+/** True when no group uses this slug and it names no page of its own. */
+export async function isSlugFree(db: Db, slug: string): Promise<boolean> {
+  if (RESERVED_SLUGS.has(slug)) {
+    return false;
+  }
+  const row = await db
+    .selectFrom('groups')
+    .select('id')
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  return !row;
+}
+
+/**
+ * The first free slug among `slug`, `slug-2`, `slug-3` …: what a form
+ * suggests when the slug someone chose is taken. `q-a-2` continues the
+ * series of `q-a` when that group exists; `plan-2025` is a slug of its
+ * own and is followed by `plan-2025-2`, never cut back to `plan`.
+ */
+export async function suggestSlug(db: Db, slug: string): Promise<string> {
+  const stem = slug.replace(/-\d+$/, '');
+  const base = stem !== slug && !(await isSlugFree(db, stem)) ? stem : slug;
+  const taken = await db
+    .selectFrom('groups')
+    .select('slug')
+    .where((eb) =>
+      eb.or([eb('slug', '=', base), eb('slug', 'like', `${base}-%`)]),
+    )
+    .limit(1000)
+    .execute();
+  const used = new Set([...RESERVED_SLUGS, ...taken.map((row) => row.slug)]);
+  if (!used.has(base)) {
+    return base;
+  }
+  let n = 2;
+  while (used.has(`${base}-${n}`)) {
+    n += 1;
+  }
+  return `${base}-${n}`;
+}
+
+/**
+ * Adds a group with its creator as the first owner. The caller checks
+ * the slug is free and owns the transaction; a clash that slips between
+ * the check and the insert is the database's unique error.
+ */
+export async function createGroup(
+  db: Db,
+  creator: { id: number; displayName: string },
+  group: NewGroup,
+  now = new Date().toISOString(),
+): Promise<number> {
+  const row = await db
+    .insertInto('groups')
+    .values({
+      slug: group.slug,
+      name: group.name,
+      sort_name: sortKey(group.name),
+      search_text: searchText(`${group.name} ${group.description}`),
+      description_md: group.description,
+      visibility: group.visibility,
+      member_count: 1,
+      created_by: creator.id,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('group_members')
+    .values({
+      group_id: row.id,
+      person_id: creator.id,
+      role: 'owner',
+      joined_at: now,
+    })
+    .execute();
+  await recordAudit(
+    db,
+    {
+      action: 'group.created',
+      actor: { personId: creator.id, label: creator.displayName },
+      subject: { type: 'group', id: row.id },
+      details: { slug: group.slug, visibility: group.visibility },
+    },
+    now,
+  );
+  return row.id;
+}
+
+/** What an owner or admin may change; the slug never changes. */
+export interface GroupChanges {
+  name?: string;
+  description?: string;
+  visibility?: GroupVisibility;
+}
+
+/**
+ * Changes a group's details. A change of visibility is recorded in the
+ * audit log; content follows it at once because no content row copies it.
+ */
+export async function updateGroup(
+  db: Db,
+  actor: AuditActor,
+  group: Group,
+  changes: GroupChanges,
+  now = new Date().toISOString(),
+): Promise<void> {
+  const name = changes.name ?? group.name;
+  const description = changes.description ?? group.description;
+  await db
+    .updateTable('groups')
+    .set({
+      name,
+      sort_name: sortKey(name),
+      search_text: searchText(`${name} ${description}`),
+      description_md: description,
+      visibility: changes.visibility ?? group.visibility,
+      updated_at: now,
+    })
+    .where('id', '=', group.id)
+    .execute();
+  const visibilityChanged =
+    changes.visibility !== undefined && changes.visibility !== group.visibility;
+  await recordAudit(
+    db,
+    {
+      action: 'group.updated',
+      actor,
+      subject: { type: 'group', id: group.id },
+      details: visibilityChanged
+        ? {
+            visibility: { before: group.visibility, after: changes.visibility },
+          }
+        : { fields: Object.keys(changes) },
+    },
+    now,
+  );
+}
+
+/** Deletes a group with its memberships, requests and invitations. */
+export async function deleteGroup(
+  db: Db,
+  actor: AuditActor,
+  group: Group,
+  now = new Date().toISOString(),
+): Promise<void> {
+  await db
+    .deleteFrom('group_invitations')
+    .where('group_id', '=', group.id)
+    .execute();
+  await db
+    .deleteFrom('group_requests')
+    .where('group_id', '=', group.id)
+    .execute();
+  await db
+    .deleteFrom('group_members')
+    .where('group_id', '=', group.id)
+    .execute();
+  await db.deleteFrom('groups').where('id', '=', group.id).execute();
+  await recordAudit(
+    db,
+    {
+      action: 'group.deleted',
+      actor,
+      subject: { type: 'group', id: group.id },
+      details: { slug: group.slug, name: group.name },
+    },
+    now,
+  );
+}
+
+export interface GroupFilter {
+  /** Words that must all appear in the name or description. */
+  q?: string;
+  /** Only the groups this person is a member of. */
+  memberId?: number;
+}
+
+/** A page of the groups `actor` may see, by name. */
+export async function listGroups(
+  db: Db,
+  actor: Actor,
+  filter: GroupFilter,
+  page: PageRequest,
+): Promise<{ items: (Group & { role: GroupRole | null })[]; total: number }> {
+  const personId = actor.kind === 'person' ? actor.id : -1;
+  let query = db
+    .selectFrom('groups as g')
+    .where('g.id', 'in', visibleGroupIds(db, actor));
+  if (filter.memberId !== undefined) {
+    const memberId = filter.memberId;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('group_members as mine')
+          .select('mine.group_id')
+          .whereRef('mine.group_id', '=', 'g.id')
+          .where('mine.person_id', '=', memberId),
+      ),
+    );
+  }
+  // A group directory holds thousands of groups, not millions, so a scan
+  // of the folded names with LIKE is fast enough and needs no index. The
+  // folded words hold only letters, digits and marks: no LIKE wildcards.
+  for (const word of searchWords(filter.q ?? '').slice(0, 10)) {
+    query = query.where('g.search_text', 'like', `%${word}%`);
+  }
+  const [rows, count] = await Promise.all([
+    query
+      .leftJoin('group_members as m', (join) =>
+        join.onRef('m.group_id', '=', 'g.id').on('m.person_id', '=', personId),
+      )
+      .select([...GROUP_COLUMNS, 'm.role'])
+      .orderBy('g.sort_name')
+      .orderBy('g.id')
+      .limit(page.pageSize)
+      .offset(page.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return {
+    items: rows.map((row) => ({ ...toGroup(row), role: row.role ?? null })),
+    total: Number(count?.n ?? 0),
+  };
+}
+
+/** Keeps `groups.member_count` equal to the rows in `group_members`. */
+export async function recountMembers(db: Db, groupId: number): Promise<void> {
+  await db
+    .updateTable('groups')
+    .set({
+      member_count: sql<number>`(select count(*) from group_members
+        where group_members.group_id = ${groupId})`,
+    })
+    .where('id', '=', groupId)
+    .execute();
+}

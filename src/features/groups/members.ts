@@ -1,0 +1,425 @@
+import type { Db } from '../../database.ts';
+import { dialectOf } from '../../platform/db/dialect.ts';
+import { AppError, NotFoundError } from '../../platform/errors.ts';
+import type { PageRequest } from '../../platform/pagination.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { AuditActor } from '../audit/audit.ts';
+import { recountMembers } from './groups.ts';
+import type { Group } from './groups.ts';
+import type { GroupRole } from './tables.ts';
+
+/** One member as a group's member list shows them. */
+export interface GroupMember {
+  personId: number;
+  displayName: string;
+  jobTitle: string | null;
+  department: string | null;
+  role: GroupRole;
+  /** A guest from a partner body. */
+  guest: boolean;
+  joinedAt: string;
+}
+
+/** A request to join, as the group's admins see it. */
+export interface JoinRequest {
+  personId: number;
+  displayName: string;
+  jobTitle: string | null;
+  department: string | null;
+  message: string | null;
+  createdAt: string;
+}
+
+const ROLE_ORDER = { owner: 0, admin: 1, member: 2 } as const;
+
+/** Refused because the group would be left without an owner. */
+export class LastOwnerError extends AppError {
+  constructor() {
+    super(
+      409,
+      'LAST_OWNER',
+      'A group must always have an owner. Make someone else an owner first.',
+    );
+  }
+}
+
+/**
+ * A page of a group's members: owners first, then admins, then members,
+ * each by name. People whose accounts are deactivated are left out, as
+ * they are from every other list of people.
+ */
+export async function listMembers(
+  db: Db,
+  groupId: number,
+  page: PageRequest,
+  filter: { role?: GroupRole } = {},
+): Promise<{ items: GroupMember[]; total: number }> {
+  let query = db
+    .selectFrom('group_members as m')
+    .innerJoin('people as p', 'p.id', 'm.person_id')
+    .where('m.group_id', '=', groupId)
+    .where('p.status', '=', 'active');
+  if (filter.role) {
+    query = query.where('m.role', '=', filter.role);
+  }
+  const [rows, count] = await Promise.all([
+    query
+      .leftJoin('departments as d', 'd.id', 'p.department_id')
+      .select([
+        'p.id',
+        'p.display_name',
+        'p.job_title',
+        'p.role as person_role',
+        'd.name as department',
+        'm.role',
+        'm.joined_at',
+      ])
+      .orderBy((eb) =>
+        eb
+          .case()
+          .when('m.role', '=', 'owner')
+          .then(ROLE_ORDER.owner)
+          .when('m.role', '=', 'admin')
+          .then(ROLE_ORDER.admin)
+          .else(ROLE_ORDER.member)
+          .end(),
+      )
+      .orderBy('p.sort_name')
+      .orderBy('p.id')
+      .limit(page.pageSize)
+      .offset(page.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return {
+    items: rows.map((row) => ({
+      personId: row.id,
+      displayName: row.display_name,
+      jobTitle: row.job_title,
+      department: row.department,
+      role: row.role,
+      guest: row.person_role === 'guest',
+      joinedAt: row.joined_at,
+    })),
+    total: Number(count?.n ?? 0),
+  };
+}
+
+/** One who joined a group lately, for its "Latest activity". */
+export interface NewMember {
+  personId: number;
+  displayName: string;
+  joinedAt: string;
+}
+
+/**
+ * The members who joined a group last, newest first. Until the activity
+ * stream arrives this is all a group's "Latest activity" can show.
+ */
+export async function listNewestMembers(
+  db: Db,
+  groupId: number,
+  limit: number,
+): Promise<NewMember[]> {
+  const rows = await db
+    .selectFrom('group_members as m')
+    .innerJoin('people as p', 'p.id', 'm.person_id')
+    .select(['p.id', 'p.display_name', 'm.joined_at'])
+    .where('m.group_id', '=', groupId)
+    .where('p.status', '=', 'active')
+    .orderBy('m.joined_at', 'desc')
+    .orderBy('p.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    personId: row.id,
+    displayName: row.display_name,
+    joinedAt: row.joined_at,
+  }));
+}
+
+/** A person's role in a group, or null when they are not a member. */
+export async function roleOf(
+  db: Db,
+  groupId: number,
+  personId: number,
+): Promise<GroupRole | null> {
+  const row = await db
+    .selectFrom('group_members')
+    .select('role')
+    .where('group_id', '=', groupId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+  return row?.role ?? null;
+}
+
+/**
+ * Makes someone a member (or changes nothing when they already are),
+ * clearing any request or invitation they had for the group.
+ */
+export async function addMember(
+  db: Db,
+  actor: AuditActor,
+  group: Group,
+  personId: number,
+  role: GroupRole,
+  now = new Date().toISOString(),
+): Promise<void> {
+  const added = await db
+    .insertInto('group_members')
+    .values({ group_id: group.id, person_id: personId, role, joined_at: now })
+    .onConflict((oc) => oc.columns(['group_id', 'person_id']).doNothing())
+    .executeTakeFirst();
+  await clearPending(db, group.id, personId);
+  if (Number(added.numInsertedOrUpdatedRows ?? 0) === 0) {
+    return;
+  }
+  await recountMembers(db, group.id);
+  await recordAudit(
+    db,
+    {
+      action: 'group.member.added',
+      actor,
+      subject: { type: 'group', id: group.id },
+      details: { personId, role },
+    },
+    now,
+  );
+}
+
+async function clearPending(
+  db: Db,
+  groupId: number,
+  personId: number,
+): Promise<void> {
+  await db
+    .deleteFrom('group_requests')
+    .where('group_id', '=', groupId)
+    .where('person_id', '=', personId)
+    .execute();
+  await db
+    .deleteFrom('group_invitations')
+    .where('group_id', '=', groupId)
+    .where('person_id', '=', personId)
+    .execute();
+}
+
+/**
+ * Takes someone out of a group: removed by an admin, or leaving. The last
+ * owner cannot go; the caller owns the transaction, and the owners are
+ * counted inside it so two owners leaving at once cannot both succeed on
+ * PostgreSQL (the rows are locked) or SQLite (writes are serialised).
+ */
+export async function removeMember(
+  db: Db,
+  actor: AuditActor,
+  group: Group,
+  personId: number,
+  now = new Date().toISOString(),
+): Promise<void> {
+  const role = await lockedRole(db, group.id, personId);
+  if (role === null) {
+    throw new NotFoundError(
+      'MEMBER_NOT_FOUND',
+      'That person is not a member of this group',
+    );
+  }
+  if (role === 'owner' && !(await hasOtherOwner(db, group.id, personId))) {
+    throw new LastOwnerError();
+  }
+  await db
+    .deleteFrom('group_members')
+    .where('group_id', '=', group.id)
+    .where('person_id', '=', personId)
+    .execute();
+  await recountMembers(db, group.id);
+  await recordAudit(
+    db,
+    {
+      action: 'group.member.removed',
+      actor,
+      subject: { type: 'group', id: group.id },
+      details: { personId, role },
+    },
+    now,
+  );
+}
+
+/**
+ * Gives a member another role. Taking the owner role from the last owner
+ * is refused; making someone an owner is how ownership is transferred
+ * (`transferOwnership` does both steps at once).
+ */
+export async function changeRole(
+  db: Db,
+  actor: AuditActor,
+  group: Group,
+  personId: number,
+  role: GroupRole,
+  now = new Date().toISOString(),
+): Promise<void> {
+  const before = await lockedRole(db, group.id, personId);
+  if (before === null) {
+    throw new NotFoundError(
+      'MEMBER_NOT_FOUND',
+      'That person is not a member of this group',
+    );
+  }
+  if (before === role) {
+    return;
+  }
+  if (before === 'owner' && !(await hasOtherOwner(db, group.id, personId))) {
+    throw new LastOwnerError();
+  }
+  await db
+    .updateTable('group_members')
+    .set({ role })
+    .where('group_id', '=', group.id)
+    .where('person_id', '=', personId)
+    .execute();
+  await recordAudit(
+    db,
+    {
+      action: 'group.role.changed',
+      actor,
+      subject: { type: 'group', id: group.id },
+      details: { personId, before, after: role },
+    },
+    now,
+  );
+}
+
+/**
+ * Hands ownership from one owner to another member: the new owner gains
+ * the role and the old one becomes an admin of the group.
+ */
+export async function transferOwnership(
+  db: Db,
+  actor: AuditActor,
+  group: Group,
+  fromPersonId: number,
+  toPersonId: number,
+  now = new Date().toISOString(),
+): Promise<void> {
+  await changeRole(db, actor, group, toPersonId, 'owner', now);
+  if (fromPersonId !== toPersonId) {
+    await changeRole(db, actor, group, fromPersonId, 'admin', now);
+  }
+}
+
+async function lockedRole(
+  db: Db,
+  groupId: number,
+  personId: number,
+): Promise<GroupRole | null> {
+  // On PostgreSQL the group's owner rows are locked first, so the owner
+  // count below cannot change under us; SQLite serialises writers anyway.
+  await lockOwners(db, groupId);
+  return roleOf(db, groupId, personId);
+}
+
+async function lockOwners(db: Db, groupId: number): Promise<void> {
+  const query = db
+    .selectFrom('group_members')
+    .select('person_id')
+    .where('group_id', '=', groupId)
+    .where('role', '=', 'owner');
+  if (dialectOf(db) === 'postgres') {
+    await query.forUpdate().execute();
+  }
+}
+
+// An owner whose account is deactivated cannot run the group, so they do
+// not count: the last active owner may not leave them in charge.
+async function hasOtherOwner(
+  db: Db,
+  groupId: number,
+  personId: number,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('group_members as m')
+    .innerJoin('people as p', 'p.id', 'm.person_id')
+    .select('m.person_id')
+    .where('m.group_id', '=', groupId)
+    .where('m.role', '=', 'owner')
+    .where('m.person_id', '!=', personId)
+    .where('p.status', '=', 'active')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Records a request to join a closed group (again is no change). */
+export async function requestToJoin(
+  db: Db,
+  group: Group,
+  personId: number,
+  message: string | null,
+  now = new Date().toISOString(),
+): Promise<void> {
+  await db
+    .insertInto('group_requests')
+    .values({
+      group_id: group.id,
+      person_id: personId,
+      message,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.columns(['group_id', 'person_id']).doNothing())
+    .execute();
+}
+
+/** Withdraws or declines a request; true when there was one. */
+export async function dropRequest(
+  db: Db,
+  groupId: number,
+  personId: number,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('group_requests')
+    .where('group_id', '=', groupId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** A page of the requests waiting in a group, oldest first. */
+export async function listRequests(
+  db: Db,
+  groupId: number,
+  page: PageRequest,
+): Promise<{ items: JoinRequest[]; total: number }> {
+  const query = db
+    .selectFrom('group_requests as r')
+    .innerJoin('people as p', 'p.id', 'r.person_id')
+    .where('r.group_id', '=', groupId)
+    .where('p.status', '=', 'active');
+  const [rows, count] = await Promise.all([
+    query
+      .leftJoin('departments as d', 'd.id', 'p.department_id')
+      .select([
+        'p.id',
+        'p.display_name',
+        'p.job_title',
+        'd.name as department',
+        'r.message',
+        'r.created_at',
+      ])
+      .orderBy('r.created_at')
+      .orderBy('p.id')
+      .limit(page.pageSize)
+      .offset(page.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return {
+    items: rows.map((row) => ({
+      personId: row.id,
+      displayName: row.display_name,
+      jobTitle: row.job_title,
+      department: row.department,
+      message: row.message,
+      createdAt: row.created_at,
+    })),
+    total: Number(count?.n ?? 0),
+  };
+}
