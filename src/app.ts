@@ -24,6 +24,8 @@ import { peoplePlugin } from './features/people/plugin.ts';
 import { scimPlugin } from './features/scim/plugin.ts';
 import { assetsPlugin } from './platform/assets.ts';
 import type { Config } from './platform/config.ts';
+import { ROUTE_ACCESS } from './platform/route-config.ts';
+import type { RouteAccess } from './platform/route-config.ts';
 import { errorHandling } from './platform/error-handling.ts';
 import { createLogger, requestId } from './platform/logging.ts';
 import { createViewEnvironment, renderer } from './platform/views.ts';
@@ -33,7 +35,7 @@ import { pageContext } from './page-context.ts';
 export interface RouteEntry {
   method: string;
   url: string;
-  config: { public?: boolean; guests?: boolean };
+  config: { access?: RouteAccess; csrf?: boolean };
 }
 
 declare module 'fastify' {
@@ -85,6 +87,11 @@ export async function buildApp(
       });
     }
   });
+  // Checked once every plugin has added its routes and their own onRoute
+  // hooks have had their say, and before the app answers anything.
+  app.addHook('onReady', async () => {
+    assertEveryRouteDeclaresAccess(routes);
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -131,7 +138,7 @@ export async function buildApp(
 
   await app.register(authPlugin, { config, db: deps.db });
   await app.register(oidcSignIn, { config, db: deps.db });
-  await app.register(accessGate);
+  await app.register(accessGate, { db: deps.db });
 
   await app.register(healthPlugin, { db: deps.db });
   await app.register(homePlugin);
@@ -143,6 +150,23 @@ export async function buildApp(
   await app.register(scimPlugin, { db: deps.db, publicUrl: config.publicUrl });
 
   return app;
+}
+
+/**
+ * Throws, naming them, when a route declares no access policy or one that
+ * does not exist: a route nobody thought about must not be served.
+ */
+function assertEveryRouteDeclaresAccess(routes: readonly RouteEntry[]): void {
+  const known: readonly string[] = ROUTE_ACCESS;
+  const undeclared = routes
+    .filter((route) => !known.includes(route.config.access ?? ''))
+    .map((route) => `${route.method} ${route.url}`);
+  if (undeclared.length > 0) {
+    throw new Error(
+      `Every route must declare config.access (${ROUTE_ACCESS.join(', ')}); ` +
+        `these do not: ${undeclared.join(', ')}`,
+    );
+  }
 }
 
 /** A number of proxies means: trust that many hops nearest to us. */

@@ -1,3 +1,4 @@
+import type { RouteAccess } from '../platform/route-config.ts';
 import type { Actor, PersonActor } from './actor.ts';
 
 /**
@@ -20,7 +21,7 @@ export interface PersonThing {
 
 export type Action =
   | { name: 'site.read' }
-  | { name: 'route.enter'; openToGuests: boolean }
+  | { name: 'route.enter'; access: RouteAccess }
   | { name: 'admin.access' }
   | { name: 'person.read'; person: PersonThing }
   | { name: 'person.edit'; person: PersonThing }
@@ -32,6 +33,9 @@ export type Action =
 
 /** Answers whether `actor` may do `action`. */
 export function can(actor: Actor, action: Action): boolean {
+  if (action.name === 'route.enter') {
+    return mayEnterRoute(actor, action.access);
+  }
   if (actor.kind !== 'person') {
     return false;
   }
@@ -41,8 +45,6 @@ export function can(actor: Actor, action: Action): boolean {
     case 'site.read':
     case 'directory.read':
       return !guest;
-    case 'route.enter':
-      return !guest || action.openToGuests;
     case 'person.read':
       if (guest) {
         return isSelf(actor, action.person);
@@ -60,6 +62,28 @@ export function can(actor: Actor, action: Action): boolean {
       return admin;
     case 'token.create':
       return admin || isSelf(actor, action.person);
+  }
+}
+
+/**
+ * Whether `actor` gets past the gate of a route declaring `access`; the
+ * handler may still refuse. A signed-out visitor carries `publicReading`
+ * only when the site lets them read open groups.
+ */
+function mayEnterRoute(actor: Actor, access: RouteAccess): boolean {
+  const person = actor.kind === 'person';
+  switch (access) {
+    case 'public':
+    case 'credentials':
+      return true;
+    case 'readers':
+      return person || actor.publicReading === true;
+    case 'signed-in':
+      return person;
+    case 'staff':
+      return person && actor.role !== 'guest';
+    case 'admin':
+      return person && actor.role === 'admin';
   }
 }
 

@@ -167,7 +167,7 @@ await describeEachDatabase('the route table', (database) => {
     const authorization = await bearer(db, guest.id);
     const reached: string[] = [];
     const gets = app.routeTable.filter(
-      (route) => route.method === 'GET' && !route.config.public,
+      (route) => route.method === 'GET' && route.config.access !== 'public',
     );
 
     for (const route of gets) {

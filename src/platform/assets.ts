@@ -20,7 +20,7 @@ export const assetsPlugin: FastifyPluginAsync = async (app) => {
 
   app.get(
     '/assets/app.css',
-    { config: { public: true } },
+    { config: { access: 'public' } },
     async (request, reply) => {
       const sheet = await getStylesheet();
       reply.header('cache-control', 'public, max-age=3600');
@@ -34,7 +34,7 @@ export const assetsPlugin: FastifyPluginAsync = async (app) => {
 
   app.get(
     '/assets/govuk-frontend.min.js',
-    { config: { public: true } },
+    { config: { access: 'public' } },
     async (_request, reply) => {
       script ??= await readFile(govukScript);
       reply.header('cache-control', 'public, max-age=86400');
@@ -44,7 +44,7 @@ export const assetsPlugin: FastifyPluginAsync = async (app) => {
 
   await app.register(async (scope) => {
     scope.addHook('onRoute', (route) => {
-      route.config = { ...route.config, public: true };
+      route.config = { ...route.config, access: 'public' };
     });
     await scope.register(fastifyStatic, {
       root: PUBLIC,

@@ -32,10 +32,11 @@ await describeEachDatabase('errors and logs', (database) => {
       db: database().db,
       logger: pino({ level: 'info' }, sink),
     });
-    app.get('/boom', async () => {
+    const staff = { config: { access: 'staff' } } as const;
+    app.get('/boom', staff, async () => {
       throw new Error('secret internals');
     });
-    app.get('/api/v1/boom', async () => {
+    app.get('/api/v1/boom', staff, async () => {
       throw new Error('secret internals');
     });
     await app.ready();

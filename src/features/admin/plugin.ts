@@ -35,13 +35,18 @@ export function adminActor(actor: PersonActor) {
 
 /**
  * The administrators' pages and API: accounts and roles, the audit log,
- * site settings and partner organisations. Every route here checks for an
- * administrator before it does anything.
+ * site settings and partner organisations. Every route here is declared
+ * for administrators only, so the access gate refuses anyone else, and
+ * checks again for an administrator before it does anything.
  */
 export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (
   app,
   options,
 ) => {
+  // Set, not defaulted: no route in here may be opened to anyone else.
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, access: 'admin' };
+  });
   app.addHook('preHandler', async (request) => {
     administrator(request);
   });

@@ -9,6 +9,7 @@ import {
   savePartner,
 } from './partners.ts';
 import { getSetting, setSetting } from './settings.ts';
+import type { SiteSettings } from './settings.ts';
 
 /** Site settings and the partner organisations guests come from. */
 export const adminSettings: FastifyPluginAsync<AdminOptions> = async (
@@ -17,7 +18,10 @@ export const adminSettings: FastifyPluginAsync<AdminOptions> = async (
 ) => {
   app.get('/admin/settings', async (request, reply) =>
     reply.render('admin/views/settings.njk', {
-      localSignIn: await getSetting(db, 'localSignIn'),
+      values: {
+        localSignIn: await getSetting(db, 'localSignIn'),
+        publicReading: await getSetting(db, 'publicReading'),
+      },
       providers: config.oidcProviders.map((provider) => provider.name),
       saved: (request.query as Record<string, unknown>).saved === '1',
     }),
@@ -26,12 +30,15 @@ export const adminSettings: FastifyPluginAsync<AdminOptions> = async (
   app.post('/admin/settings', async (request, reply) => {
     const admin = administrator(request);
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const localSignIn = body.localSignIn === 'on';
-    if (!localSignIn && config.oidcProviders.length === 0) {
+    const values: Pick<SiteSettings, 'localSignIn' | 'publicReading'> = {
+      localSignIn: body.localSignIn === 'on',
+      publicReading: body.publicReading === 'on',
+    };
+    if (!values.localSignIn && config.oidcProviders.length === 0) {
       return reply.render(
         'admin/views/settings.njk',
         {
-          localSignIn: true,
+          values: { ...values, localSignIn: true },
           providers: [],
           errors: {
             localSignIn:
@@ -41,11 +48,15 @@ export const adminSettings: FastifyPluginAsync<AdminOptions> = async (
         400,
       );
     }
-    await db
-      .transaction()
-      .execute((trx) =>
-        setSetting(trx, 'localSignIn', localSignIn, adminActor(admin)),
-      );
+    // Only what changed goes into the audit log: saving the form as it
+    // was is not a change anyone needs to trace.
+    await db.transaction().execute(async (trx) => {
+      for (const key of ['localSignIn', 'publicReading'] as const) {
+        if ((await getSetting(trx, key)) !== values[key]) {
+          await setSetting(trx, key, values[key], adminActor(admin));
+        }
+      }
+    });
     return reply.redirect('/admin/settings?saved=1', 303);
   });
 

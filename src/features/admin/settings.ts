@@ -10,10 +10,16 @@ import type { AuditActor } from '../audit/audit.ts';
 export interface SiteSettings {
   /** Whether people may sign in with an e-mail address and password. */
   localSignIn: boolean;
+  /**
+   * Whether signed-out visitors may read the content of open groups. Off,
+   * the site is an intranet: everything but signing in needs an account.
+   */
+  publicReading: boolean;
 }
 
 const DEFAULTS: SiteSettings = {
   localSignIn: true,
+  publicReading: false,
 };
 
 type Key = keyof SiteSettings;

@@ -37,7 +37,7 @@ export const accountPages: FastifyPluginAsync<{
 }> = async (app, { db }) => {
   // Everyone who can sign in, guests included, manages their own account.
   app.addHook('onRoute', (route) => {
-    route.config = { ...route.config, guests: true };
+    route.config = { ...route.config, access: 'signed-in' };
   });
 
   async function renderAccount(

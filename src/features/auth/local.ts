@@ -43,23 +43,27 @@ export const localSignIn: FastifyPluginAsync<{
     );
   }
 
-  app.get('/sign-in', { config: { public: true } }, async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const returnTo = safeReturnPath(query.returnTo);
-    if (request.actor.kind === 'person') {
-      return reply.redirect(returnTo, 303);
-    }
-    return renderSignIn(reply, {
-      returnTo,
-      signedOut: query.signedOut === '1',
-    });
-  });
+  app.get(
+    '/sign-in',
+    { config: { access: 'public' } },
+    async (request, reply) => {
+      const query = request.query as Record<string, unknown>;
+      const returnTo = safeReturnPath(query.returnTo);
+      if (request.actor.kind === 'person') {
+        return reply.redirect(returnTo, 303);
+      }
+      return renderSignIn(reply, {
+        returnTo,
+        signedOut: query.signedOut === '1',
+      });
+    },
+  );
 
   app.post(
     '/sign-in',
     {
       config: {
-        public: true,
+        access: 'public',
         rateLimit: { max: config.signInRateLimit, timeWindow: '1 minute' },
       },
     },
@@ -134,7 +138,7 @@ export const localSignIn: FastifyPluginAsync<{
 
   app.post(
     '/sign-out',
-    { config: { public: true } },
+    { config: { access: 'public' } },
     async (request, reply) => {
       const actor = request.actor;
       await app.sessions.end(request, reply);
@@ -152,7 +156,7 @@ export const localSignIn: FastifyPluginAsync<{
 
   app.post(
     '/sign-out/everywhere',
-    { config: { guests: true } },
+    { config: { access: 'signed-in' } },
     async (request, reply) => {
       const actor = request.actor;
       if (actor.kind !== 'person') {

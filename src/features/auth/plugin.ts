@@ -33,7 +33,7 @@ export const authPlugin = fp<AuthOptions>(
 
     app.addHook('onRequest', async (request) => {
       request.actor = ANONYMOUS;
-      if (!request.routeOptions.config.ownAuthentication) {
+      if (request.routeOptions.config.access !== 'credentials') {
         request.actor = await resolveActor(request);
       }
     });

@@ -11,12 +11,16 @@ import '../../platform/route-config.ts';
 export const healthPlugin: FastifyPluginAsync<{
   db: Kysely<Database>;
 }> = async (app, { db }) => {
-  app.get('/healthz', { config: { public: true } }, async (_request, reply) => {
-    const database = (await isReachable(db)) ? 'reachable' : 'unreachable';
-    reply.header('cache-control', 'no-store');
-    return reply.code(database === 'reachable' ? 200 : 503).send({
-      status: database === 'reachable' ? 'ok' : 'unavailable',
-      database,
-    });
-  });
+  app.get(
+    '/healthz',
+    { config: { access: 'public' } },
+    async (_request, reply) => {
+      const database = (await isReachable(db)) ? 'reachable' : 'unreachable';
+      reply.header('cache-control', 'no-store');
+      return reply.code(database === 'reachable' ? 200 : 503).send({
+        status: database === 'reachable' ? 'ok' : 'unavailable',
+        database,
+      });
+    },
+  );
 };

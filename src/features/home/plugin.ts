@@ -51,14 +51,18 @@ const API_INDEX = {
 
 /** The home page, the API's index and the pages of areas still to come. */
 export const homePlugin: FastifyPluginAsync = async (app) => {
-  app.get('/', { config: { guests: true } }, async (_request, reply) =>
+  // Guests land here too: the page gives them their own links and nothing
+  // of the organisation.
+  app.get('/', { config: { access: 'signed-in' } }, async (_request, reply) =>
     reply.render('home/views/home.njk'),
   );
 
-  app.get('/api/v1', async () => API_INDEX);
+  const staff = { config: { access: 'staff' } } as const;
+
+  app.get('/api/v1', staff, async () => API_INDEX);
 
   for (const page of COMING) {
-    app.get(page.path, async (_request, reply) =>
+    app.get(page.path, staff, async (_request, reply) =>
       reply.render('home/views/not-yet.njk', page),
     );
   }

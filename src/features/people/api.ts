@@ -50,7 +50,13 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
   app,
   { db },
 ) => {
-  app.get('/api/v1/people', async (request) => {
+  // The directory and the organisation are for staff. A person's own
+  // record is open to guests too: the policy lets a guest read and edit
+  // themselves and nobody else.
+  const staff = { config: { access: 'staff' } } as const;
+  const signedIn = { config: { access: 'signed-in' } } as const;
+
+  app.get('/api/v1/people', staff, async (request) => {
     const query = request.query as Record<string, unknown>;
     const page = readPageRequest(query);
     const read = await readDirectoryQuery(db, query);
@@ -58,11 +64,9 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
     return pageOf(result, page, directoryHitJson);
   });
 
-  const forGuests = { config: { guests: true } };
-
   app.get<{ Params: { id: string } }>(
     '/api/v1/people/:id',
-    forGuests,
+    signedIn,
     async (request) => {
       const person = await readablePerson(db, request.actor, request.params.id);
       const found = await getPersonProfile(db, person.id);
@@ -78,7 +82,7 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
 
   app.patch<{ Params: { id: string } }>(
     '/api/v1/people/:id',
-    forGuests,
+    signedIn,
     async (request) => {
       const person = await readablePerson(db, request.actor, request.params.id);
       if (!can(request.actor, { name: 'person.edit', person })) {
@@ -122,7 +126,7 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
     },
   );
 
-  app.get('/api/v1/departments', async () => {
+  app.get('/api/v1/departments', staff, async () => {
     const departments = await listDepartments(db);
     return {
       items: departments.map((department) => ({
@@ -148,6 +152,7 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
 
   app.get<{ Params: { slug: string } }>(
     '/api/v1/departments/:slug',
+    staff,
     async (request) => {
       const department = await requireDepartment(request.params.slug);
       const [parent, children, units, shape] = await Promise.all([
@@ -183,6 +188,7 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
 
   app.get<{ Params: { slug: string } }>(
     '/api/v1/departments/:slug/posts',
+    staff,
     async (request) => {
       const department = await requireDepartment(request.params.slug);
       const query = request.query as Record<string, unknown>;
@@ -214,17 +220,22 @@ export const peopleApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
     return post;
   }
 
-  app.get<{ Params: { id: string } }>('/api/v1/posts/:id', async (request) => {
-    const post = await requirePost(request.params.id);
-    const [teams, reports] = await Promise.all([
-      juniorTeamsOf(db, post.id),
-      listReportingPosts(db, post.id, 0),
-    ]);
-    return postDetailJson(post, teams, reports.total);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/posts/:id',
+    staff,
+    async (request) => {
+      const post = await requirePost(request.params.id);
+      const [teams, reports] = await Promise.all([
+        juniorTeamsOf(db, post.id),
+        listReportingPosts(db, post.id, 0),
+      ]);
+      return postDetailJson(post, teams, reports.total);
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/posts/:id/reports',
+    staff,
     async (request) => {
       const post = await requirePost(request.params.id);
       const page = readPageRequest(request.query as Record<string, unknown>);

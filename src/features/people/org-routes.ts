@@ -45,7 +45,9 @@ export const orgPages: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
     return department;
   }
 
-  app.get('/people/departments', async (_request, reply) =>
+  const staff = { config: { access: 'staff' } } as const;
+
+  app.get('/people/departments', staff, async (_request, reply) =>
     reply.render('people/views/departments.njk', {
       departments: await listDepartments(db),
     }),
@@ -53,6 +55,7 @@ export const orgPages: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
 
   app.get<{ Params: { slug: string } }>(
     '/people/departments/:slug',
+    staff,
     async (request, reply) => {
       const department = await requireDepartment(request.params.slug);
       const [parent, children, units, chart] = await Promise.all([
@@ -75,6 +78,7 @@ export const orgPages: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
 
   app.get<{ Params: { slug: string; unit: string } }>(
     '/people/departments/:slug/units/:unit',
+    staff,
     async (request, reply) => {
       const department = await requireDepartment(request.params.slug);
       const unit = await findUnit(db, department.id, request.params.unit);
@@ -91,6 +95,7 @@ export const orgPages: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
 
   app.get<{ Params: { id: string } }>(
     '/people/posts/:id',
+    staff,
     async (request, reply) => {
       const post = await getPost(
         db,

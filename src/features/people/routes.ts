@@ -115,7 +115,9 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
     });
   }
 
-  app.get('/people', async (request, reply) =>
+  const staff = { config: { access: 'staff' } } as const;
+
+  app.get('/people', staff, async (request, reply) =>
     renderSearch(
       request.url,
       request.query as Record<string, unknown>,
@@ -126,7 +128,7 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
 
   // Until the one search over every kind of content arrives, Search finds
   // people; the page says so.
-  app.get('/search', async (request, reply) =>
+  app.get('/search', staff, async (request, reply) =>
     renderSearch(
       request.url,
       request.query as Record<string, unknown>,
@@ -137,7 +139,7 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
 
   // Guests reach profiles (the policy lets them see their own); the
   // directory and org charts stay closed to them.
-  const forGuests = { config: { guests: true } };
+  const forGuests = { config: { access: 'signed-in' } } as const;
 
   app.get<{ Params: { id: string } }>(
     '/people/:id',

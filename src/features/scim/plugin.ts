@@ -43,12 +43,7 @@ const scimApi: FastifyPluginAsync<ScimOptions> = async (app, options) => {
   // session, no personal token and, since no browser sends such a token by
   // itself, no CSRF token either.
   app.addHook('onRoute', (route) => {
-    route.config = {
-      ...route.config,
-      public: true,
-      ownAuthentication: true,
-      csrf: false,
-    };
+    route.config = { ...route.config, access: 'credentials' };
   });
 
   // SCIM speaks JSON only; a form or plain text is 415, not a syntax error.

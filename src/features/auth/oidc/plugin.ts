@@ -36,7 +36,7 @@ export const oidcSignIn: FastifyPluginAsync<OidcOptions> = async (
 ) => {
   const clients = new OidcClients(config.oidcAllowHttpIssuer, app.log);
   const flows = new FlowCookie(config.publicUrl.protocol === 'https:');
-  const route = { config: { public: true } };
+  const route = { config: { access: 'public' } } as const;
 
   for (const provider of config.oidcProviders) {
     app.get(provider.startPath, route, (request, reply) =>

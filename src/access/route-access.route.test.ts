@@ -1,0 +1,453 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance, FastifyRequest, InjectOptions } from 'fastify';
+import { buildApp } from '../app.ts';
+import { setSetting } from '../features/admin/settings.ts';
+import { loadConfig } from '../platform/config.ts';
+import { createLogger } from '../platform/logging.ts';
+import { ROUTE_ACCESS } from '../platform/route-config.ts';
+import type { RouteAccess } from '../platform/route-config.ts';
+import {
+  bearer,
+  buildAccount,
+  buildTestApp,
+  TestBrowser,
+} from '../test-support/app.ts';
+import { describeEachDatabase } from '../test-support/databases.ts';
+import type { TestDatabase } from '../test-support/databases.ts';
+
+// Every access level, through routes of its own added to a real app, and
+// every route of the app itself, read from its route table: a route added
+// tomorrow is checked tomorrow without anyone remembering to.
+
+const SYSTEM = { personId: null, label: 'system' };
+
+/** The app as buildTestApp makes it, not yet ready: routes can be added. */
+async function buildUnreadyApp(database: TestDatabase) {
+  return buildApp({
+    config: loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'silent',
+      COOKIE_SECRET: 'test-secret-that-is-at-least-32-characters',
+    }),
+    db: database.db,
+    logger: createLogger('silent'),
+  });
+}
+
+/** What the handler of a test route saw of the request's actor. */
+function actorSeen(request: FastifyRequest) {
+  const actor = request.actor;
+  return actor.kind === 'person'
+    ? { actor: actor.role }
+    : { actor: 'anonymous', publicReading: actor.publicReading === true };
+}
+
+await describeEachDatabase('access levels', (database) => {
+  let app: FastifyInstance;
+  const who: Record<string, Record<string, string>> = { anonymous: {} };
+
+  before(async () => {
+    const { db } = database();
+    app = await buildUnreadyApp(database());
+    for (const access of ROUTE_ACCESS) {
+      const route = { config: { access } };
+      app.get(`/levels/${access}`, route, async (request) =>
+        actorSeen(request),
+      );
+      app.get(`/api/v1/levels/${access}`, route, async (request) =>
+        actorSeen(request),
+      );
+      app.post(`/levels/${access}`, route, async (request) =>
+        actorSeen(request),
+      );
+    }
+    await app.ready();
+    for (const role of ['guest', 'member', 'admin'] as const) {
+      const person = await buildAccount(db, { role });
+      who[role] = { authorization: await bearer(db, person.id) };
+    }
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  /** The status, and the actor seen, the refusal's code or the redirect. */
+  async function visit(url: string, actor: string) {
+    const response = await app.inject({ url, headers: who[actor] });
+    if (response.statusCode === 200) {
+      return { status: 200, ...(response.json() as object) };
+    }
+    if (response.statusCode === 303) {
+      return { status: 303, location: response.headers.location };
+    }
+    if (url.startsWith('/api/')) {
+      return { status: response.statusCode, code: response.json().error.code };
+    }
+    return { status: response.statusCode };
+  }
+
+  const signIn = (access: RouteAccess) => ({
+    status: 303,
+    location: `/sign-in?returnTo=%2Flevels%2F${access}`,
+  });
+  const anonymous = { status: 200, actor: 'anonymous', publicReading: false };
+  const guest = { status: 200, actor: 'guest' };
+  const member = { status: 200, actor: 'member' };
+  const admin = { status: 200, actor: 'admin' };
+  const pages: Record<RouteAccess, Record<string, object>> = {
+    public: { anonymous, guest, member, admin },
+    staff: {
+      anonymous: signIn('staff'),
+      guest: { status: 403 },
+      member,
+      admin,
+    },
+    'signed-in': { anonymous: signIn('signed-in'), guest, member, admin },
+    readers: { anonymous: signIn('readers'), guest, member, admin },
+    admin: {
+      anonymous: signIn('admin'),
+      guest: { status: 403 },
+      member: { status: 403 },
+      admin,
+    },
+    // Nobody is looked up: the route checks its own credentials.
+    credentials: {
+      anonymous,
+      guest: anonymous,
+      member: anonymous,
+      admin: anonymous,
+    },
+  };
+
+  for (const access of ROUTE_ACCESS) {
+    it(`lets exactly whom '${access}' names into such a page`, async () => {
+      for (const [actor, expected] of Object.entries(pages[access])) {
+        assert.deepEqual(
+          await visit(`/levels/${access}`, actor),
+          expected,
+          `${actor} on ${access}`,
+        );
+      }
+    });
+  }
+
+  it('refuses in API JSON: 401 signed out, 403 coded', async () => {
+    const unauthenticated = { status: 401, code: 'UNAUTHENTICATED' };
+    const notForGuests = { status: 403, code: 'GUEST_NOT_ALLOWED' };
+    const adminOnly = { status: 403, code: 'ADMIN_ONLY' };
+    const expected: Record<RouteAccess, object[]> = {
+      public: [anonymous, guest, member, admin],
+      staff: [unauthenticated, notForGuests, member, admin],
+      'signed-in': [unauthenticated, guest, member, admin],
+      readers: [unauthenticated, guest, member, admin],
+      admin: [unauthenticated, adminOnly, adminOnly, admin],
+      credentials: [anonymous, anonymous, anonymous, anonymous],
+    };
+
+    for (const access of ROUTE_ACCESS) {
+      const seen = [];
+      for (const actor of ['anonymous', 'guest', 'member', 'admin']) {
+        seen.push(await visit(`/api/v1/levels/${access}`, actor));
+      }
+      assert.deepEqual(seen, expected[access], access);
+    }
+  });
+
+  it("ignores personal tokens on 'credentials' routes", async () => {
+    const response = await app.inject({
+      url: '/api/v1/levels/credentials',
+      headers: { authorization: 'Bearer not-a-token' },
+    });
+    const checked = await app.inject({
+      url: '/api/v1/levels/staff',
+      headers: { authorization: 'Bearer not-a-token' },
+    });
+
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json(), {
+      actor: 'anonymous',
+      publicReading: false,
+    });
+    assert.equal(checked.statusCode, 401);
+    assert.equal(checked.json().error.code, 'INVALID_TOKEN');
+  });
+
+  it("wants a CSRF token except on 'credentials' routes", async () => {
+    const { db } = database();
+    const person = await buildAccount(db, { role: 'admin' });
+    const browser = new TestBrowser(app);
+    await browser.signIn(person.email);
+    const statuses: Record<string, number> = {};
+
+    for (const access of ROUTE_ACCESS) {
+      const response = await app.inject({
+        method: 'POST',
+        url: `/levels/${access}`,
+        headers: { cookie: `cm_session=${browser.cookie('cm_session')}` },
+      });
+      statuses[access] = response.statusCode;
+    }
+
+    assert.deepEqual(statuses, {
+      public: 403,
+      staff: 403,
+      'signed-in': 403,
+      readers: 403,
+      admin: 403,
+      credentials: 200,
+    });
+  });
+
+  describe('with reading opened to signed-out visitors', () => {
+    before(async () => {
+      await setSetting(database().db, 'publicReading', true, SYSTEM);
+    });
+    after(async () => {
+      await setSetting(database().db, 'publicReading', false, SYSTEM);
+    });
+
+    it("lets them into 'readers' routes as public readers", async () => {
+      const reader = { status: 200, actor: 'anonymous', publicReading: true };
+
+      assert.deepEqual(await visit('/levels/readers', 'anonymous'), reader);
+      assert.deepEqual(
+        await visit('/api/v1/levels/readers', 'anonymous'),
+        reader,
+      );
+      assert.deepEqual(await visit('/levels/readers', 'guest'), guest);
+      assert.deepEqual(await visit('/levels/readers', 'member'), member);
+    });
+
+    it('keeps every other level as it was', async () => {
+      assert.deepEqual(await visit('/levels/public', 'anonymous'), anonymous);
+      for (const access of ['staff', 'signed-in', 'admin'] as const) {
+        assert.deepEqual(
+          await visit(`/levels/${access}`, 'anonymous'),
+          signIn(access),
+        );
+      }
+    });
+
+    it('closes again on the next request once the setting is off', async () => {
+      const { db } = database();
+      await setSetting(db, 'publicReading', false, SYSTEM);
+
+      assert.deepEqual(
+        await visit('/levels/readers', 'anonymous'),
+        signIn('readers'),
+      );
+      assert.deepEqual(await visit('/api/v1/levels/readers', 'anonymous'), {
+        status: 401,
+        code: 'UNAUTHENTICATED',
+      });
+
+      await setSetting(db, 'publicReading', true, SYSTEM);
+      assert.equal((await visit('/levels/readers', 'anonymous')).status, 200);
+    });
+  });
+});
+
+await describeEachDatabase('a route without an access policy', (database) => {
+  it('stops the app from starting, naming the route', async () => {
+    const app = await buildUnreadyApp(database());
+    app.get('/forgotten', async () => 'open by accident');
+    app.post('/api/v1/forgotten', async () => 'open by accident');
+
+    await assert.rejects(async () => app.ready(), {
+      message:
+        'Every route must declare config.access (public, staff, signed-in, ' +
+        'readers, admin, credentials); these do not: GET /forgotten, ' +
+        'HEAD /forgotten, POST /api/v1/forgotten',
+    });
+    await app.close().catch(() => undefined);
+  });
+
+  it('refuses a level that does not exist', async () => {
+    const app = await buildUnreadyApp(database());
+    const made = { config: { access: 'everyone' as RouteAccess } };
+    app.post('/made-up', made, async () => 'open by accident');
+
+    await assert.rejects(
+      async () => app.ready(),
+      /these do not: POST \/made-up$/,
+    );
+    await app.close().catch(() => undefined);
+  });
+
+  it("counts a plugin's own default for its routes as declared", async () => {
+    const app = await buildUnreadyApp(database());
+    await app.register(async (scope) => {
+      scope.addHook('onRoute', (route) => {
+        route.config = { ...route.config, access: 'staff' };
+      });
+      scope.get('/defaulted', async () => 'staff only');
+    });
+
+    await app.ready();
+
+    const entries = app.routeTable.filter((r) => r.url === '/defaulted');
+    assert.deepEqual(
+      entries.map((entry) => [entry.method, entry.config.access]),
+      [
+        ['GET', 'staff'],
+        ['HEAD', 'staff'],
+      ],
+    );
+    await app.close();
+  });
+});
+
+await describeEachDatabase("the app's routes", (database) => {
+  let app: FastifyInstance;
+  const tokens: Record<string, string> = {};
+
+  before(async () => {
+    const { db } = database();
+    app = await buildTestApp(database());
+    for (const role of ['guest', 'member'] as const) {
+      const person = await buildAccount(db, { role });
+      tokens[role] = await bearer(db, person.id);
+    }
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  /** The routes declaring `access`, as "METHOD /url", HEAD left out. */
+  function declaring(access: RouteAccess): string[] {
+    return app.routeTable
+      .filter((r) => r.config.access === access && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
+  }
+
+  it('declares one access level from the closed set for every route', () => {
+    const known: readonly string[] = ROUTE_ACCESS;
+    const undeclared = app.routeTable.filter(
+      (r) => !known.includes(r.config.access ?? ''),
+    );
+
+    assert.ok(app.routeTable.length > 100, 'the test sees the routes');
+    assert.deepEqual(undeclared, []);
+  });
+
+  // A route opened to guests, or to the public, is a decision someone
+  // made: adding one means adding it here.
+  it('opens to signed-out visitors only signing in, health and assets', () => {
+    assert.deepEqual(declaring('public'), [
+      'GET /assets/*',
+      'GET /assets/app.css',
+      'GET /assets/govuk-frontend.min.js',
+      'GET /auth/oidc',
+      'GET /auth/oidc/:provider',
+      'GET /auth/oidc/:provider/callback',
+      'GET /auth/oidc/callback',
+      'GET /healthz',
+      'GET /sign-in',
+      'POST /sign-in',
+      'POST /sign-out',
+    ]);
+  });
+
+  it('opens to guests only their account, the home page and profiles', () => {
+    const open = [...declaring('signed-in'), ...declaring('readers')].sort();
+
+    assert.deepEqual(open, [
+      'GET /',
+      'GET /account',
+      'GET /account/password',
+      'GET /api/v1/people/:id',
+      'GET /people/:id',
+      'GET /people/:id/contact.vcf',
+      'GET /people/:id/edit',
+      'PATCH /api/v1/people/:id',
+      'POST /account/password',
+      'POST /account/tokens',
+      'POST /account/tokens/:id/revoke',
+      'POST /people/:id/edit',
+      'POST /sign-out/everywhere',
+    ]);
+  });
+
+  it('keeps administration for administrators and SCIM to its tokens', () => {
+    const adminOnly = /^(\/admin(\/|$)|\/api\/v1\/(admin|audit)(\/|$))/;
+    for (const route of app.routeTable) {
+      assert.equal(
+        route.config.access === 'admin',
+        adminOnly.test(route.url),
+        `${route.method} ${route.url}`,
+      );
+      assert.equal(
+        route.config.access === 'credentials',
+        route.url.startsWith('/scim/v2'),
+        `${route.method} ${route.url}`,
+      );
+    }
+  });
+
+  it('gives every HEAD route the access of its GET route', () => {
+    const gets = new Map(
+      app.routeTable
+        .filter((r) => r.method === 'GET')
+        .map((r) => [r.url, r.config.access]),
+    );
+    for (const head of app.routeTable.filter((r) => r.method === 'HEAD')) {
+      assert.equal(head.config.access, gets.get(head.url), head.url);
+    }
+  });
+
+  it('refuses, at the gate, everyone a route does not declare', async () => {
+    let refusals = 0;
+
+    for (const route of app.routeTable) {
+      const access = route.config.access;
+      if (access === 'public' || access === 'credentials') {
+        continue;
+      }
+      const url = route.url.replace(/:\w+/g, '1').replace('*', 'x');
+      const api = url.startsWith('/api/');
+      const method = route.method as InjectOptions['method'];
+      const name = `${route.method} ${route.url}`;
+
+      const anonymous = await app.inject({ method, url });
+      if (!api && method === 'GET') {
+        assert.equal(anonymous.statusCode, 303, name);
+        assert.equal(
+          anonymous.headers.location,
+          `/sign-in?returnTo=${encodeURIComponent(url)}`,
+          name,
+        );
+      } else {
+        assert.equal(anonymous.statusCode, 401, name);
+      }
+      refusals += 1;
+
+      for (const role of ['guest', 'member'] as const) {
+        const allowed =
+          access === 'signed-in' ||
+          access === 'readers' ||
+          (role === 'member' && access === 'staff');
+        if (allowed) {
+          continue;
+        }
+        const response = await app.inject({
+          method,
+          url,
+          headers: { authorization: tokens[role] },
+        });
+        const expected: string =
+          access === 'admin' ? 'ADMIN_ONLY' : 'GUEST_NOT_ALLOWED';
+        assert.equal(response.statusCode, 403, `${role} ${name}`);
+        if (api && method !== 'HEAD') {
+          const body = response.json() as { error: { code: string } };
+          assert.equal(body.error.code, expected, `${role} ${name}`);
+        }
+        refusals += 1;
+      }
+    }
+
+    assert.ok(refusals > 100, `${refusals} refusals checked`);
+  });
+});
