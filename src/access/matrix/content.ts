@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import type { PersonActor } from '../actor.ts';
+import type { GroupAction } from '../groups.ts';
+import type { Db } from '../../database.ts';
+import { findGroupForReader } from '../../features/groups/groups.ts';
+import { invite } from '../../features/groups/invitations.ts';
+import { requestToJoin } from '../../features/groups/members.ts';
+import { buildAccount } from '../../test-support/app.ts';
+import { GROUP_KEYS, GROUP_SPECS } from './world.ts';
+import type { GroupKey, World } from './world.ts';
+
+/**
+ * A unique string written into one group's content. Any response that
+ * holds it drew on that group, so it may go only to readers whom the
+ * group rule allows `action` there.
+ */
+export interface Marker {
+  text: string;
+  group: GroupKey;
+  /** What a reader must be allowed in the group to see the text. */
+  action: GroupAction;
+  /** Where the text was written, for the failure message. */
+  where: string;
+}
+
+/**
+ * Writes one kind of content into the matrix's groups and names the
+ * markers it wrote. Each feature that keeps content in groups appends
+ * its builder to CONTENT_BUILDERS below, with markers of its own, and the
+ * matrix then checks every route, old and new, against that content.
+ */
+export interface ContentBuilder {
+  name: string;
+  build(db: Db, world: World): Promise<Marker[]>;
+}
+
+// The groups' names, descriptions and guest members were written when
+// the world was built, because the actors' memberships need the groups.
+const groupDetails: ContentBuilder = {
+  name: 'group names and descriptions',
+  async build() {
+    return GROUP_KEYS.flatMap((group) => [
+      {
+        text: GROUP_SPECS[group].nameMarker,
+        group,
+        action: 'group.see',
+        where: 'group name',
+      },
+      {
+        text: GROUP_SPECS[group].descriptionMarker,
+        group,
+        action: 'group.see',
+        where: 'group description',
+      },
+    ]);
+  },
+};
+
+const groupMembers: ContentBuilder = {
+  name: 'group members',
+  async build() {
+    return GROUP_KEYS.map((group) => ({
+      text: GROUP_SPECS[group].memberMarker,
+      group,
+      action: 'group.read',
+      where: 'name of a guest member',
+    }));
+  },
+};
+
+// A request's message is for the people who answer it: the group's
+// owners and admins.
+const joinRequests: ContentBuilder = {
+  name: 'requests to join',
+  async build(db, world) {
+    const text = 'CLOSEDREQUEST-6NF';
+    const requester = await buildAccount(db, { displayName: 'Rhys Requester' });
+    await requestToJoin(db, world.groups.closed, requester.id, `Hi ${text}`);
+    return [
+      { text, group: 'closed', action: 'group.manage', where: 'request' },
+    ];
+  },
+};
+
+// A pending invitation names its invitee to the people who run the group.
+// The link's token is thrown away: whoever holds it may learn of the
+// group, which is what the link is for, so the matrix does not request it.
+const invitations: ContentBuilder = {
+  name: 'invitations',
+  async build(db, world) {
+    const inviter: PersonActor = {
+      kind: 'person',
+      id: world.owner.id,
+      role: 'member',
+      displayName: 'Owen Owner',
+      via: 'session',
+    };
+    const invited: [GroupKey, string][] = [
+      ['closed', 'CLOSEDINVITEE-8MX'],
+      ['secret', 'SECRETINVITEE-3RJ'],
+    ];
+    const markers: Marker[] = [];
+    for (const [group, text] of invited) {
+      const slug = world.groups[group].slug;
+      const found = await findGroupForReader(db, inviter, slug);
+      assert.ok(found, `the owner finds ${slug}`);
+      const invitee = await buildAccount(db, {
+        role: 'guest',
+        displayName: `Ivy ${text}`,
+      });
+      await invite(db, inviter, found, {
+        guest: true,
+        email: invitee.email,
+        name: `Ivy ${text}`,
+        role: 'member',
+      });
+      markers.push({ text, group, action: 'group.manage', where: 'invitee' });
+    }
+    return markers;
+  },
+};
+
+/**
+ * Every kind of group content the matrix writes. Append, do not replace:
+ * a builder that lands with its feature keeps that feature's routes
+ * honest from then on.
+ *
+ * Still to come, each with the feature it belongs to (the peer cases in
+ * /work/shared/cases/peer-failures.md need them and are not faked here):
+ * - threads and replies in each group (Talk), with their Atom feeds and
+ *   the site-wide activity feed: BUG-01;
+ * - a group member's posts in a closed group, shown on their profile and
+ *   its activity tab, and the counts there: BUG-04;
+ * - group blog posts, including one sent with `visibility: "public"` into
+ *   a closed group, and one in an open group later closed: BUG-05;
+ * - an @mention of a non-member in a secret group's post, checked in the
+ *   non-member's notifications and digests: BUG-07 (the notifications
+ *   builder also needs the mentioned person as an actor).
+ */
+export const CONTENT_BUILDERS: readonly ContentBuilder[] = [
+  groupDetails,
+  groupMembers,
+  joinRequests,
+  invitations,
+];
+
+/** Writes every builder's content and returns all their markers. */
+export async function buildContent(db: Db, world: World): Promise<Marker[]> {
+  const markers: Marker[] = [];
+  for (const builder of CONTENT_BUILDERS) {
+    markers.push(...(await builder.build(db, world)));
+  }
+  const texts = markers.map((marker) => marker.text.toLowerCase());
+  if (new Set(texts).size !== texts.length) {
+    throw new Error('Two content builders use the same marker text');
+  }
+  return markers;
+}

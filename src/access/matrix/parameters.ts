@@ -1,0 +1,93 @@
+import type { GroupKey, World } from './world.ts';
+import { GROUP_KEYS } from './world.ts';
+
+// How the matrix turns a route's path into addresses it can request: each
+// parameter is filled by its name from PARAMETERS. A route with a name not
+// in the table fails the matrix, on purpose: the next engineer adds a line
+// here rather than the route going unchecked.
+
+/** One value for a parameter, and the group it puts the address in. */
+export interface Filling {
+  value: string;
+  group?: GroupKey;
+}
+
+interface FillContext {
+  /** The route's path, with its parameters still in it. */
+  url: string;
+  world: World;
+  /** The group an earlier parameter of the same path chose. */
+  group: GroupKey | undefined;
+}
+
+type Filler = (context: FillContext) => Filling[];
+
+function isGroupRoute(url: string): boolean {
+  return /^(\/api\/v1)?\/groups\//.test(url);
+}
+
+/** Every group in turn, so each route is tried on every kind. */
+const eachGroup: Filler = ({ world }) =>
+  GROUP_KEYS.map((group) => ({ value: world.groups[group].slug, group }));
+
+/**
+ * In a group's address, the group's guest member, whose name is that
+ * group's member marker; elsewhere the owner of every group.
+ */
+const person: Filler = ({ world, group }) => [
+  {
+    value: String(group ? world.groupGuests[group] : world.owner.id),
+    group,
+  },
+];
+
+export const PARAMETERS: Record<string, Filler> = {
+  slug: (context) =>
+    isGroupRoute(context.url)
+      ? eachGroup(context)
+      : [{ value: context.world.departmentSlug }],
+  unit: ({ world }) => [{ value: world.unitSlug }],
+  id: (context) =>
+    /\/posts\/:id/.test(context.url)
+      ? [{ value: String(context.world.postId) }]
+      : person(context),
+  personId: person,
+  // No identity provider is configured in tests: this is one that is not.
+  provider: () => [{ value: 'matrix-no-such-provider' }],
+  // No invitation is made, so this tries a link that is not one.
+  token: () => [{ value: 'matrix-no-such-token' }],
+  // Fastify's name for a wildcard: a file under /assets/, a path elsewhere.
+  '*': () => [{ value: 'civilmedia-icon.svg' }],
+};
+
+/** A route's address filled in, with the group it is about, if any. */
+export interface FilledRoute {
+  url: string;
+  group?: GroupKey;
+}
+
+/**
+ * Every address the route's path stands for in the matrix's world. Throws
+ * for a parameter PARAMETERS does not know.
+ */
+export function fillRoute(url: string, world: World): FilledRoute[] {
+  const names = [...url.matchAll(/:([A-Za-z0-9_]+)|\*/g)];
+  let filled: FilledRoute[] = [{ url }];
+  for (const match of names) {
+    const name = match[1] ?? '*';
+    const filler = PARAMETERS[name];
+    if (!filler) {
+      throw new Error(
+        `The access matrix cannot fill :${name} in ${url}: add a line for ` +
+          `'${name}' to PARAMETERS in src/access/matrix/parameters.ts`,
+      );
+    }
+    filled = filled.flatMap((partial) =>
+      filler({ url, world, group: partial.group }).map((filling) => ({
+        url: partial.url.replace(match[0], encodeURIComponent(filling.value)),
+        group: filling.group ?? partial.group,
+      })),
+    );
+  }
+  return filled;
+}
