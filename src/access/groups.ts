@@ -142,6 +142,26 @@ export function readableContent(
   return staff ? sql<SqlBool>`(${column} is null or ${inGroups})` : inGroups;
 }
 
+/**
+ * True when two people are members of one group: a guest may see the
+ * profiles of their fellow members, and nobody else's.
+ */
+export async function shareAGroup(
+  db: Db,
+  personId: number,
+  otherId: number,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('group_members as mine')
+    .innerJoin('group_members as theirs', 'theirs.group_id', 'mine.group_id')
+    .select('mine.group_id')
+    .where('mine.person_id', '=', personId)
+    .where('theirs.person_id', '=', otherId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 function membership(db: Db, personId: number): GroupIds {
   return db
     .selectFrom('group_members')

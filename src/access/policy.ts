@@ -1,15 +1,21 @@
 import type { RouteAccess } from '../platform/route-config.ts';
 import type { Actor, PersonActor } from './actor.ts';
+import { canInGroup } from './groups.ts';
+import type { GroupAction, GroupThing } from './groups.ts';
 
 /**
  * The one rule for who may see and do what. Every route asks `can()` for a
  * single item, and every list takes its filter from this module, so a
  * page, a list and an API response cannot disagree.
  *
- * The site is an intranet: nothing but the sign-in page and health check is
- * open to someone signed out. Guests (people from partner bodies) see the
- * groups they were invited to and nothing else: no directory, no other
- * groups, no site-wide content.
+ * The site is an intranet: every route declares who may enter it
+ * (`config.access`, src/platform/route-config.ts), and only the sign-in
+ * pages, health check and assets are open to someone signed out, unless
+ * an administrator opens open groups to public reading. Guests (people
+ * from partner bodies) see the groups they were invited to, their content
+ * and their fellow members, and nothing else: no directory, no other
+ * groups, no site-wide content. The group rules live in ./groups.ts with
+ * their list filters; `can()` answers for them too.
  */
 
 /** A person as far as the rule needs to know them. */
@@ -17,9 +23,12 @@ export interface PersonThing {
   type: 'person';
   id: number;
   status: 'active' | 'deactivated';
+  /** Set for a guest reader: the person is in one of their groups. */
+  inReadersGroup?: boolean;
 }
 
 export type Action =
+  | { name: GroupAction; group: GroupThing }
   | { name: 'site.read' }
   | { name: 'route.enter'; access: RouteAccess }
   | { name: 'admin.access' }
@@ -36,6 +45,9 @@ export function can(actor: Actor, action: Action): boolean {
   if (action.name === 'route.enter') {
     return mayEnterRoute(actor, action.access);
   }
+  if ('group' in action) {
+    return canInGroup(actor, action.name, action.group);
+  }
   if (actor.kind !== 'person') {
     return false;
   }
@@ -47,7 +59,10 @@ export function can(actor: Actor, action: Action): boolean {
       return !guest;
     case 'person.read':
       if (guest) {
-        return isSelf(actor, action.person);
+        const fellow =
+          action.person.inReadersGroup === true &&
+          action.person.status === 'active';
+        return fellow || isSelf(actor, action.person);
       }
       return admin || action.person.status === 'active';
     case 'person.edit':

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../access/actor.ts';
+import { shareAGroup } from '../../access/groups.ts';
 import { can } from '../../access/policy.ts';
 import type { PersonThing } from '../../access/policy.ts';
 import type { Database } from '../../database.ts';
@@ -57,6 +58,9 @@ export async function readablePerson(
   rawId: string,
 ): Promise<PersonThing> {
   const person = await getPersonThing(db, readId(rawId, 'PERSON_NOT_FOUND'));
+  if (person && actor.kind === 'person' && actor.role === 'guest') {
+    person.inReadersGroup = await shareAGroup(db, actor.id, person.id);
+  }
   if (!person || !can(actor, { name: 'person.read', person })) {
     throw new NotFoundError('PERSON_NOT_FOUND', 'Person not found');
   }
