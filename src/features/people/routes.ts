@@ -11,6 +11,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../platform/errors.ts';
+import { listGroups } from '../groups/groups.ts';
 import { renderMarkdown } from '../../platform/markdown.ts';
 import {
   pageCount,
@@ -50,6 +51,9 @@ export function readId(
   }
   return Number(value);
 }
+
+// A profile lists this many of the person's groups, then says how many more.
+const PROFILE_GROUPS = 20;
 
 /** The person a path names, if the reader may see them; 404 otherwise. */
 export async function readablePerson(
@@ -151,8 +155,17 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
     async (request, reply) => {
       const person = await readablePerson(db, request.actor, request.params.id);
       const profile = await requireProfile(person.id, request.actor);
+      // Only the groups the reader may know of: a secret group stays
+      // unnamed on the profile of one of its members.
+      const groups = await listGroups(
+        db,
+        request.actor,
+        { memberId: person.id },
+        { page: 1, pageSize: PROFILE_GROUPS, offset: 0 },
+      );
       return reply.render('people/views/profile.njk', {
         person: profile,
+        groups,
         aboutHtml: renderMarkdown(profile.about),
         canEdit: can(request.actor, { name: 'person.edit', person }),
       });
