@@ -1,3 +1,5 @@
+import type { PersonActor } from '../../access/actor.ts';
+import { visibleGroupIds } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
 import { dialectOf } from '../../platform/db/dialect.ts';
 import { AppError, NotFoundError } from '../../platform/errors.ts';
@@ -6,7 +8,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { AuditActor } from '../audit/audit.ts';
 import { recountMembers } from './groups.ts';
 import type { Group } from './groups.ts';
-import type { GroupRole } from './tables.ts';
+import type { GroupRole, GroupVisibility } from './tables.ts';
 
 /** One member as a group's member list shows them. */
 export interface GroupMember {
@@ -103,6 +105,42 @@ export async function listMembers(
     })),
     total: Number(count?.n ?? 0),
   };
+}
+
+/** One member of a group, or undefined when they are not one. */
+export async function findMember(
+  db: Db,
+  groupId: number,
+  personId: number,
+): Promise<GroupMember | undefined> {
+  const row = await db
+    .selectFrom('group_members as m')
+    .innerJoin('people as p', 'p.id', 'm.person_id')
+    .leftJoin('departments as d', 'd.id', 'p.department_id')
+    .select([
+      'p.id',
+      'p.display_name',
+      'p.job_title',
+      'p.role as person_role',
+      'd.name as department',
+      'm.role',
+      'm.joined_at',
+    ])
+    .where('m.group_id', '=', groupId)
+    .where('m.person_id', '=', personId)
+    .where('p.status', '=', 'active')
+    .executeTakeFirst();
+  return row
+    ? {
+        personId: row.id,
+        displayName: row.display_name,
+        jobTitle: row.job_title,
+        department: row.department,
+        role: row.role,
+        guest: row.person_role === 'guest',
+        joinedAt: row.joined_at,
+      }
+    : undefined;
 }
 
 /** One who joined a group lately, for its "Latest activity". */
@@ -380,6 +418,40 @@ export async function dropRequest(
     .where('person_id', '=', personId)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/** A request someone has made, as their own list of groups shows it. */
+export interface OwnJoinRequest {
+  slug: string;
+  name: string;
+  visibility: GroupVisibility;
+  createdAt: string;
+}
+
+/**
+ * The requests to join that `actor` is waiting on, newest first, in the
+ * groups they may still see.
+ */
+export async function listOwnRequests(
+  db: Db,
+  actor: PersonActor,
+): Promise<OwnJoinRequest[]> {
+  const rows = await db
+    .selectFrom('group_requests as r')
+    .innerJoin('groups as g', 'g.id', 'r.group_id')
+    .select(['g.slug', 'g.name', 'g.visibility', 'r.created_at'])
+    .where('r.person_id', '=', actor.id)
+    .where('g.id', 'in', visibleGroupIds(db, actor))
+    .orderBy('r.created_at', 'desc')
+    .orderBy('g.id', 'desc')
+    .limit(100)
+    .execute();
+  return rows.map((row) => ({
+    slug: row.slug,
+    name: row.name,
+    visibility: row.visibility,
+    createdAt: row.created_at,
+  }));
 }
 
 /** A page of the requests waiting in a group, oldest first. */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database.ts';
+import { groupPages } from './routes.ts';
 
 export interface GroupsOptions {
   db: Kysely<Database>;
@@ -12,6 +13,7 @@ export const groupsPlugin: FastifyPluginAsync<GroupsOptions> = async (
   app,
   options,
 ) => {
+  await app.register(groupPages, { db: options.db });
   void app;
   void options;
 };

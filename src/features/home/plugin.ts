@@ -4,13 +4,6 @@ import type { FastifyPluginAsync } from 'fastify';
 // rather than pretending; each disappears from here when its feature lands.
 const COMING = [
   {
-    path: '/groups',
-    area: 'Groups',
-    plural: true,
-    description:
-      'Groups will be open, closed or secret spaces for teams from any department.',
-  },
-  {
     path: '/talk',
     area: 'Talk',
     plural: false,
