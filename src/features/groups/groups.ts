@@ -199,6 +199,9 @@ export async function isSlugFree(db: Db, slug: string): Promise<boolean> {
  * own and is followed by `plan-2025-2`, never cut back to `plan`.
  */
 export async function suggestSlug(db: Db, slug: string): Promise<string> {
+  if (await isSlugFree(db, slug)) {
+    return slug;
+  }
   const stem = slug.replace(/-\d+$/, '');
   const base = stem !== slug && !(await isSlugFree(db, stem)) ? stem : slug;
   const taken = await db

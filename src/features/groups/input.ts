@@ -25,10 +25,16 @@ export const ROLES: readonly GroupRole[] = ['owner', 'admin', 'member'];
 const SLUG =
   /^[\p{Ll}\p{Lo}\p{Lm}\p{N}\p{M}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{N}\p{M}]+)*$/u;
 
-/** Checks a new group; a slug left out is made from the name. */
+/**
+ * Checks a new group; a slug left out is made from the name. A slug
+ * someone chose that is taken is refused with a suggestion; with
+ * `pickFreeSlug`, one made from the name takes that suggestion instead
+ * (the API does this: a program has nobody to read the suggestion).
+ */
 export async function readNewGroup(
   db: Db,
   input: Record<string, unknown>,
+  options: { pickFreeSlug?: boolean } = {},
 ): Promise<NewGroup> {
   const fields = new FieldValidator(input);
   const name = fields.text('name', {
@@ -51,8 +57,10 @@ export async function readNewGroup(
   }
   fields.done();
 
-  const slug = chosen ?? slugify(name ?? '', 'group');
-  if (!(await isSlugFree(db, slug))) {
+  let slug = chosen ?? slugify(name ?? '', 'group');
+  if (chosen === null && options.pickFreeSlug === true) {
+    slug = await suggestSlug(db, slug);
+  } else if (!(await isSlugFree(db, slug))) {
     const suggestion = await suggestSlug(db, slug);
     throw new ValidationError(
       { slug: `A group already uses ${slug}. Try ${suggestion}` },

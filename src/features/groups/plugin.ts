@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database.ts';
+import { groupsApi } from './api.ts';
 import { groupPages } from './routes.ts';
 
 export interface GroupsOptions {
@@ -13,6 +14,7 @@ export const groupsPlugin: FastifyPluginAsync<GroupsOptions> = async (
   app,
   options,
 ) => {
+  await app.register(groupsApi, { db: options.db });
   await app.register(groupPages, { db: options.db });
   void app;
   void options;
