@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../database.ts';
 import { groupsApi } from './api.ts';
 import { groupPages } from './routes.ts';
+import { invitationRoutes } from './invitation-routes.ts';
 
 export interface GroupsOptions {
   db: Kysely<Database>;
@@ -16,6 +17,7 @@ export const groupsPlugin: FastifyPluginAsync<GroupsOptions> = async (
 ) => {
   await app.register(groupsApi, { db: options.db });
   await app.register(groupPages, { db: options.db });
+  await app.register(invitationRoutes, options);
   void app;
   void options;
 };
