@@ -18,6 +18,7 @@ import type { Database } from './database.ts';
 import { adminPlugin } from './features/admin/plugin.ts';
 import { authPlugin } from './features/auth/plugin.ts';
 import { oidcSignIn } from './features/auth/oidc/plugin.ts';
+import { groupsPlugin } from './features/groups/plugin.ts';
 import { healthPlugin } from './features/health/plugin.ts';
 import { homePlugin } from './features/home/plugin.ts';
 import { peoplePlugin } from './features/people/plugin.ts';
@@ -148,6 +149,10 @@ export async function buildApp(
     publicUrl: config.publicUrl,
   });
   await app.register(scimPlugin, { db: deps.db, publicUrl: config.publicUrl });
+  await app.register(groupsPlugin, {
+    db: deps.db,
+    publicUrl: config.publicUrl,
+  });
 
   return app;
 }

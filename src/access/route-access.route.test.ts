@@ -335,7 +335,7 @@ await describeEachDatabase("the app's routes", (database) => {
 
   // A route opened to guests, or to the public, is a decision someone
   // made: adding one means adding it here.
-  it('opens to signed-out visitors only signing in, health and assets', () => {
+  it('opens to signed-out visitors only signing in, invitation links, health and assets', () => {
     assert.deepEqual(declaring('public'), [
       'GET /assets/*',
       'GET /assets/app.css',
@@ -345,27 +345,68 @@ await describeEachDatabase("the app's routes", (database) => {
       'GET /auth/oidc/:provider/callback',
       'GET /auth/oidc/callback',
       'GET /healthz',
+      'GET /invitations/:token',
       'GET /sign-in',
+      'POST /invitations/:token',
       'POST /sign-in',
       'POST /sign-out',
     ]);
   });
 
-  it('opens to guests only their account, the home page and profiles', () => {
+  it('opens to guests only their account, the home page, profiles and group routes', () => {
     const open = [...declaring('signed-in'), ...declaring('readers')].sort();
 
     assert.deepEqual(open, [
+      'DELETE /api/v1/groups/:slug',
+      'DELETE /api/v1/groups/:slug/members/:personId',
+      'DELETE /api/v1/groups/:slug/requests/me',
       'GET /',
       'GET /account',
       'GET /account/password',
+      'GET /api/v1/groups',
+      'GET /api/v1/groups/:slug',
+      'GET /api/v1/groups/:slug/members',
+      'GET /api/v1/groups/:slug/requests',
+      'GET /api/v1/invitations',
       'GET /api/v1/people/:id',
+      'GET /groups',
+      'GET /groups/:slug',
+      'GET /groups/:slug/delete',
+      'GET /groups/:slug/edit',
+      'GET /groups/:slug/members',
+      'GET /groups/:slug/members/:personId',
+      'GET /groups/:slug/requests',
+      'GET /groups/invitations',
+      'GET /groups/mine',
       'GET /people/:id',
       'GET /people/:id/contact.vcf',
       'GET /people/:id/edit',
+      'PATCH /api/v1/groups/:slug',
+      'PATCH /api/v1/groups/:slug/members/:personId',
       'PATCH /api/v1/people/:id',
       'POST /account/password',
       'POST /account/tokens',
       'POST /account/tokens/:id/revoke',
+      'POST /api/v1/groups/:slug/members',
+      'POST /api/v1/groups/:slug/owner-transfer',
+      'POST /api/v1/groups/:slug/requests/:personId/approve',
+      'POST /api/v1/groups/:slug/requests/:personId/decline',
+      'POST /api/v1/invitations/:id/accept',
+      'POST /api/v1/invitations/:id/decline',
+      'POST /groups/:slug/delete',
+      'POST /groups/:slug/edit',
+      'POST /groups/:slug/join',
+      'POST /groups/:slug/leave',
+      'POST /groups/:slug/members/:personId/remove',
+      'POST /groups/:slug/members/:personId/role',
+      'POST /groups/:slug/members/:personId/transfer',
+      'POST /groups/:slug/request',
+      'POST /groups/:slug/requests/:personId/approve',
+      'POST /groups/:slug/requests/:personId/decline',
+      'POST /groups/:slug/withdraw',
+      'POST /groups/invitations/:id/accept',
+      'POST /groups/invitations/:id/decline',
+      'POST /invitations/:token/accept',
       'POST /people/:id/edit',
       'POST /sign-out/everywhere',
     ]);

@@ -162,7 +162,7 @@ await describeEachDatabase('the route table', (database) => {
     assert.equal((await browser.get('/')).statusCode, 200);
   });
 
-  it('shows a guest nothing but their own account and profile', async () => {
+  it('shows a guest in no group nothing but their account, profile and empty group lists', async () => {
     const { db } = database();
     const authorization = await bearer(db, guest.id);
     const reached: string[] = [];
@@ -186,7 +186,26 @@ await describeEachDatabase('the route table', (database) => {
       }
     }
 
-    assert.deepEqual(reached.sort(), ['/', '/account', '/account/password']);
+    // Group lists open to guests, but list only the guest's own groups:
+    // none for this one.
+    assert.deepEqual(reached.sort(), [
+      '/',
+      '/account',
+      '/account/password',
+      '/api/v1/groups',
+      '/api/v1/invitations',
+      '/groups',
+      '/groups/invitations',
+      '/groups/mine',
+    ]);
+    const groups = await app.inject({
+      url: '/api/v1/groups',
+      headers: { authorization },
+    });
+    assert.deepEqual(
+      { items: groups.json().items, total: groups.json().total },
+      { items: [], total: 0 },
+    );
     const own = await app.inject({
       url: `/people/${guest.id}`,
       headers: { authorization },

@@ -39,6 +39,21 @@ await describeEachDatabase('errors and logs', (database) => {
     app.get('/api/v1/boom', staff, async () => {
       throw new Error('secret internals');
     });
+    // Two rows with one unique key, as two racing requests would write.
+    app.post('/api/v1/twice', staff, async () => {
+      const row = {
+        name: 'Twice Trust',
+        name_key: 'twice trust',
+        created_at: '2026-12-04T10:00:00.000Z',
+        updated_at: '2026-12-04T10:00:00.000Z',
+      };
+      await database()
+        .db.transaction()
+        .execute(async (trx) => {
+          await trx.insertInto('partner_organisations').values(row).execute();
+          await trx.insertInto('partner_organisations').values(row).execute();
+        });
+    });
     await app.ready();
     const { id } = await buildAccount(database().db);
     authorization = await bearer(database().db, id);
@@ -79,6 +94,29 @@ await describeEachDatabase('errors and logs', (database) => {
         message: 'Sorry, there is a problem with the service',
       },
     });
+  });
+
+  it('answers a write that lost a race to a unique key with 409, saving nothing', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/twice',
+      headers: { authorization },
+    });
+
+    assert.equal(response.statusCode, 409);
+    assert.deepEqual(response.json(), {
+      error: {
+        code: 'CONFLICT',
+        message:
+          'Someone else saved the same thing at the same moment. Try again.',
+      },
+    });
+    const saved = await database()
+      .db.selectFrom('partner_organisations')
+      .select('id')
+      .where('name_key', '=', 'twice trust')
+      .execute();
+    assert.deepEqual(saved, []);
   });
 
   it('shows a GOV.UK 404 page, and JSON 404 under /api/', async () => {

@@ -5,6 +5,7 @@ import type {
   FastifyRequest,
 } from 'fastify';
 import fp from 'fastify-plugin';
+import { isUniqueViolation } from './db/errors.ts';
 import { AppError } from './errors.ts';
 
 /** An error as the user is told it: status, stable code, message, fields. */
@@ -34,6 +35,16 @@ function describe(error: FastifyError | AppError | Error): Described {
       code: error.code,
       message: error.message,
       ...(error.fields ? { fields: error.fields } : {}),
+    };
+  }
+  if (isUniqueViolation(error)) {
+    // A race a feature did not answer itself: nothing was saved, and a
+    // second try will see what the other request saved.
+    return {
+      status: 409,
+      code: 'CONFLICT',
+      message:
+        'Someone else saved the same thing at the same moment. Try again.',
     };
   }
   const status = (error as FastifyError).statusCode;

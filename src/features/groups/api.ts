@@ -26,6 +26,7 @@ import type { SlugParams } from './api-support.ts';
 import { membersApi } from './members-api.ts';
 import { groupApiPath, groupDetailJson, groupJson } from './representations.ts';
 import { requestsApi } from './requests-api.ts';
+import { isUniqueViolation } from '../../platform/db/errors.ts';
 
 // The groups API under /api/v1/groups, following DESIGN.md: lists are
 // `{ items, total, page, pageSize }`, errors `{ error: { code, message,
@@ -56,13 +57,6 @@ function readGroupFilter(
     filter.memberId = actor.kind === 'person' ? actor.id : -1;
   }
   return filter;
-}
-
-// Two requests can both find a slug free and then both insert it; the
-// unique index refuses the second.
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
 export const groupsApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (

@@ -110,7 +110,8 @@ export async function findGroupForReader(
             .selectFrom('group_invitations as i')
             .select('i.group_id')
             .whereRef('i.group_id', '=', 'g.id')
-            .where('i.person_id', '=', personId),
+            .where('i.person_id', '=', personId)
+            .where('i.expires_at', '>', new Date().toISOString()),
         )
         .as('invited'),
     ])
@@ -177,7 +178,7 @@ function forbiddenMessage(action: GroupAction, group: GroupThing): string {
 
 // Addresses under /groups/ that are pages of their own, not groups: a group
 // with one of these slugs could never be reached.
-const RESERVED_SLUGS = new Set(['new', 'mine']);
+const RESERVED_SLUGS = new Set(['new', 'mine', 'invitations']);
 
 /** True when no group uses this slug and it names no page of its own. */
 export async function isSlugFree(db: Db, slug: string): Promise<boolean> {

@@ -19,6 +19,7 @@ import {
   requestToJoin,
 } from './members.ts';
 import { firstPage, formOf, noticeOf, personOf } from './page-support.ts';
+import { findInvitationToGroup } from './invitation-queries.ts';
 
 export interface GroupHomeOptions {
   db: Kysely<Database>;
@@ -54,15 +55,19 @@ export const groupHomeRoutes: FastifyPluginAsync<GroupHomeOptions> = async (
       manage: canInGroup(actor, 'group.manage', group),
       own: canInGroup(actor, 'group.own', group),
     };
-    const [members, newest, requests] = await Promise.all([
+    const [members, newest, requests, invitation] = await Promise.all([
       can.read ? listMembers(db, group.id, firstPage(FIRST_MEMBERS)) : null,
       can.read ? listNewestMembers(db, group.id, NEWEST_MEMBERS) : [],
       can.manage ? listRequests(db, group.id, firstPage(1)) : null,
+      group.invited && actor.kind === 'person'
+        ? findInvitationToGroup(db, actor.id, group.id)
+        : undefined,
     ]);
     return reply.render(
-      'groups/views/group.njk',
+      'groups/views/invitations/group.njk',
       {
         group,
+        invitation,
         can,
         signedIn: actor.kind === 'person',
         descriptionHtml: renderMarkdown(group.description),

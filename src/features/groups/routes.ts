@@ -25,6 +25,7 @@ import {
   queryOf,
 } from './page-support.ts';
 import { groupRequestRoutes } from './request-routes.ts';
+import { listInvitationsFor } from './invitation-queries.ts';
 
 export interface GroupPageOptions {
   db: Kysely<Database>;
@@ -34,6 +35,9 @@ export interface GroupPageOptions {
  * The groups' pages: the directory, the reader's own groups, creating a
  * group, and (in the files registered below) each group's pages.
  */
+// "Your groups" shows this many invitations, then links to them all.
+const MINE_INVITATIONS = { page: 1, pageSize: 10, offset: 0 };
+
 export const groupPages: FastifyPluginAsync<GroupPageOptions> = async (
   app,
   options,
@@ -79,9 +83,10 @@ export const groupPages: FastifyPluginAsync<GroupPageOptions> = async (
     async (request, reply) => {
       const actor = personOf(request);
       const page = readPageRequest(queryOf(request));
-      const [result, requests] = await Promise.all([
+      const [result, requests, invitations] = await Promise.all([
         listGroups(db, actor, { memberId: actor.id }, page),
         listOwnRequests(db, actor),
+        listInvitationsFor(db, actor.id, MINE_INVITATIONS),
       ]);
       if (page.page > pageCount(result.total, page.pageSize)) {
         throw new NotFoundError(
@@ -89,7 +94,9 @@ export const groupPages: FastifyPluginAsync<GroupPageOptions> = async (
           'There is no page with that number',
         );
       }
-      return reply.render('groups/views/mine.njk', {
+      return reply.render('groups/views/invitations/your-groups.njk', {
+        invitations: invitations.items,
+        invitationTotal: invitations.total,
         groups: result.items,
         total: result.total,
         requests,

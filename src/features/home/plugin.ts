@@ -24,24 +24,6 @@ const COMING = [
   },
 ];
 
-// The API's own table of contents; README.md describes each in full.
-const API_INDEX = {
-  name: 'CivilMedia API',
-  version: 1,
-  authentication:
-    'the session cookie, or Authorization: Bearer TOKEN from `civilmedia token create EMAIL`',
-  endpoints: [
-    'GET /api/v1/people?q=&department=&grade=&location=&type=&page=&pageSize=',
-    'GET /api/v1/people/:id',
-    'PATCH /api/v1/people/:id',
-    'GET /api/v1/departments',
-    'GET /api/v1/departments/:slug',
-    'GET /api/v1/departments/:slug/posts?status=&page=&pageSize=',
-    'GET /api/v1/posts/:id',
-    'GET /api/v1/posts/:id/reports?page=&pageSize=',
-  ],
-};
-
 /** The home page, the API's index and the pages of areas still to come. */
 export const homePlugin: FastifyPluginAsync = async (app) => {
   // Guests land here too: the page gives them their own links and nothing
@@ -52,7 +34,22 @@ export const homePlugin: FastifyPluginAsync = async (app) => {
 
   const staff = { config: { access: 'staff' } } as const;
 
-  app.get('/api/v1', staff, async () => API_INDEX);
+  // The API's own table of contents, read from the routes themselves so it
+  // cannot fall behind them; README.md describes each in full.
+  app.get('/api/v1', staff, async () => ({
+    name: 'CivilMedia API',
+    version: 1,
+    authentication:
+      'the session cookie, or Authorization: Bearer TOKEN from `civilmedia token create EMAIL`',
+    endpoints: app.routeTable
+      .filter(
+        (route) =>
+          route.url.startsWith('/api/v1/') &&
+          route.method !== 'HEAD' &&
+          route.config.access !== 'admin',
+      )
+      .map((route) => `${route.method} ${route.url}`),
+  }));
 
   for (const page of COMING) {
     app.get(page.path, staff, async (_request, reply) =>

@@ -1,6 +1,7 @@
 import type { FastifyError } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import type { FieldValidator } from '../../platform/validation.ts';
+import { isUniqueViolation } from '../../platform/db/errors.ts';
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -135,14 +136,7 @@ export function toScimError(error: unknown): ScimError {
   return new ScimError(500, 'The request could not be completed');
 }
 
-/**
- * Whether a database error is a unique index refusing a row: the last
- * line of defence when two requests claim the same userName at once.
- */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
-}
+export { isUniqueViolation } from '../../platform/db/errors.ts';
 
 /**
  * One 400 invalidValue naming every attribute a validator refused, so a
