@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../src/database.ts';
 import { createApiToken } from '../src/features/auth/tokens.ts';
-import { seedDemo } from '../src/features/people/demo/seed.ts';
-import type { SeedResult } from '../src/features/people/demo/seed.ts';
+import { seedDemoSite } from '../src/demo-site.ts';
+import type { DemoSiteResult } from '../src/demo-site.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { createBenchDatabase } from './database.ts';
@@ -13,6 +13,8 @@ import type { BenchDatabase } from './database.ts';
 import { driveServer } from './load.ts';
 import type { Measurement } from './load.ts';
 import { readBenchOptions, USAGE } from './options.ts';
+import { groupScenarios } from './scenarios/groups.ts';
+import type { GroupScenario } from './scenarios/groups.ts';
 import type { BenchOptions } from './options.ts';
 import { describeMachine, formatTable, saveResults } from './report.ts';
 import type { ResultRow } from './report.ts';
@@ -30,10 +32,11 @@ const BARE = { id: 'bare-node', name: 'bare Node, same bytes as a page' };
 const WARM_UP_SECONDS = 2;
 
 interface Seeded {
-  seed: SeedResult;
+  seed: DemoSiteResult;
   seconds: number;
   token: string;
   mix: MixEntry[];
+  groups: GroupScenario[];
   inProcess: SearchTimings | undefined;
 }
 
@@ -65,28 +68,30 @@ async function main(options: BenchOptions): Promise<void> {
   }
 
   const bare = measured.get(BARE.id);
-  const rows: ResultRow[] = [...DIRECTORY_SCENARIOS, BARE].flatMap(
-    (scenario) => {
-      const result = measured.get(scenario.id);
-      if (!result) {
-        return [];
-      }
-      const overHttp = scenario.id !== DIRECTORY_SCENARIOS[0].id;
-      return [
-        {
-          id: scenario.id,
-          scenario: scenario.name,
-          perSecond: result.perSecond,
-          p50: result.p50,
-          p95: result.p95,
-          p99: result.p99,
-          samples: result.samples,
-          failures: result.failures,
-          ofBare: bare && overHttp ? result.perSecond / bare.perSecond : null,
-        },
-      ];
-    },
-  );
+  const rows: ResultRow[] = [
+    ...DIRECTORY_SCENARIOS,
+    ...seeded.groups,
+    BARE,
+  ].flatMap((scenario) => {
+    const result = measured.get(scenario.id);
+    if (!result) {
+      return [];
+    }
+    const overHttp = scenario.id !== DIRECTORY_SCENARIOS[0].id;
+    return [
+      {
+        id: scenario.id,
+        scenario: scenario.name,
+        perSecond: result.perSecond,
+        p50: result.p50,
+        p95: result.p95,
+        p99: result.p99,
+        samples: result.samples,
+        failures: result.failures,
+        ofBare: bare && overHttp ? result.perSecond / bare.perSecond : null,
+      },
+    ];
+  });
   process.stdout.write(`\n${formatTable(rows)}\n`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = await saveResults(`${stamp}-${options.scale}-${options.db}`, {
@@ -111,14 +116,15 @@ async function seed(
   try {
     await migrateToLatest(handle.db);
     const started = process.hrtime.bigint();
-    const seed = await seedDemo(handle.db, {
+    const seed = await seedDemoSite(handle.db, {
       people: options.people,
       password: randomBytes(12).toString('base64url'),
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     process.stdout.write(
       `Seeded ${seed.people} people, ${seed.posts} posts in ` +
-        `${seed.departments} departments in ${seconds.toFixed(2)} s\n`,
+        `${seed.departments} departments and ${seed.groups} groups in ` +
+        `${seconds.toFixed(2)} s\n`,
     );
     const member = await handle.db
       .selectFrom('people')
@@ -128,10 +134,11 @@ async function seed(
       .executeTakeFirstOrThrow();
     const { token } = await createApiToken(handle.db, member.id, 'bench');
     const mix = await buildQueryMix(handle.db);
+    const groups = await groupScenarios(handle.db);
     const inProcess = timeInProcess
       ? await timeSearches(handle.db, mix, options.queries)
       : undefined;
-    return { seed, seconds, token, mix, inProcess };
+    return { seed, seconds, token, mix, groups, inProcess };
   } finally {
     await handle.close();
   }
@@ -145,7 +152,8 @@ async function measureOverHttp(
   measured: Map<string, Measurement>,
 ): Promise<void> {
   const overHttp = DIRECTORY_SCENARIOS.filter((scenario) => 'path' in scenario);
-  if (!overHttp.some(wanted) && !wanted(BARE)) {
+  const groups = seeded.groups.filter(wanted);
+  if (!overHttp.some(wanted) && groups.length === 0 && !wanted(BARE)) {
     return;
   }
   const headers = { authorization: `Bearer ${seeded.token}` };
@@ -176,6 +184,13 @@ async function measureOverHttp(
       const paths = mixPaths(scenario.path, seeded.mix);
       await load(app, paths, WARM_UP_SECONDS);
       measured.set(scenario.id, await load(app, paths, options.duration));
+    }
+    for (const scenario of groups) {
+      await load(app, scenario.paths, WARM_UP_SECONDS);
+      measured.set(
+        scenario.id,
+        await load(app, scenario.paths, options.duration),
+      );
     }
   } finally {
     await app.stop();
