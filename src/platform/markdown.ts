@@ -1,27 +1,16 @@
-import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
+import { markdownParser } from './markdown/parser.ts';
 
 // Raw HTML in Markdown is shown as text (html: false); links may only use
 // http, https or mailto, or stay on this site. Whatever markdown-it makes is
 // then passed through an allow-list as a second, independent barrier: a
 // mistake in one layer must not be enough to run script.
 
-const SAFE_URL = /^(https?:|mailto:|\/(?![/\\])|#|\.{0,2}\/?[^:]*$)/i;
+export { isSafeLinkTarget } from './markdown/links.ts';
 
-/** True when a link target is allowed in rendered content. */
-export function isSafeLinkTarget(url: string): boolean {
-  // Browsers ignore tabs, newlines and leading spaces or controls inside a
-  // scheme, so `java\tscript:` must be judged as `javascript:`.
-  const compact = url.replace(/[\u0000-\u0020\u007F-\u009F]/g, '');
-  return SAFE_URL.test(compact);
-}
-
-const markdown = new MarkdownIt({
-  html: false,
-  linkify: true,
-  typographer: false,
-});
-markdown.validateLink = isSafeLinkTarget;
+const markdown = markdownParser;
+markdown.renderer.rules['wikilink'] = (tokens, index) =>
+  markdown.utils.escapeHtml(tokens[index]?.content ?? '');
 
 const ALLOWED_TAGS = [
   'p',

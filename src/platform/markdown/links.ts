@@ -1,0 +1,11 @@
+// Links may only use http, https or mailto, or stay on this site.
+
+const SAFE_URL = /^(https?:|mailto:|\/(?![/\\])|#|\.{0,2}\/?[^:]*$)/i;
+
+/** True when a link target is allowed in rendered content. */
+export function isSafeLinkTarget(url: string): boolean {
+  // Browsers ignore tabs, newlines and leading spaces or controls inside a
+  // scheme, so `java\tscript:` must be judged as `javascript:`.
+  const compact = url.replace(/[\u0000-\u0020\u007F-\u009F]/g, '');
+  return SAFE_URL.test(compact);
+}
