@@ -20,9 +20,11 @@ import { readRole } from './input.ts';
 import {
   changeRole,
   findMember,
+  GuestRoleError,
   LastOwnerError,
   listMembers,
   removeMember,
+  requireMayRemove,
   roleOf,
   transferOwnership,
 } from './members.ts';
@@ -113,6 +115,7 @@ export const groupMemberRoutes: FastifyPluginAsync<GroupMemberOptions> = async (
         canTransfer:
           group.role === 'owner' &&
           member.role !== 'owner' &&
+          !member.guest &&
           personOf(request).id !== personId,
         values: { role: member.role },
         ...context,
@@ -155,16 +158,14 @@ export const groupMemberRoutes: FastifyPluginAsync<GroupMemberOptions> = async (
           );
         });
       } catch (error) {
-        if (
-          error instanceof ValidationError ||
-          error instanceof LastOwnerError
-        ) {
+        const refused =
+          error instanceof LastOwnerError || error instanceof GuestRoleError;
+        if (error instanceof ValidationError || refused) {
           const group = await requireGroup(db, actor, slug, 'group.own');
-          const errors =
-            error instanceof LastOwnerError
-              ? { role: error.message }
-              : { role: 'Choose a role' };
-          const status = error instanceof LastOwnerError ? 409 : 400;
+          const errors = refused
+            ? { role: error.message }
+            : { role: 'Choose a role' };
+          const status = refused ? 409 : 400;
           const values = { role: form.role };
           return renderRole(request, reply, group, { errors, values }, status);
         }
@@ -187,13 +188,7 @@ export const groupMemberRoutes: FastifyPluginAsync<GroupMemberOptions> = async (
         if (role === null) {
           throw memberNotFound();
         }
-        // Admins look after the members; only owners remove their peers.
-        if (role !== 'member' && !canInGroup(actor, 'group.own', group)) {
-          throw new ForbiddenError(
-            'GROUP_FORBIDDEN',
-            'Only the group’s owners can remove an owner or an admin',
-          );
-        }
+        requireMayRemove(actor, group, role);
         await removeMember(trx, auditActorOf(actor), group, personId);
         request.log.info(
           { groupId: group.id, personId },

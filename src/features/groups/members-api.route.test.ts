@@ -303,6 +303,62 @@ await describeEachDatabase('the group members API', (database) => {
     });
   });
 
+  it('keeps a guest a plain member: no admin or owner role, no hand-over', async () => {
+    const { group, owner, url } = await team();
+    const guest = await caller('guest');
+    await addGroupMember(database().db, group, guest.id, 'member');
+    const refusal = {
+      code: 'GUEST_ROLE',
+      message:
+        'A guest can only be a member of a group: running a group is for staff',
+    };
+
+    const toAdmin = await send(owner, 'PATCH', `${url}/members/${guest.id}`, {
+      role: 'admin',
+    });
+    const toOwner = await send(owner, 'PATCH', `${url}/members/${guest.id}`, {
+      role: 'owner',
+    });
+    const handed = await send(owner, 'POST', `${url}/owner-transfer`, {
+      personId: guest.id,
+    });
+
+    assert.equal(toAdmin.statusCode, 409);
+    assert.deepEqual(toAdmin.json().error, refusal);
+    assert.equal(toOwner.statusCode, 409);
+    assert.deepEqual(toOwner.json().error, refusal);
+    assert.equal(handed.statusCode, 409);
+    assert.deepEqual(handed.json().error, refusal);
+    const roles = await rolesIn(group);
+    assert.equal(roles[guest.id], 'member');
+    assert.equal(roles[owner.id], 'owner');
+  });
+
+  it('lets only owners remove an admin, as the members page does', async () => {
+    const { group, owner, admin, url } = await team();
+    const otherAdmin = await caller();
+    await addGroupMember(database().db, group, otherAdmin.id, 'admin');
+
+    const byAdmin = await send(
+      admin,
+      'DELETE',
+      `${url}/members/${otherAdmin.id}`,
+    );
+    const byOwner = await send(
+      owner,
+      'DELETE',
+      `${url}/members/${otherAdmin.id}`,
+    );
+
+    assert.equal(byAdmin.statusCode, 403);
+    assert.deepEqual(byAdmin.json().error, {
+      code: 'GROUP_FORBIDDEN',
+      message: 'Only the group’s owners can remove an owner or an admin',
+    });
+    assert.equal(byOwner.statusCode, 204);
+    assert.equal((await rolesIn(group))[otherAdmin.id], undefined);
+  });
+
   it('lets an owner step down once someone else is an owner', async () => {
     const { group, owner, admin, url } = await team();
 
@@ -348,7 +404,7 @@ await describeEachDatabase('the group members API', (database) => {
     assert.equal(ownerByAdmin.statusCode, 403);
     assert.deepEqual(ownerByAdmin.json().error, {
       code: 'GROUP_FORBIDDEN',
-      message: 'Only the group’s owners can remove an owner',
+      message: 'Only the group’s owners can remove an owner or an admin',
     });
     assert.equal(otherByMember.statusCode, 403);
     assert.equal(otherByAdmin.statusCode, 204);

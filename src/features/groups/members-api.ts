@@ -31,6 +31,7 @@ import {
   listMembers,
   removeMember,
   requestToJoin,
+  requireMayRemove,
   roleOf,
   transferOwnership,
 } from './members.ts';
@@ -249,11 +250,8 @@ export const membersApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
         if (!leaving) {
           await requireActivePerson(trx, personId);
           const role = await roleOf(trx, group.id, personId);
-          if (role === 'owner' && !canInGroup(actor, 'group.own', group)) {
-            throw new ForbiddenError(
-              'GROUP_FORBIDDEN',
-              'Only the group’s owners can remove an owner',
-            );
+          if (role !== null) {
+            requireMayRemove(actor, group, role);
           }
         }
         await removeMember(trx, auditActorOf(actor), group, personId);

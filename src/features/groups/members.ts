@@ -1,8 +1,13 @@
-import type { PersonActor } from '../../access/actor.ts';
-import { visibleGroupIds } from '../../access/groups.ts';
+import type { Actor, PersonActor } from '../../access/actor.ts';
+import { canInGroup, visibleGroupIds } from '../../access/groups.ts';
+import type { GroupThing } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
 import { dialectOf } from '../../platform/db/dialect.ts';
-import { AppError, NotFoundError } from '../../platform/errors.ts';
+import {
+  AppError,
+  ForbiddenError,
+  NotFoundError,
+} from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { AuditActor } from '../audit/audit.ts';
@@ -41,6 +46,21 @@ export class LastOwnerError extends AppError {
       409,
       'LAST_OWNER',
       'A group must always have an owner. Make someone else an owner first.',
+    );
+  }
+}
+
+/**
+ * Refused because the person is a guest: guests join a group as members
+ * and never run one, since running it shows the staff who ask to join and
+ * decides who may see it.
+ */
+export class GuestRoleError extends AppError {
+  constructor() {
+    super(
+      409,
+      'GUEST_ROLE',
+      'A guest can only be a member of a group: running a group is for staff',
     );
   }
 }
@@ -284,6 +304,24 @@ export async function removeMember(
 }
 
 /**
+ * Refuses unless `actor` may remove someone with `role` from the group:
+ * admins look after the members; only owners remove their peers. The
+ * pages and the API both ask here, so they cannot disagree.
+ */
+export function requireMayRemove(
+  actor: Actor,
+  group: GroupThing,
+  role: GroupRole,
+): void {
+  if (role !== 'member' && !canInGroup(actor, 'group.own', group)) {
+    throw new ForbiddenError(
+      'GROUP_FORBIDDEN',
+      'Only the group’s owners can remove an owner or an admin',
+    );
+  }
+}
+
+/**
  * Gives a member another role. Taking the owner role from the last owner
  * is refused; making someone an owner is how ownership is transferred
  * (`transferOwnership` does both steps at once).
@@ -305,6 +343,9 @@ export async function changeRole(
   }
   if (before === role) {
     return;
+  }
+  if (role !== 'member' && (await isGuest(db, personId))) {
+    throw new GuestRoleError();
   }
   if (before === 'owner' && !(await hasOtherOwner(db, group.id, personId))) {
     throw new LastOwnerError();
@@ -365,6 +406,15 @@ async function lockOwners(db: Db, groupId: number): Promise<void> {
   if (dialectOf(db) === 'postgres') {
     await query.forUpdate().execute();
   }
+}
+
+async function isGuest(db: Db, personId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('people')
+    .select('role')
+    .where('id', '=', personId)
+    .executeTakeFirst();
+  return row?.role === 'guest';
 }
 
 // An owner whose account is deactivated cannot run the group, so they do

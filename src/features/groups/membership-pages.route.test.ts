@@ -282,4 +282,29 @@ await describeEachDatabase('the groups membership pages', (database) => {
     assert.equal(await roleIn(open.id, heir.id), 'owner');
     assert.equal(await roleIn(open.id, owner.id), 'admin');
   });
+
+  it('tells an owner a guest can only be a member, and offers no hand-over', async () => {
+    const owner = await person();
+    const guest = await person('guest');
+    const open = await group(owner.id, 'open');
+    await addGroupMember(database().db, open, guest.id, 'member');
+    const path = `/groups/${open.slug}/members/${guest.id}`;
+
+    const rolePage = await owner.browser.get(path);
+    const promoted = await owner.browser.post(`${path}/role`, {
+      role: 'admin',
+    });
+    const handed = await owner.browser.post(`${path}/transfer`, {});
+
+    const reason =
+      'A guest can only be a member of a group: running a group is for staff';
+    assert.equal(rolePage.statusCode, 200);
+    assert.doesNotMatch(rolePage.body, /Hand over ownership/);
+    assert.equal(promoted.statusCode, 409);
+    assert.match(promoted.body, /<title>Error: Change role: /);
+    assert.ok(promoted.body.includes(`<a href="#role">${reason}</a>`));
+    assert.equal(handed.statusCode, 409);
+    assert.equal(await roleIn(open.id, guest.id), 'member');
+    assert.equal(await roleIn(open.id, owner.id), 'owner');
+  });
 });
