@@ -31,6 +31,9 @@ export const AUDIT_ACTIONS = [
   'group.member.removed',
   'group.role.changed',
   'group.invited',
+  'wiki.page.moved',
+  'wiki.page.deleted',
+  'wiki.page.restored',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -62,6 +65,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'group.member.removed': 'Group member removed',
   'group.role.changed': 'Group role changed',
   'group.invited': 'Invited to a group',
+  'wiki.page.moved': 'Wiki page moved',
+  'wiki.page.deleted': 'Wiki page deleted',
+  'wiki.page.restored': 'Wiki page restored',
 };
 
 /** Who did something: a person, or a named system such as a SCIM client. */
@@ -72,7 +78,7 @@ export interface AuditEvent {
   action: AuditAction;
   actor: AuditActor;
   subject?: {
-    type: 'person' | 'token' | 'scim-token' | 'setting' | 'group';
+    type: 'person' | 'token' | 'scim-token' | 'setting' | 'group' | 'wiki-page';
     id: number | null;
   };
   clientAddress?: string | null;

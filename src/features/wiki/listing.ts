@@ -1,0 +1,191 @@
+import type { Actor } from '../../access/actor.ts';
+import { readableContent } from '../../access/groups.ts';
+import type { Db } from '../../database.ts';
+import type { PageRequest } from '../../platform/pagination.ts';
+import {
+  PAGE_COLUMNS,
+  REVISION_SUMMARY_COLUMNS,
+  toPage,
+  toRevisionSummary,
+} from './pages.ts';
+import type { RevisionSummary, WikiPage } from './pages.ts';
+import type { Space } from './spaces.ts';
+
+// Lists of pages: a space's index, one level of its tree, what links to
+// a page, and recent changes. Every one is a page of results with its
+// total, so a space of thousands of pages is never read whole. Within a
+// space every page is as readable as the space; recent changes across
+// spaces are filtered by the group rule's list form.
+
+export interface Listed<T> {
+  items: T[];
+  total: number;
+}
+
+/** A page in a list, with whether pages sit under it in the tree. */
+export interface ListedPage extends WikiPage {
+  hasChildren: boolean;
+}
+
+function livePages(db: Db, space: Space) {
+  let query = db
+    .selectFrom('wiki_pages as p')
+    .where('p.space_id', '=', space.id);
+  if (!space.mayManage) {
+    query = query.where('p.deleted_at', 'is', null);
+  }
+  return query;
+}
+
+async function pageList(
+  db: Db,
+  query: ReturnType<typeof livePages>,
+  request: PageRequest,
+): Promise<Listed<ListedPage>> {
+  const [rows, count] = await Promise.all([
+    query
+      .select(PAGE_COLUMNS)
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('wiki_pages as c')
+              .select('c.id')
+              .whereRef('c.space_id', '=', 'p.space_id')
+              .whereRef('c.parent_key', '=', 'p.title_key')
+              .where('c.deleted_at', 'is', null),
+          )
+          .as('has_children'),
+      )
+      .orderBy('p.title_key')
+      .limit(request.pageSize)
+      .offset(request.offset)
+      .execute(),
+    query
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((row) => ({
+      ...toPage(row),
+      hasChildren: Boolean(row.has_children),
+    })),
+    total: Number(count.n),
+  };
+}
+
+/** Every page of the space by title: the space index. */
+export function listPages(
+  db: Db,
+  space: Space,
+  request: PageRequest,
+): Promise<Listed<ListedPage>> {
+  return pageList(db, livePages(db, space), request);
+}
+
+/**
+ * The pages directly under `parentKey` ('' for the top of the space), by
+ * title: one level of the page tree, opened a node at a time.
+ */
+export function pageTree(
+  db: Db,
+  space: Space,
+  parentKey: string,
+  request: PageRequest,
+): Promise<Listed<ListedPage>> {
+  return pageList(
+    db,
+    livePages(db, space).where('p.parent_key', '=', parentKey),
+    request,
+  );
+}
+
+/**
+ * The pages that link to `page`, directly or through a redirect to it
+ * (a link to its old title keeps counting after a rename).
+ */
+export function backlinks(
+  db: Db,
+  space: Space,
+  page: WikiPage,
+  request: PageRequest,
+): Promise<Listed<ListedPage>> {
+  const query = db
+    .selectFrom('wiki_pages as p')
+    .where('p.space_id', '=', space.id)
+    .where('p.deleted_at', 'is', null)
+    .where('p.id', '!=', page.id)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('wiki_links as l')
+          .select('l.from_page_id')
+          .whereRef('l.from_page_id', '=', 'p.id')
+          .where('l.to_space_id', '=', space.id)
+          .where((inner) =>
+            inner.or([
+              inner('l.to_title_key', '=', page.titleKey),
+              inner(
+                'l.to_title_key',
+                'in',
+                inner
+                  .selectFrom('wiki_pages as r')
+                  .select('r.title_key')
+                  .where('r.space_id', '=', space.id)
+                  .where('r.redirect_to_key', '=', page.titleKey),
+              ),
+            ]),
+          ),
+      ),
+    );
+  return pageList(db, query, request);
+}
+
+/** A revision in recent changes, with the page and space it belongs to. */
+export interface RecentChange extends RevisionSummary {
+  spaceKey: string;
+  title: string;
+}
+
+/**
+ * The newest revisions `actor` may read, site-wide or in one space. A
+ * closed group's changes never reach someone outside it: the spaces are
+ * filtered by the group rule's list form, as every list of content is.
+ */
+export async function recentChanges(
+  db: Db,
+  actor: Actor,
+  filter: { spaceKey?: string },
+  request: PageRequest,
+): Promise<Listed<RecentChange>> {
+  let query = db
+    .selectFrom('wiki_revisions as r')
+    .innerJoin('wiki_pages as p', 'p.id', 'r.page_id')
+    .innerJoin('wiki_spaces as s', 's.id', 'p.space_id')
+    .where('p.deleted_at', 'is', null)
+    .where(readableContent(db, actor, 's.group_id'));
+  if (filter.spaceKey !== undefined) {
+    query = query.where('s.key', '=', filter.spaceKey);
+  }
+  const [rows, count] = await Promise.all([
+    query
+      .select(REVISION_SUMMARY_COLUMNS)
+      .select(['s.key as space_key', 'p.title'])
+      .orderBy('r.created_at', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(request.pageSize)
+      .offset(request.offset)
+      .execute(),
+    query
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((row) => ({
+      ...toRevisionSummary(row),
+      spaceKey: row.space_key,
+      title: row.title,
+    })),
+    total: Number(count.n),
+  };
+}
