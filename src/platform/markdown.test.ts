@@ -46,7 +46,7 @@ test('raw HTML in Markdown is shown as text (BUG-11)', () => {
   assert.doesNotMatch(html, /<(img|iframe)\b/);
   assert.doesNotMatch(html, /<a href="#"/);
   assert.doesNotMatch(html, /<[^>]*\sstyle=/);
-  assert.match(html, /<h1>Welcome<\/h1>/);
+  assert.match(html, /<h1 id="h-welcome">Welcome<\/h1>/);
   assert.match(html, /&lt;img src="x" onerror=/);
 });
 

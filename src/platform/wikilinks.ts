@@ -2,6 +2,8 @@ import type { Token } from 'markdown-it';
 import { markdownParser } from './markdown/parser.ts';
 import { tokenWikiLink } from './markdown/wikilink-rule.ts';
 
+export { sectionId } from './markdown/heading-ids.ts';
+
 /** A link to a wiki page written as `[[Title#Section|label]]`. */
 export interface WikiLink {
   /** The page title as written, trimmed; '' for a section of this page. */
