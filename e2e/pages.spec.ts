@@ -9,6 +9,11 @@ import {
   buildUnit,
 } from '../src/test-support/factories.ts';
 import {
+  addGroupMember,
+  addJoinRequest,
+  buildGroup,
+} from '../src/test-support/groups.ts';
+import {
   accessibilityViolations,
   chromiumSkipReason,
   describeViolations,
@@ -26,6 +31,9 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
   let site: RunningSite;
   let browser: Browser;
   const ids: Record<string, number> = {};
+  // Bea runs a closed group with a guest in it and a request waiting;
+  // Ada runs another closed group that Bea is not in.
+  const groups = { mine: '', theirs: '' };
 
   before(async () => {
     site = await startSite();
@@ -73,6 +81,33 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       unitId: unit.id,
       reportsToPostId: ids.post,
     });
+
+    const mine = await buildGroup(db, ids.member, {
+      slug: 'lamp-lens-working-group',
+      name: 'Lamp lens working group',
+      description: 'Where **lens** questions go. [Guide](https://example.org)',
+      visibility: 'closed',
+    });
+    const theirs = await buildGroup(db, ids.admin, {
+      slug: 'keepers-council',
+      name: 'Keepers’ council',
+      visibility: 'closed',
+    });
+    groups.mine = mine.slug;
+    groups.theirs = theirs.slug;
+    await addGroupMember(db, mine, ids.admin, 'admin');
+    ids.guest = await buildPerson(db, {
+      displayName: 'Gwen Partner-Trust-Liaison-Officer-With-A-Long-Name',
+      email: 'gwen@trust.example.org',
+      role: 'guest',
+    });
+    await addGroupMember(db, mine, ids.guest, 'member');
+    ids.asker = await buildPerson(db, {
+      displayName: 'Cai Colleague',
+      jobTitle: 'Assistant Lighthouse Keeper and Fog Signal Apprentice',
+      departmentId: department.id,
+    });
+    await addJoinRequest(db, mine, ids.asker, 'I keep the lamps at Eddystone.');
   });
 
   after(async () => {
@@ -119,7 +154,18 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
         200,
       ],
       ['post', `/people/posts/${ids.post}`, 200],
-      ['area still to come', '/groups', 200],
+      ['group directory', '/groups', 200],
+      ['your groups', '/groups/mine', 200],
+      ['group home as a member', `/groups/${groups.mine}`, 200],
+      ['closed group as a non-member', `/groups/${groups.theirs}`, 200],
+      ['group members', `/groups/${groups.mine}/members`, 200],
+      ['change a role', `/groups/${groups.mine}/members/${ids.guest}`, 200],
+      ['requests to join', `/groups/${groups.mine}/requests`, 200],
+      ['group invitations', `/groups/${groups.mine}/invitations`, 200],
+      ['your invitations', '/groups/invitations', 200],
+      ['edit a group', `/groups/${groups.mine}/edit`, 200],
+      ['create a group', '/groups/new', 200],
+      ['area still to come', '/talk', 200],
       ['not found', '/people/999999', 404],
       ['forbidden', `/people/${ids.admin}/edit`, 403],
     ];
@@ -134,6 +180,18 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
     await page.click('button:has-text("Save profile")');
     assert.match(await page.title(), /^Error: Edit profile/);
     await check('edit profile with errors', 400);
+
+    await page.goto(`${site.url}/groups/new`);
+    await page.fill('#name', 'y'.repeat(121));
+    await page.click('button:has-text("Create group")');
+    assert.match(await page.title(), /^Error: Create a group/);
+    await check('create a group with errors', 400);
+
+    await page.goto(`${site.url}/groups/${groups.theirs}`);
+    await page.fill('#message', 'z'.repeat(1001));
+    await page.click('button:has-text("Ask to join")');
+    assert.match(await page.title(), /^Error: Keepers’ council/);
+    await check('ask to join with errors', 400);
 
     for (const path of ['/account', '/account/password']) {
       await page.goto(`${site.url}${path}`);
@@ -168,7 +226,7 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       checked.push(path);
     }
     await adminContext.close();
-    assert.equal(checked.length, 28);
+    assert.equal(checked.length, 41);
   });
 
   it('fits a 320 pixel wide screen without sideways scrolling', async () => {
@@ -182,6 +240,17 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       `/people/${ids.member}/edit`,
       '/people/departments/ministry-of-lighthouses',
       `/people/posts/${ids.post}`,
+      '/groups',
+      '/groups/mine',
+      '/groups/new',
+      `/groups/${groups.mine}`,
+      `/groups/${groups.theirs}`,
+      `/groups/${groups.mine}/members`,
+      `/groups/${groups.mine}/members/${ids.guest}`,
+      `/groups/${groups.mine}/requests`,
+      `/groups/${groups.mine}/invitations`,
+      `/groups/${groups.mine}/edit`,
+      '/groups/invitations',
     ]) {
       await page.goto(`${site.url}${path}`);
       const overflow = await page.evaluate(() => {
