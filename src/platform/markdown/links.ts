@@ -1,6 +1,9 @@
-// Links may only use http, https or mailto, or stay on this site.
+// Links may only use http, https or mailto, or stay on this site. Two
+// slashes (or backslashes, which browsers read as slashes) at the start
+// name another host with the page's scheme, so they count as leaving.
 
-const SAFE_URL = /^(https?:|mailto:|\/(?![/\\])|#|\.{0,2}\/?[^:]*$)/i;
+const SAFE_URL =
+  /^(?![/\\]{2})(https?:|mailto:|\/(?![/\\])|#|\.{0,2}\/?[^:]*$)/i;
 
 /** True when a link target is allowed in rendered content. */
 export function isSafeLinkTarget(url: string): boolean {
