@@ -23,6 +23,7 @@ import { healthPlugin } from './features/health/plugin.ts';
 import { homePlugin } from './features/home/plugin.ts';
 import { peoplePlugin } from './features/people/plugin.ts';
 import { scimPlugin } from './features/scim/plugin.ts';
+import { wikiPlugin } from './features/wiki/plugin.ts';
 import { assetsPlugin } from './platform/assets.ts';
 import type { Config } from './platform/config.ts';
 import { ROUTE_ACCESS } from './platform/route-config.ts';
@@ -153,6 +154,7 @@ export async function buildApp(
     db: deps.db,
     publicUrl: config.publicUrl,
   });
+  await app.register(wikiPlugin, { db: deps.db });
 
   return app;
 }
