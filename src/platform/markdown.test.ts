@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderMarkdown } from './markdown.ts';
+import type { WikiLink } from './wikilinks.ts';
+import { sectionId } from './wikilinks.ts';
 
 /** Every href in some HTML, with entities decoded and spaces removed. */
 function hrefs(html: string): string[] {
@@ -63,4 +65,97 @@ test('ordinary links, lists and tables render', () => {
   assert.match(html, /<a href="mailto:team@example.gov.uk"/);
   assert.match(html, /<li>two<\/li>/);
   assert.match(html, /<td>2<\/td>/);
+});
+
+const resolver = {
+  resolve: (link: WikiLink) => ({
+    href:
+      `/wiki/site/${encodeURIComponent(link.title)}` +
+      (link.section === null ? '' : `#${sectionId(link.section)}`),
+    exists: link.title !== 'Missing',
+  }),
+};
+
+test('without the wikiLinks option a wikilink is its label or target', () => {
+  const html = renderMarkdown('[[Leave|time off]] and [[Leave#Sick leave]]');
+
+  assert.equal(html, '<p>time off and Leave#Sick leave</p>\n');
+});
+
+test('wikilinks to existing and missing pages render differently', () => {
+  const html = renderMarkdown(
+    '[[Onboarding/First week#Day one|first day]] or [[Missing]]',
+    { wikiLinks: resolver },
+  );
+
+  assert.equal(
+    html,
+    '<p><a href="/wiki/site/Onboarding%2FFirst%20week#h-day-one" ' +
+      'class="app-wikilink">first day</a> or ' +
+      '<a href="/wiki/site/Missing" class="app-wikilink app-wikilink--missing">' +
+      'Missing<span class="govuk-visually-hidden"> (page does not exist yet)' +
+      '</span></a></p>\n',
+  );
+});
+
+test('headings get prefixed ids that are unique and match sectionId', () => {
+  const html = renderMarkdown('# Day one\n## Day one\n### Día *uno*\n#### ?!');
+
+  assert.equal(
+    html,
+    `<h1 id="${sectionId('Day one')}">Day one</h1>\n` +
+      '<h2 id="h-day-one-2">Day one</h2>\n' +
+      '<h3 id="h-día-uno">Día <em>uno</em></h3>\n' +
+      '<h4 id="h-section">?!</h4>\n',
+  );
+});
+
+test('task list items render as disabled checkboxes inside a label', () => {
+  const html = renderMarkdown('- [ ] draft\n- [x] review\n- [y] not a task');
+
+  assert.equal(
+    html,
+    '<ul class="app-task-list">\n' +
+      '<li class="app-task-list__item"><label class="app-task-list__label">' +
+      '<input type="checkbox" disabled class="app-task-list__checkbox" /> ' +
+      'draft</label></li>\n' +
+      '<li class="app-task-list__item"><label class="app-task-list__label">' +
+      '<input type="checkbox" disabled checked ' +
+      'class="app-task-list__checkbox" /> review</label></li>\n' +
+      '<li>[y] not a task</li>\n</ul>\n',
+  );
+});
+
+test('footnotes link both ways with prefixed ids', () => {
+  const html = renderMarkdown('Fact[^src].\n\n[^src]: The source.');
+
+  assert.equal(
+    html,
+    '<p>Fact<sup class="footnote-ref"><a href="#fn-1" id="fnref-1">[1]</a>' +
+      '</sup>.</p>\n<hr class="footnotes-sep" />\n' +
+      '<section class="footnotes">\n<ol class="footnotes-list">\n' +
+      '<li class="footnote-item" id="fn-1"><p>The source. ' +
+      '<a href="#fnref-1" class="footnote-backref">↩︎' +
+      '<span class="govuk-visually-hidden"> back to reference 1</span>' +
+      '</a></p>\n</li>\n</ol>\n</section>\n',
+  );
+});
+
+test('table alignment becomes GOV.UK classes, not style attributes', () => {
+  const html = renderMarkdown('| a | b |\n|:-:|--:|\n| 1 | 2 |');
+
+  assert.match(html, /<th class="govuk-!-text-align-centre">a<\/th>/);
+  assert.match(html, /<td class="govuk-!-text-align-right">2<\/td>/);
+});
+
+test('only links to other sites get rel="noopener noreferrer"', () => {
+  const html = renderMarkdown(
+    '[in](/groups) [up](../x) [out](http://a.example)',
+  );
+
+  assert.equal(
+    html,
+    '<p><a href="/groups">in</a> <a href="../x">up</a> ' +
+      '<a href="http://a.example" rel="noopener noreferrer">out</a></p>\n',
+  );
 });
