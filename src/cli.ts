@@ -29,6 +29,8 @@ import {
 } from './features/auth/lifecycle.ts';
 import { importOrganogramFiles } from './features/people/organogram/import.ts';
 import { formatImportReport } from './features/people/organogram/report.ts';
+import { importMediaWikiFile } from './features/wiki/mediawiki/import.ts';
+import { formatMediaWikiReport } from './features/wiki/mediawiki/report.ts';
 import {
   createScimToken,
   listScimTokens,
@@ -58,6 +60,11 @@ Commands:
                                junior); a return that would end more than
                                half of a department's posts is refused
                                unless --allow-ending-most is given
+  import mediawiki FILE [--space SLUG] [--authors MAPPING.csv]
+                               import a MediaWiki XML export, every page
+                               and revision, into the site wiki or a
+                               group's; MAPPING.csv pairs wiki usernames
+                               with e-mail addresses of people here
   local-sign-in on|off         switch password sign-in on or off
   deactivate EMAIL             end EMAIL's access at once: sessions and API
                                tokens end, and they leave the directory
@@ -263,6 +270,9 @@ async function importCommand(
   db: Kysely<Database>,
   args: string[],
 ): Promise<number> {
+  if (args[0] === 'mediawiki') {
+    return importMediaWikiCommand(db, args.slice(1));
+  }
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -271,7 +281,8 @@ async function importCommand(
   const [kind, ...files] = positionals;
   if (kind !== 'organogram') {
     throw new UsageError(
-      'usage: civilmedia import organogram [--allow-ending-most] FILE…',
+      'usage: civilmedia import organogram [--allow-ending-most] FILE…, ' +
+        'or import mediawiki FILE [--space SLUG] [--authors MAPPING.csv]',
     );
   }
   if (files.length === 0) {
@@ -286,6 +297,28 @@ async function importCommand(
     failed ||= report.rejected !== undefined;
   }
   return failed ? 1 : 0;
+}
+
+async function importMediaWikiCommand(
+  db: Kysely<Database>,
+  args: string[],
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { space: { type: 'string' }, authors: { type: 'string' } },
+  });
+  if (positionals.length !== 1 || !positionals[0]) {
+    throw new UsageError(
+      'usage: civilmedia import mediawiki FILE [--space SLUG] [--authors MAPPING.csv]',
+    );
+  }
+  const report = await importMediaWikiFile(db, positionals[0], {
+    space: values.space,
+    authorsFile: values.authors,
+  });
+  process.stdout.write(`${formatMediaWikiReport(report)}\n`);
+  return 0;
 }
 
 function readEmailArgument(value: string | undefined): string {
