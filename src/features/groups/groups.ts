@@ -45,7 +45,6 @@ const GROUP_COLUMNS = [
   'g.name',
   'g.description_md',
   'g.visibility',
-  'g.member_count',
   'g.created_at',
   'g.updated_at',
 ] as const;
@@ -59,6 +58,20 @@ interface GroupRow {
   member_count: number;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * The number of active people in the group `groupId` names (a column such
+ * as `g.id`), counted as it is read: a person's account is deactivated
+ * without their groups hearing of it, and the count must agree with the
+ * member list, which leaves them out.
+ */
+export function activeMemberCount(groupId: string) {
+  return sql<number>`(select count(*) from group_members as mc
+    inner join people as mp on mp.id = mc.person_id
+    where mc.group_id = ${sql.ref(groupId)} and mp.status = 'active')`.as(
+    'member_count',
+  );
 }
 
 function toGroup(row: GroupRow): Group {
@@ -93,7 +106,7 @@ export async function findGroupForReader(
     .leftJoin('group_members as m', (join) =>
       join.onRef('m.group_id', '=', 'g.id').on('m.person_id', '=', personId),
     )
-    .select([...GROUP_COLUMNS, 'm.role'])
+    .select([...GROUP_COLUMNS, 'm.role', activeMemberCount('g.id')])
     .select((eb) => [
       eb
         .exists(
@@ -396,7 +409,7 @@ export async function listGroups(
       .leftJoin('group_members as m', (join) =>
         join.onRef('m.group_id', '=', 'g.id').on('m.person_id', '=', personId),
       )
-      .select([...GROUP_COLUMNS, 'm.role'])
+      .select([...GROUP_COLUMNS, 'm.role', activeMemberCount('g.id')])
       .orderBy('g.sort_name')
       .orderBy('g.id')
       .limit(page.pageSize)

@@ -2,6 +2,7 @@ import type { Db } from '../../database.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
 import { hashSecret } from '../auth/secrets.ts';
+import { activeMemberCount } from './groups.ts';
 import type { Group } from './groups.ts';
 import type { GroupRole, GroupVisibility } from './tables.ts';
 
@@ -52,7 +53,7 @@ function selectInvitation(query: ReturnType<typeof pendingInvitations>) {
     'g.name',
     'g.description_md',
     'g.visibility',
-    'g.member_count',
+    activeMemberCount('g.id'),
     'g.created_at as group_created_at',
     'g.updated_at as group_updated_at',
     'p.id as person_id',

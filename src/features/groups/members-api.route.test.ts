@@ -374,6 +374,23 @@ await describeEachDatabase('the group members API', (database) => {
     assert.equal((await rolesIn(group))[admin.id], 'owner');
   });
 
+  it('counts only active people in a group’s member count', async () => {
+    const { db } = database();
+    const { group, owner, member, url } = await team();
+    await setPersonStatus(db, member.id, 'deactivated');
+
+    const shown = await send(owner, 'GET', url);
+    const listed = await send(owner, 'GET', `${url}/members`);
+    const inDirectory = await send(owner, 'GET', '/api/v1/groups?pageSize=100');
+
+    assert.equal(listed.json().total, 2);
+    assert.equal(shown.json().memberCount, 2);
+    const entry = inDirectory
+      .json()
+      .items.find((item: { id: number }) => item.id === group.id);
+    assert.equal(entry.memberCount, 2);
+  });
+
   it('ignores a deactivated owner when counting owners left', async () => {
     const { db } = database();
     const { group, owner, url } = await team();
