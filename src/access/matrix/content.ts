@@ -5,6 +5,8 @@ import type { Db } from '../../database.ts';
 import { findGroupForReader } from '../../features/groups/groups.ts';
 import { invite } from '../../features/groups/invitations.ts';
 import { requestToJoin } from '../../features/groups/members.ts';
+import { savePage } from '../../features/wiki/editing.ts';
+import { SITE_SPACE, spaceFor } from '../../features/wiki/spaces.ts';
 import { buildAccount } from '../../test-support/app.ts';
 import { GROUP_KEYS, GROUP_SPECS } from './world.ts';
 import type { GroupKey, World } from './world.ts';
@@ -120,6 +122,59 @@ const invitations: ContentBuilder = {
   },
 };
 
+/** The title of the wiki page written in every space. */
+export const WIKI_MATRIX_TITLE = 'Matrix/Page';
+
+/**
+ * The revision id of the wiki page in each space ('site' for the site's),
+ * noted when the page is written, for the `:revision` parameter.
+ */
+export const wikiRevisionIds: Partial<Record<GroupKey | 'site', number>> = {};
+
+// A page in each group's wiki, its marker in the text and the summary, so
+// page reads, histories, diffs and recent changes are all checked; and
+// one in the site's wiki, for the routes' addresses.
+const wikiPages: ContentBuilder = {
+  name: 'wiki pages',
+  async build(db, world) {
+    const owner: PersonActor = {
+      kind: 'person',
+      id: world.owner.id,
+      role: 'member',
+      displayName: 'Owen Owner',
+      via: 'session',
+    };
+    const markers: Marker[] = [];
+    const spaces: [GroupKey | 'site', string][] = [
+      ...GROUP_KEYS.map((key): [GroupKey, string] => [
+        key,
+        world.groups[key].slug,
+      ]),
+      ['site', SITE_SPACE],
+    ];
+    for (const [key, slug] of spaces) {
+      const text = `${key.toUpperCase()}WIKI-4TW`;
+      const space = await spaceFor(db, owner, slug);
+      const saved = await savePage(db, owner, space, {
+        title: WIKI_MATRIX_TITLE,
+        body: `What the ${key} wiki says: ${text}\n`,
+        summary: `Wrote ${text}`,
+        baseRevision: null,
+      });
+      wikiRevisionIds[key] = saved.revision.id;
+      if (key !== 'site') {
+        markers.push({
+          text,
+          group: key,
+          action: 'group.read',
+          where: 'wiki page',
+        });
+      }
+    }
+    return markers;
+  },
+};
+
 /**
  * Every kind of group content the matrix writes. Append, do not replace:
  * a builder that lands with its feature keeps that feature's routes
@@ -142,6 +197,7 @@ export const CONTENT_BUILDERS: readonly ContentBuilder[] = [
   groupMembers,
   joinRequests,
   invitations,
+  wikiPages,
 ];
 
 /** Writes every builder's content and returns all their markers. */

@@ -1,5 +1,6 @@
 import type { GroupKey, World } from './world.ts';
 import { GROUP_KEYS } from './world.ts';
+import { WIKI_MATRIX_TITLE, wikiRevisionIds } from './content.ts';
 
 // How the matrix turns a route's path into addresses it can request: each
 // parameter is filled by its name from PARAMETERS. A route with a name not
@@ -56,6 +57,12 @@ export const PARAMETERS: Record<string, Filler> = {
   provider: () => [{ value: 'matrix-no-such-provider' }],
   // No invitation is made, so this tries a link that is not one.
   token: () => [{ value: 'matrix-no-such-token' }],
+  // Each group's wiki, and the site's, which is for staff only.
+  space: (context) => [...eachGroup(context), { value: 'site' }],
+  title: () => [{ value: WIKI_MATRIX_TITLE }],
+  revision: ({ group }) => [
+    { value: String(wikiRevisionIds[group ?? 'site'] ?? 0), group },
+  ],
   // Fastify's name for a wildcard: a file under /assets/, a path elsewhere.
   '*': () => [{ value: 'civilmedia-icon.svg' }],
 };
