@@ -25,6 +25,22 @@ export const ROLES: readonly GroupRole[] = ['owner', 'admin', 'member'];
 const SLUG =
   /^[\p{Ll}\p{Lo}\p{Lm}\p{N}\p{M}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{N}\p{M}]+)*$/u;
 
+/** A new group's web address is taken; `suggestion` is free. */
+export class SlugTakenError extends ValidationError {
+  constructor(
+    slug: string,
+    readonly suggestion: string,
+    /** The slug the person typed, or null when it was made from the name. */
+    readonly chosen: string | null,
+  ) {
+    super(
+      { slug: `A group already uses ${slug}. Try ${suggestion}` },
+      'That web address is taken',
+      409,
+    );
+  }
+}
+
 /**
  * Checks a new group; a slug left out is made from the name. A slug
  * someone chose that is taken is refused with a suggestion; with
@@ -61,12 +77,7 @@ export async function readNewGroup(
   if (chosen === null && options.pickFreeSlug === true) {
     slug = await suggestSlug(db, slug);
   } else if (!(await isSlugFree(db, slug))) {
-    const suggestion = await suggestSlug(db, slug);
-    throw new ValidationError(
-      { slug: `A group already uses ${slug}. Try ${suggestion}` },
-      'That web address is taken',
-      409,
-    );
+    throw new SlugTakenError(slug, await suggestSlug(db, slug), chosen);
   }
   return {
     slug,

@@ -297,6 +297,38 @@ await describeEachDatabase('the groups pages', (database) => {
     assert.equal(Number(count.n), 0);
   });
 
+  it('offers the next free web address when the one made from the name is taken', async () => {
+    const creator = await person();
+    const name = `Q&A ${nextNumber()}`;
+    await creator.browser.get('/groups/new');
+    const first = await creator.browser.post('/groups/new', {
+      name,
+      slug: '',
+      visibility: 'open',
+    });
+    const slug = (first.headers.location as string).split(/[/?]/)[2];
+
+    const second = await creator.browser.post('/groups/new', {
+      name,
+      slug: '',
+      visibility: 'open',
+    });
+    const accepted = await creator.browser.post('/groups/new', {
+      name,
+      slug: fieldValue(second.body, 'slug') ?? '',
+      visibility: 'open',
+    });
+
+    assert.equal(first.statusCode, 303);
+    assert.equal(second.statusCode, 400);
+    assert.ok(
+      second.body.includes(`A group already uses ${slug}. Try ${slug}-2`),
+    );
+    assert.equal(fieldValue(second.body, 'slug'), `${slug}-2`);
+    assert.equal(accepted.statusCode, 303);
+    assert.equal(accepted.headers.location, `/groups/${slug}-2?done=created`);
+  });
+
   it('keeps the chosen visibility when the form comes back with an error', async () => {
     const creator = await person();
     await creator.browser.get('/groups/new');

@@ -13,7 +13,7 @@ import type { PageContext } from '../../platform/views.ts';
 import { withQuery } from '../../platform/views.ts';
 import { createGroup, listGroups } from './groups.ts';
 import { groupHomeRoutes } from './home-routes.ts';
-import { NAME_MAX, readNewGroup } from './input.ts';
+import { NAME_MAX, readNewGroup, SlugTakenError } from './input.ts';
 import { groupManageRoutes } from './manage-routes.ts';
 import { groupMemberRoutes } from './member-routes.ts';
 import { listOwnRequests } from './members.ts';
@@ -146,8 +146,13 @@ export const groupPages: FastifyPluginAsync<GroupPageOptions> = async (
       } catch (error) {
         if (error instanceof ValidationError) {
           // A taken web address is 409 to the API; to a person it is one
-          // more thing to put right in the form.
-          return renderNew(reply, { values: form, errors: error.fields }, 400);
+          // more thing to put right in the form. One they did not type is
+          // replaced by the free one, which they see before it is final.
+          const values =
+            error instanceof SlugTakenError && error.chosen === null
+              ? { ...form, slug: error.suggestion }
+              : form;
+          return renderNew(reply, { values, errors: error.fields }, 400);
         }
         throw error;
       }
