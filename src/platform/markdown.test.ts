@@ -159,3 +159,10 @@ test('only links to other sites get rel="noopener noreferrer"', () => {
       '<a href="http://a.example" rel="noopener noreferrer">out</a></p>\n',
   );
 });
+
+test('a heading whose slug a numbered duplicate took gets its own number', () => {
+  const html = renderMarkdown('# A 2\n# A\n# A\n# A 2');
+  const ids = [...html.matchAll(/ id="([^"]*)"/g)].map((match) => match[1]);
+
+  assert.deepEqual(ids, ['h-a-2', 'h-a', 'h-a-3', 'h-a-2-2']);
+});

@@ -39,6 +39,9 @@ function plainText(tokens: Token[]): string {
 
 function addHeadingIds(state: StateCore): void {
   const taken = new Set<string>();
+  // The last number given to each base, so a page of many headings with
+  // one name does not search from 2 each time.
+  const counts = new Map<string, number>();
   state.tokens.forEach((token, index) => {
     const inline = state.tokens[index + 1];
     if (token.type !== 'heading_open' || inline === undefined) {
@@ -46,9 +49,12 @@ function addHeadingIds(state: StateCore): void {
     }
     const base = sectionId(plainText(inline.children ?? []));
     let id = base;
-    for (let count = 2; taken.has(id); count += 1) {
+    let count = counts.get(base) ?? 1;
+    while (taken.has(id)) {
+      count += 1;
       id = `${base}-${count}`;
     }
+    counts.set(base, count);
     taken.add(id);
     token.attrSet('id', id);
   });
