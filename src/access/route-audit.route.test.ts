@@ -194,6 +194,7 @@ await describeEachDatabase('the route table', (database) => {
       '/account/password',
       '/api/v1/groups',
       '/api/v1/invitations',
+      '/api/v1/wiki/recent-changes',
       '/groups',
       '/groups/invitations',
       '/groups/mine',
