@@ -20,7 +20,8 @@ import { fenced } from './stash.ts';
 // writes each revision through the wiki's importRevision, a page at a
 // time (and every BATCH revisions within a long history), each batch in
 // its own transaction. Every revision has a key of the wiki and its
-// revision id, so importing the same file again adds nothing.
+// revision id (and the space it went into), so importing the same file
+// again adds nothing.
 
 const BATCH = 100;
 
@@ -144,7 +145,7 @@ class ImportRun {
       authorName: author.name,
       createdAt: new Date(time).toISOString(),
       importKey:
-        `mediawiki:${this.siteKey}:${pageKey}:` +
+        `mediawiki:${this.space.key}:${this.siteKey}:${pageKey}:` +
         (revision.id !== undefined
           ? `${revision.id}`
           : `${sha1}@${revision.timestamp}`),
@@ -252,7 +253,7 @@ class ImportRun {
    * when its revisions came from the same page of the same wiki.
    */
   private async freeTitle(title: string, header: PageHeader): Promise<string> {
-    const mine = `mediawiki:${this.siteKey}:${header.id ?? header.title}:`;
+    const mine = `mediawiki:${this.space.key}:${this.siteKey}:${header.id ?? header.title}:`;
     for (let n = 1; n < 100; n += 1) {
       const candidate = n === 1 ? title : normalizeTitle(`${title} (${n})`);
       const holder = await this.db
