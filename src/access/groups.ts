@@ -33,8 +33,14 @@ export interface GroupThing {
 export type GroupAction =
   /** Know the group exists: its name, description and member count. */
   | 'group.see'
-  /** Read its content, its members and its activity. */
+  /** Read its content and its activity. */
   | 'group.read'
+  /**
+   * See who its members are. Staff who may read a group may; signed-out
+   * readers of a public open group may not, because a member list is the
+   * staff directory by another door.
+   */
+  | 'group.readMembers'
   | 'group.join'
   | 'group.requestToJoin'
   /** Add content to it. */
@@ -65,6 +71,7 @@ export function canInGroup(
     case 'group.see':
       return member || siteAdmin || (staff && group.visibility !== 'secret');
     case 'group.read':
+    case 'group.readMembers':
       return member || siteAdmin || (staff && group.visibility === 'open');
     case 'group.join':
       return !member && staff && group.visibility === 'open';

@@ -64,7 +64,7 @@ const groupMembers: ContentBuilder = {
     return GROUP_KEYS.map((group) => ({
       text: GROUP_SPECS[group].memberMarker,
       group,
-      action: 'group.read',
+      action: 'group.readMembers',
       where: 'name of a guest member',
     }));
   },

@@ -459,7 +459,7 @@ await describeEachDatabase('the groups API', (database) => {
     assert.deepEqual(after.json(), {
       error: {
         code: 'GROUP_FORBIDDEN',
-        message: 'Only members of this group can see what is in it',
+        message: 'Only members of this group can see who is in it',
       },
     });
     assert.equal(stillVisible.statusCode, 200);

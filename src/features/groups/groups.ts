@@ -161,16 +161,24 @@ export async function requireGroup(
   if (!canInGroup(actor, action, group)) {
     throw new ForbiddenError(
       'GROUP_FORBIDDEN',
-      forbiddenMessage(action, group),
+      forbiddenMessage(action, group, actor),
     );
   }
   return group;
 }
 
-function forbiddenMessage(action: GroupAction, group: GroupThing): string {
+function forbiddenMessage(
+  action: GroupAction,
+  group: GroupThing,
+  actor: Actor,
+): string {
   switch (action) {
     case 'group.read':
       return 'Only members of this group can see what is in it';
+    case 'group.readMembers':
+      return actor.kind === 'person'
+        ? 'Only members of this group can see who is in it'
+        : 'Sign in to see who is in this group';
     case 'group.join':
       return group.role
         ? 'You are already a member of this group'
@@ -190,8 +198,9 @@ function forbiddenMessage(action: GroupAction, group: GroupThing): string {
 }
 
 // Addresses under /groups/ that are pages of their own, not groups: a group
-// with one of these slugs could never be reached.
-const RESERVED_SLUGS = new Set(['new', 'mine', 'invitations']);
+// with one of these slugs could never be reached. `site` names the
+// site-wide wiki's space, which shares the address scheme of group wikis.
+const RESERVED_SLUGS = new Set(['new', 'mine', 'invitations', 'site']);
 
 /** True when no group uses this slug and it names no page of its own. */
 export async function isSlugFree(db: Db, slug: string): Promise<boolean> {

@@ -49,6 +49,7 @@ export const groupHomeRoutes: FastifyPluginAsync<GroupHomeOptions> = async (
     const actor = request.actor;
     const can = {
       read: canInGroup(actor, 'group.read', group),
+      members: canInGroup(actor, 'group.readMembers', group),
       join: canInGroup(actor, 'group.join', group),
       requestToJoin: canInGroup(actor, 'group.requestToJoin', group),
       leave: canInGroup(actor, 'group.leave', group),
@@ -56,8 +57,8 @@ export const groupHomeRoutes: FastifyPluginAsync<GroupHomeOptions> = async (
       own: canInGroup(actor, 'group.own', group),
     };
     const [members, newest, requests, invitation] = await Promise.all([
-      can.read ? listMembers(db, group.id, firstPage(FIRST_MEMBERS)) : null,
-      can.read ? listNewestMembers(db, group.id, NEWEST_MEMBERS) : [],
+      can.members ? listMembers(db, group.id, firstPage(FIRST_MEMBERS)) : null,
+      can.members ? listNewestMembers(db, group.id, NEWEST_MEMBERS) : [],
       can.manage ? listRequests(db, group.id, firstPage(1)) : null,
       group.invited && actor.kind === 'person'
         ? findInvitationToGroup(db, actor.id, group.id)

@@ -62,7 +62,7 @@ export const groupMemberRoutes: FastifyPluginAsync<GroupMemberOptions> = async (
         db,
         actor,
         request.params.slug,
-        'group.read',
+        'group.readMembers',
       );
       const page = readPageRequest(queryOf(request));
       const members = await listMembers(db, group.id, page);

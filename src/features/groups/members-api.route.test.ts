@@ -105,7 +105,7 @@ await describeEachDatabase('the group members API', (database) => {
     assert.deepEqual(list.json(), {
       error: {
         code: 'GROUP_FORBIDDEN',
-        message: 'Only members of this group can see what is in it',
+        message: 'Only members of this group can see who is in it',
       },
     });
     assert.equal(group.statusCode, 200);

@@ -129,7 +129,7 @@ export const membersApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
         db,
         request.actor,
         request.params.slug,
-        'group.read',
+        'group.readMembers',
       );
       const result = await listMembers(
         db,
