@@ -34,6 +34,8 @@ export interface ImportedRevision {
   /** The title this page redirects to, when it is a redirect. */
   redirectTo?: string | null;
   tags?: readonly string[];
+  /** The source marked it a minor edit. */
+  minor?: boolean;
 }
 
 export interface ImportOutcome {
@@ -68,6 +70,7 @@ export async function importRevision(
     authorName: input.authorName,
     createdAt: input.createdAt,
     importKey: input.importKey,
+    minor: input.minor === true,
   };
   const page = await findPageByKey(db, input.space.id, keyOfNormalized(title), {
     lock: true,
@@ -167,7 +170,7 @@ async function insertEarlier(
       size,
       size_delta: size - (before?.size ?? 0),
       kind: revision.kind,
-      minor: 0,
+      minor: revision.minor ? 1 : 0,
       import_key: revision.importKey ?? null,
     })
     .returning('id')

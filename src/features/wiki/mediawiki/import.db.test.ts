@@ -101,6 +101,15 @@ await describeEachDatabase('importing MediaWiki exports', (database) => {
       Project: { pages: 2, revisions: 22 },
       MediaWiki: { pages: 1, revisions: 11 },
     });
+    const minor = await db
+      .selectFrom('wiki_revisions as r')
+      .innerJoin('wiki_pages as p', 'p.id', 'r.page_id')
+      .innerJoin('wiki_spaces as s', 's.id', 'p.space_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('s.key', '=', space)
+      .where('r.minor', '=', 1)
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(minor.n), 13);
     assert.equal(
       await redirectOf(db, space, 'Contribution Guidelines'),
       'project/about',

@@ -151,6 +151,7 @@ class ImportRun {
           : `${sha1}@${revision.timestamp}`),
       redirectTo: converted.redirectTo ?? null,
       tags: converted.tags,
+      minor: revision.minor === true,
     });
     if (this.batch.length >= BATCH) {
       await this.flush();
