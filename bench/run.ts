@@ -14,6 +14,8 @@ import { driveServer } from './load.ts';
 import type { Measurement } from './load.ts';
 import { readBenchOptions, USAGE } from './options.ts';
 import { groupScenarios } from './scenarios/groups.ts';
+import { measureWiki } from './scenarios/wiki.ts';
+import type { WikiTimings } from './scenarios/wiki.ts';
 import type { GroupScenario } from './scenarios/groups.ts';
 import type { BenchOptions } from './options.ts';
 import { describeMachine, formatTable, saveResults } from './report.ts';
@@ -28,6 +30,7 @@ import type { MixEntry, SearchTimings } from './scenarios/directory.ts';
 import { startBareNode, startCivilMedia } from './server.ts';
 import type { RunningServer } from './server.ts';
 
+const WIKI = { id: 'wiki', name: 'wiki import, rendering and diff' };
 const BARE = { id: 'bare-node', name: 'bare Node, same bytes as a page' };
 const WARM_UP_SECONDS = 2;
 
@@ -92,7 +95,14 @@ async function main(options: BenchOptions): Promise<void> {
       },
     ];
   });
-  process.stdout.write(`\n${formatTable(rows)}\n`);
+  if (rows.length > 0) {
+    process.stdout.write(`\n${formatTable(rows)}\n`);
+  }
+  let wiki: WikiTimings | undefined;
+  if (wanted(WIKI)) {
+    wiki = await measureWiki(options.db);
+    process.stdout.write(`\n${formatWiki(wiki)}\n`);
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = await saveResults(`${stamp}-${options.scale}-${options.db}`, {
     date: new Date().toISOString(),
@@ -102,6 +112,7 @@ async function main(options: BenchOptions): Promise<void> {
     mix: seeded.mix.length,
     rows,
     inProcessByKind: seeded.inProcess?.byKind,
+    wiki,
   });
   process.stdout.write(`\nSaved to ${file}\n`);
 }
@@ -215,3 +226,19 @@ try {
   process.exit(2);
 }
 await main(options);
+
+/** The wiki's in-process numbers, as a small table of their own. */
+function formatWiki(wiki: WikiTimings): string {
+  const lines = [
+    `wiki (in process)${' '.repeat(27)}p50 ms   p95 ms`,
+    `import ${wiki.importedRevisions} MediaWiki revisions: ` +
+      `${wiki.importRate.toFixed(0)} revisions/s`,
+  ];
+  for (const timing of wiki.timings) {
+    lines.push(
+      `${timing.name.padEnd(42)} ${timing.p50.toFixed(2).padStart(7)}` +
+        `  ${timing.p95.toFixed(2).padStart(7)}`,
+    );
+  }
+  return lines.join('\n');
+}
