@@ -271,7 +271,9 @@ class ExportReader {
       return;
     }
     if (name === 'title') {
-      const title = value.trim();
+      // sax hands out text as slices of the chunk it reads, and the
+      // report keeps every title: a slice would keep the whole chunk.
+      const title = ownCopy(value.trim());
       page.title = title === '' ? undefined : title;
     } else if (name === 'ns') {
       page.ns = wholeNumber(value);
@@ -321,6 +323,11 @@ class ExportReader {
       },
     });
   }
+}
+
+/** The string in memory of its own, not a view into a larger one. */
+function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 function localName(name: string): string {
