@@ -186,8 +186,8 @@ await describeEachDatabase('the route table', (database) => {
       }
     }
 
-    // Group lists open to guests, but list only the guest's own groups:
-    // none for this one.
+    // Group lists (and the wiki's front page) open to guests, but list
+    // only the guest's own groups: none for this one.
     assert.deepEqual(reached.sort(), [
       '/',
       '/account',
@@ -198,6 +198,7 @@ await describeEachDatabase('the route table', (database) => {
       '/groups',
       '/groups/invitations',
       '/groups/mine',
+      '/wiki',
     ]);
     const groups = await app.inject({
       url: '/api/v1/groups',

@@ -15,13 +15,6 @@ const COMING = [
     plural: true,
     description: 'Every person and group will have a blog.',
   },
-  {
-    path: '/wiki',
-    area: 'The wiki',
-    plural: false,
-    description:
-      'The wiki will keep full page history and merge edit conflicts.',
-  },
 ];
 
 /** The home page, the API's index and the pages of areas still to come. */
