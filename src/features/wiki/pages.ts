@@ -190,10 +190,19 @@ export async function currentRevision(
   return revision;
 }
 
+// C0 controls other than tab and line ends: PostgreSQL refuses NUL in
+// text, and none of them is writing.
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+
 /** Checks a body and turns line ends into \n. */
 export function readBody(body: unknown): string {
   if (typeof body !== 'string') {
     throw new ValidationError({ body: 'Enter the text of the page' });
+  }
+  if (CONTROLS.test(body)) {
+    throw new ValidationError({
+      body: 'The text must not contain control characters',
+    });
   }
   const text = body.replace(/\r\n?/g, '\n');
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
@@ -213,6 +222,11 @@ export function readSummary(summary: unknown): string {
   }
   if (typeof summary !== 'string') {
     throw new ValidationError({ summary: 'The summary must be text' });
+  }
+  if (CONTROLS.test(summary)) {
+    throw new ValidationError({
+      summary: 'The summary must not contain control characters',
+    });
   }
   const line = summary.replace(/\s+/g, ' ').trim();
   if ([...line].length > MAX_SUMMARY_LENGTH) {
