@@ -59,4 +59,25 @@ await describeEachDatabase('hostile wiki input', (database) => {
     });
     assert.equal(saved.revision.body, 'tab\there\nnew line\n');
   });
+
+  it('refuses titles with . or .. as a part', async () => {
+    const { db } = database();
+    const actor = await staffAdmin(db);
+    const space = await spaceFor(db, actor, 'site');
+    for (const title of ['.', '..', 'a/../b', 'a/.', './a', 'a/..']) {
+      await assert.rejects(
+        savePage(db, actor, space, { title, body: 'x', baseRevision: null }),
+        (error: unknown) =>
+          error instanceof ValidationError &&
+          error.fields?.title === 'A part of the title cannot be . or ..',
+        title,
+      );
+    }
+    const saved = await savePage(db, actor, space, {
+      title: 'a..b/...',
+      body: 'x',
+      baseRevision: null,
+    });
+    assert.equal(saved.page.title, 'a..b/...');
+  });
 });

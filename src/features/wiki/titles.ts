@@ -41,6 +41,11 @@ export function normalizeTitle(raw: string): string {
         : 'Enter a title',
     );
   }
+  // An address resolves "." and ".." away, so such a page could not be
+  // reached by its own link; MediaWiki refuses them too.
+  if (segments.some((segment) => segment === '.' || segment === '..')) {
+    refuse('A part of the title cannot be . or ..');
+  }
   const title = segments.join('/');
   if (characterCount(title) > MAX_TITLE_LENGTH) {
     refuse(`The title must be ${MAX_TITLE_LENGTH} characters or fewer`);
