@@ -145,8 +145,14 @@ export async function renamePage(
   }
   if (targetKey !== page.titleKey) {
     const taken = await findPageByKey(db, space.id, targetKey);
-    // A redirect here from an earlier move of this page may be moved over.
-    if (taken && taken.redirectToKey !== page.titleKey) {
+    // A redirect here from an earlier move of this page may be moved over;
+    // one with a history of its own (an imported page that became a
+    // redirect) is a page, whose history would go with it.
+    if (
+      taken &&
+      (taken.redirectToKey !== page.titleKey ||
+        (await revisionCount(db, taken)) > 1)
+    ) {
       throw new AppError(
         409,
         'PAGE_EXISTS',
@@ -298,4 +304,13 @@ async function findLivePage(
     throw pageNotFound();
   }
   return page;
+}
+
+async function revisionCount(db: Db, page: WikiPage): Promise<number> {
+  const row = await db
+    .selectFrom('wiki_revisions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('page_id', '=', page.id)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -4,11 +4,15 @@ import type { PersonActor } from '../../access/actor.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { buildAccount } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
-import { savePage } from './editing.ts';
+import { getPage, savePage } from './editing.ts';
+import { listRevisions, renamePage } from './history.ts';
+import { importRevision } from './import.ts';
 import { spaceFor } from './spaces.ts';
 
 // What an editor or an import could send that the wiki must refuse or
 // survive, on both databases.
+
+const PAGE = { page: 1, pageSize: 25, offset: 0 };
 
 async function staffAdmin(
   db: Parameters<typeof buildAccount>[0],
@@ -79,5 +83,55 @@ await describeEachDatabase('hostile wiki input', (database) => {
       baseRevision: null,
     });
     assert.equal(saved.page.title, 'a..b/...');
+  });
+
+  it('moves a page over a redirect only when the redirect has no history', async () => {
+    const { db } = database();
+    const actor = await staffAdmin(db);
+    const space = await spaceFor(db, actor, 'site');
+    const base = {
+      space,
+      title: 'Pyrus',
+      summary: '',
+      authorId: null,
+      authorName: 'Old Hand',
+    };
+    await importRevision(db, {
+      ...base,
+      body: 'A disambiguation page\n',
+      createdAt: '2008-01-01T00:00:00.000Z',
+      importKey: 'test:pyrus:1',
+    });
+    await importRevision(db, {
+      ...base,
+      body: 'Redirect to [[Pear]]\n',
+      createdAt: '2008-02-01T00:00:00.000Z',
+      importKey: 'test:pyrus:2',
+      redirectTo: 'Pear',
+    });
+    await savePage(db, actor, space, {
+      title: 'Pear',
+      body: 'pears\n',
+      baseRevision: null,
+    });
+
+    await assert.rejects(
+      renamePage(db, actor, space, 'Pear', 'Pyrus'),
+      (error: unknown) =>
+        error instanceof Error &&
+        'code' in error &&
+        error.code === 'PAGE_EXISTS',
+    );
+
+    const pyrus = await getPage(db, space, 'Pyrus', { follow: false });
+    const history = await listRevisions(db, pyrus.page, PAGE);
+    assert.deepEqual(
+      history.items.map((revision) => revision.number),
+      [2, 1],
+    );
+    // A redirect left by a move has one revision and may be moved over.
+    await renamePage(db, actor, space, 'Pear', 'Pear tree');
+    const back = await renamePage(db, actor, space, 'Pear tree', 'Pear');
+    assert.equal(back.page.title, 'Pear');
   });
 });
