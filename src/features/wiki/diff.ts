@@ -1,4 +1,4 @@
-import { diffArrays, diffWordsWithSpace } from 'diff';
+import { diffLines, diffWords } from './bounded-diff.ts';
 
 // A diff between two revisions as data: lines kept, added and removed,
 // and where a removed line was replaced by an added one, the words that
@@ -40,9 +40,16 @@ function pairWords(
   before: string,
   after: string,
 ): { removed: DiffSegment[]; added: DiffSegment[] } {
+  const parts = diffWords(before, after);
+  if (!parts) {
+    return {
+      removed: [{ text: before, changed: true }],
+      added: [{ text: after, changed: true }],
+    };
+  }
   const removed: DiffSegment[] = [];
   const added: DiffSegment[] = [];
-  for (const part of diffWordsWithSpace(before, after)) {
+  for (const part of parts) {
     if (!part.added) {
       removed.push({ text: part.value, changed: part.removed });
     }
@@ -55,7 +62,7 @@ function pairWords(
 
 /** The line-level diff from `before` to `after`, words marked. */
 export function diffRevisions(before: string, after: string): RevisionDiff {
-  const parts = diffArrays(splitLines(before), splitLines(after));
+  const parts = diffLines(splitLines(before), splitLines(after));
   const lines: DiffLine[] = [];
   let oldNumber = 1;
   let newNumber = 1;

@@ -1,4 +1,4 @@
-import { diffArrays } from 'diff';
+import { diffLines } from './bounded-diff.ts';
 
 // A line-based three-way merge (diff3): what changed from the base to
 // "theirs" (the page as it is now) and from the base to "yours" (the
@@ -62,7 +62,7 @@ function hunksOf(base: string[], other: string[], side: Hunk['side']): Hunk[] {
   const hunks: Hunk[] = [];
   let position = 0;
   let open: Hunk | null = null;
-  for (const part of diffArrays(base, other)) {
+  for (const part of diffLines(base, other)) {
     if (!part.added && !part.removed) {
       open = null;
       position += part.value.length;
