@@ -234,6 +234,27 @@ await describeEachDatabase('importing MediaWiki exports', (database) => {
       { where: '(no title, line 14)', reason: 'the page has no title' },
     ]);
   });
+
+  it('a page whose only revision is broken XML is reported skipped, not unchanged', async () => {
+    const { db } = database();
+    const space = await newSpace(db);
+    const xml = BUG_21.replace(
+      '<timestamp>2020-02-01T10:00:00Z</timestamp>',
+      '<timestamp>2020-02-01T10:00:00Z</timestam>',
+    );
+    const report = await importMediaWiki(db, bytesOf(xml), 'broken.xml', {
+      space,
+    });
+    assert.equal(report.revisionsAdded, 4);
+    const page = report.pages.find(
+      (outcome) => outcome.source === 'Proj:Registrations',
+    );
+    assert.equal(page?.outcome, 'skipped');
+    assert.equal(
+      page?.reason,
+      'a revision was skipped: line 16: Unexpected close tag',
+    );
+  });
 });
 
 await describeEachDatabase(

@@ -93,6 +93,8 @@ class ImportRun {
   private siteKey = 'unnamed';
   private page?: OpenPage;
   private batch: ImportedRevision[] = [];
+  /** Damage met before the page's first good revision opened it. */
+  private readonly damagedBeforeOpen = new WeakMap<PageHeader, string>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -166,6 +168,11 @@ class ImportRun {
     if (page.lastRedirect !== undefined) {
       this.report.redirects += 1;
     }
+    const damage = this.damagedBeforeOpen.get(header);
+    if (damage !== undefined && outcome.outcome === 'imported') {
+      outcome.outcome = outcome.revisions === 0 ? 'skipped' : 'partly imported';
+      outcome.reason = damage;
+    }
     if (page.added === 0 && outcome.outcome === 'imported') {
       outcome.outcome = 'unchanged';
     }
@@ -182,6 +189,8 @@ class ImportRun {
     if (this.page && header === this.page.header) {
       this.page.outcome.outcome = 'partly imported';
       this.page.outcome.reason = reason;
+    } else if (header && !this.damagedBeforeOpen.has(header)) {
+      this.damagedBeforeOpen.set(header, reason);
     }
   }
 
