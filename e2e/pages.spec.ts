@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import type { PersonActor } from '../src/access/actor.ts';
 import { hashPassword } from '../src/features/auth/passwords.ts';
+import { savePage } from '../src/features/wiki/editing.ts';
+import { spaceFor } from '../src/features/wiki/spaces.ts';
 import {
   buildDepartment,
   buildPerson,
@@ -108,6 +111,41 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       departmentId: department.id,
     });
     await addJoinRequest(db, mine, ids.asker, 'I keep the lamps at Eddystone.');
+
+    // Wiki pages: one with two revisions, links to a page under it and to
+    // a missing one; and one in Bea's group, which she may delete.
+    const bea: PersonActor = {
+      kind: 'person',
+      id: ids.member,
+      role: 'member',
+      displayName: 'Bea Member',
+      via: 'session',
+    };
+    const siteWiki = await spaceFor(db, bea, 'site');
+    const lamps = await savePage(db, bea, siteWiki, {
+      title: 'Lamps',
+      body: '# Lamps\n\nSee [[Lamps/Lenses]] and [[Fog signals]].\n\nOld text.\n',
+      summary: 'First draft',
+      baseRevision: null,
+    });
+    ids.wikiRevision = lamps.revision.id;
+    const second = await savePage(db, bea, siteWiki, {
+      title: 'Lamps',
+      body: '# Lamps\n\nSee [[Lamps/Lenses]] and [[Fog signals]].\n\nNew text.\n',
+      summary: 'Reworded',
+      baseRevision: lamps.revision.id,
+    });
+    ids.wikiCurrent = second.revision.id;
+    await savePage(db, bea, siteWiki, {
+      title: 'Lamps/Lenses',
+      body: '| Lens | Order |\n| --- | --- |\n| Fresnel | First |\n',
+      baseRevision: null,
+    });
+    await savePage(db, bea, await spaceFor(db, bea, mine.slug), {
+      title: 'Rota',
+      body: 'Who keeps the lamp each night.\n',
+      baseRevision: null,
+    });
   });
 
   after(async () => {
@@ -166,6 +204,24 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       ['edit a group', `/groups/${groups.mine}/edit`, 200],
       ['create a group', '/groups/new', 200],
       ['area still to come', '/talk', 200],
+      ['wiki', '/wiki', 200],
+      ['wiki space', '/wiki/site', 200],
+      ['group wiki', `/wiki/${groups.mine}`, 200],
+      ['wiki page', '/wiki/site/Lamps', 200],
+      ['wiki page under another', '/wiki/site/Lamps%2FLenses', 200],
+      ['missing wiki page', '/wiki/site/Fog%20signals', 404],
+      ['wiki editor', '/wiki/site/Lamps/edit', 200],
+      ['wiki history', '/wiki/site/Lamps/history', 200],
+      ['wiki revision', `/wiki/site/Lamps/revisions/${ids.wikiRevision}`, 200],
+      ['wiki diff', '/wiki/site/Lamps/diff', 200],
+      ['what links here', '/wiki/site/Lamps%2FLenses/links-here', 200],
+      ['move a wiki page', '/wiki/site/Lamps/move', 200],
+      [
+        'revert a wiki page',
+        `/wiki/site/Lamps/revisions/${ids.wikiRevision}/revert`,
+        200,
+      ],
+      ['delete a wiki page', `/wiki/${groups.mine}/Rota/delete`, 200],
       ['not found', '/people/999999', 404],
       ['forbidden', `/people/${ids.admin}/edit`, 403],
     ];
@@ -192,6 +248,34 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
     await page.click('button:has-text("Ask to join")');
     assert.match(await page.title(), /^Error: Keepers’ council/);
     await check('ask to join with errors', 400);
+
+    await page.goto(`${site.url}/wiki/site/Lamps/edit`);
+    await page.click('button:has-text("Preview")');
+    assert.match(await page.locator('#preview-heading').innerText(), /Preview/);
+    await check('wiki preview');
+
+    // Someone saves the page while Bea edits the same line: a conflict.
+    await page.goto(`${site.url}/wiki/site/Lamps/edit`);
+    const { db } = site.database;
+    const ada: PersonActor = {
+      kind: 'person',
+      id: ids.admin ?? 0,
+      role: 'admin',
+      displayName: 'Ada Admin',
+      via: 'session',
+    };
+    await savePage(db, ada, await spaceFor(db, ada, 'site'), {
+      title: 'Lamps',
+      body: '# Lamps\n\nSee [[Lamps/Lenses]] and [[Fog signals]].\n\nAda’s text.\n',
+      baseRevision: ids.wikiCurrent ?? null,
+    });
+    await page.fill(
+      '#body',
+      '# Lamps\n\nSee [[Lamps/Lenses]] and [[Fog signals]].\n\nBea’s text.\n',
+    );
+    await page.click('button:has-text("Save page")');
+    assert.match(await page.title(), /^Error: Edit Lamps/);
+    await check('wiki edit conflict', 409);
 
     for (const path of ['/account', '/account/password']) {
       await page.goto(`${site.url}${path}`);
@@ -226,7 +310,7 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       checked.push(path);
     }
     await adminContext.close();
-    assert.equal(checked.length, 41);
+    assert.equal(checked.length, 57);
   });
 
   it('fits a 320 pixel wide screen without sideways scrolling', async () => {
@@ -251,6 +335,15 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       `/groups/${groups.mine}/invitations`,
       `/groups/${groups.mine}/edit`,
       '/groups/invitations',
+      '/wiki',
+      '/wiki/site',
+      '/wiki/site/Lamps',
+      '/wiki/site/Lamps/edit',
+      '/wiki/site/Lamps/history',
+      `/wiki/site/Lamps/revisions/${ids.wikiRevision}`,
+      '/wiki/site/Lamps/diff',
+      '/wiki/site/Lamps%2FLenses',
+      `/wiki/${groups.mine}/Rota/delete`,
     ]) {
       await page.goto(`${site.url}${path}`);
       const overflow = await page.evaluate(() => {

@@ -249,8 +249,17 @@ function conflictContext(details: ConflictDetails): PageContext {
     },
     conflict: {
       theirs: details.theirs,
-      places: details.conflicts,
+      places: details.conflicts.map((place) => ({
+        ...place,
+        theirsRows: rowsFor(place.theirs),
+        yoursRows: rowsFor(place.yours),
+      })),
       diff: diffView(details.theirs.body, details.yours),
     },
   };
+}
+
+/** A read-only box tall enough for a text, within reason. */
+function rowsFor(text: string): number {
+  return Math.min(12, text.split('\n').length + 1);
 }

@@ -167,11 +167,11 @@ await describeEachDatabase('the wiki pages', (database) => {
     assert.match(conflict.body, /Una First saved revision 2 on /);
     assert.match(
       conflict.body,
-      /Their version<\/h4>\s*<pre class="app-wiki-text">line three by Una<\/pre>/,
+      /id="theirs-1" name="theirs-1" rows="2"[^>]*readonly[^>]*>line three by Una<\/textarea>/,
     );
     assert.match(
       conflict.body,
-      /Your version<\/h4>\s*<pre class="app-wiki-text">line three by Tom<\/pre>/,
+      /id="yours-1" name="yours-1" rows="2"[^>]*readonly[^>]*>line three by Tom<\/textarea>/,
     );
     assert.equal(fieldValue(conflict.body, 'body')?.trim(), mine.trim());
     assert.equal(fieldValue(conflict.body, 'summary'), 'My wording');
