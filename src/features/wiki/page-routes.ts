@@ -10,8 +10,10 @@ import {
 } from '../../platform/pagination.ts';
 import type { PageContext } from '../../platform/views.ts';
 import { withQuery } from '../../platform/views.ts';
-import { listGroups } from '../groups/groups.ts';
+import type { Actor } from '../../access/actor.ts';
+import { findGroupForReader, listGroups } from '../groups/groups.ts';
 import { pageTree, recentChanges } from './listing.ts';
+import type { RecentChange } from './listing.ts';
 import { wikiEditRoutes } from './page-routes-edit.ts';
 import { wikiManageRoutes } from './page-routes-manage.ts';
 import { wikiReadRoutes } from './page-routes-read.ts';
@@ -91,7 +93,7 @@ export const wikiPages: FastifyPluginAsync<WikiPageOptions> = async (
         visibility: group.visibility,
       })),
       groupTotal: groups.total,
-      changes: changes.items.map(changeView),
+      changes: await namedChanges(db, actor, changes.items),
       changeTotal: changes.total,
       pagination: paginationParams(
         page.page,
@@ -255,6 +257,32 @@ export const wikiPages: FastifyPluginAsync<WikiPageOptions> = async (
   await app.register(wikiEditRoutes, options);
   await app.register(wikiManageRoutes, options);
 };
+
+/**
+ * Site-wide changes with the name of each one's wiki. The groups are
+ * those the changes came from, which the reader may read; each is looked
+ * up once per page of changes.
+ */
+async function namedChanges(
+  db: Kysely<Database>,
+  actor: Actor,
+  changes: RecentChange[],
+) {
+  const keys = [...new Set(changes.map((change) => change.spaceKey))];
+  const names = new Map<string, string>([[SITE_SPACE, 'Site wiki']]);
+  await Promise.all(
+    keys
+      .filter((key) => key !== SITE_SPACE)
+      .map(async (key) => {
+        const group = await findGroupForReader(db, actor, key);
+        names.set(key, group ? `${group.name} wiki` : key);
+      }),
+  );
+  return changes.map((change) => ({
+    ...changeView(change),
+    spaceName: names.get(change.spaceKey) ?? change.spaceKey,
+  }));
+}
 
 /** `?parent=` names a page whose children to list; absent for the top. */
 function readParent(value: unknown): { title: string | null; key: string } {

@@ -437,6 +437,11 @@ await describeEachDatabase('the wiki pages', (database) => {
       home.body.includes(`href="/wiki/${mine.slug}">${mine.name} wiki<`),
     );
     assert.ok(home.body.includes('SHAREDSUMMARY'));
+    assert.ok(
+      home.body.includes(
+        ` in <a class="govuk-link" href="/wiki/${mine.slug}">${mine.name} wiki</a>`,
+      ),
+    );
     assert.ok(!home.body.includes('SECRETSUMMARY'));
     assert.ok(!home.body.includes(secret.slug));
     const ownerHome = await owner.browser.get('/wiki');
