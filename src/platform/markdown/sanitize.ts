@@ -50,11 +50,14 @@ function keepOwnId(
   return id !== undefined && pattern.test(id) ? { ...rest, id } : rest;
 }
 
+// User text always sits under a page's own <h1> (a wiki page's title, a
+// group's name), so its headings start one level down: `# Welcome`
+// becomes <h2>, and level 6 stays 6. The outline of the page stays whole.
 const headingTransforms = Object.fromEntries(
   HEADINGS.map((tag) => [
     tag,
     (tagName: string, attribs: sanitizeHtml.Attributes) => ({
-      tagName,
+      tagName: `h${Math.min(6, Number(tagName.slice(1)) + 1)}`,
       attribs: keepOwnId(attribs, SECTION_ID),
     }),
   ]),
