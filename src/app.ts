@@ -23,6 +23,7 @@ import { healthPlugin } from './features/health/plugin.ts';
 import { homePlugin } from './features/home/plugin.ts';
 import { peoplePlugin } from './features/people/plugin.ts';
 import { scimPlugin } from './features/scim/plugin.ts';
+import { talkPlugin } from './features/talk/plugin.ts';
 import { wikiPlugin } from './features/wiki/plugin.ts';
 import { assetsPlugin } from './platform/assets.ts';
 import type { Config } from './platform/config.ts';
@@ -155,6 +156,7 @@ export async function buildApp(
     publicUrl: config.publicUrl,
   });
   await app.register(wikiPlugin, { db: deps.db });
+  await app.register(talkPlugin, { db: deps.db });
 
   return app;
 }

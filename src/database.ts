@@ -6,6 +6,7 @@ import type { GroupTables } from './features/groups/tables.ts';
 import type { OidcTables } from './features/auth/oidc/tables.ts';
 import type { PeopleTables } from './features/people/tables.ts';
 import type { ScimTables } from './features/scim/tables.ts';
+import type { TalkTables } from './features/talk/tables.ts';
 import type { WikiTables } from './features/wiki/tables.ts';
 
 /** Every table, as the features that own them describe them. */
@@ -18,7 +19,8 @@ export interface Database
     ScimTables,
     AdminTables,
     GroupTables,
-    WikiTables {}
+    WikiTables,
+    TalkTables {}
 
 /** A connection or a transaction: what repository functions take first. */
 export type Db = Kysely<Database> | Transaction<Database>;

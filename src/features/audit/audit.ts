@@ -34,6 +34,11 @@ export const AUDIT_ACTIONS = [
   'wiki.page.moved',
   'wiki.page.deleted',
   'wiki.page.restored',
+  'talk.category.created',
+  'talk.post.deleted',
+  'talk.answer.accepted',
+  'talk.answer.unaccepted',
+  'talk.status.deleted',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -68,6 +73,11 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'wiki.page.moved': 'Wiki page moved',
   'wiki.page.deleted': 'Wiki page deleted',
   'wiki.page.restored': 'Wiki page restored',
+  'talk.category.created': 'Discussion category created',
+  'talk.post.deleted': 'Discussion post deleted',
+  'talk.answer.accepted': 'Answer accepted',
+  'talk.answer.unaccepted': 'Answer no longer accepted',
+  'talk.status.deleted': 'Status post deleted by a moderator',
 };
 
 /** Who did something: a person, or a named system such as a SCIM client. */
@@ -78,7 +88,17 @@ export interface AuditEvent {
   action: AuditAction;
   actor: AuditActor;
   subject?: {
-    type: 'person' | 'token' | 'scim-token' | 'setting' | 'group' | 'wiki-page';
+    type:
+      | 'person'
+      | 'token'
+      | 'scim-token'
+      | 'setting'
+      | 'group'
+      | 'wiki-page'
+      | 'talk-category'
+      | 'talk-thread'
+      | 'talk-post'
+      | 'status-post';
     id: number | null;
   };
   clientAddress?: string | null;

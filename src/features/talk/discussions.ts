@@ -1,0 +1,249 @@
+import type { Actor, PersonActor } from '../../access/actor.ts';
+import type { Db } from '../../database.ts';
+import {
+  AppError,
+  ForbiddenError,
+  ValidationError,
+} from '../../platform/errors.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { auditActorOf } from '../groups/groups.ts';
+import type { ReplyInput, ThreadInput } from './input.ts';
+import {
+  appendPost,
+  deleteThread,
+  editPostBody,
+  findPost,
+  postNotFound,
+  unshowPost,
+} from './posts.ts';
+import type { Post } from './posts.ts';
+import type { Place } from './places.ts';
+import {
+  assertOpenForReplies,
+  createThread,
+  requireThreadFor,
+} from './threads.ts';
+import type { Thread } from './threads.ts';
+
+// What people do in discussions, each checked against the place: start a
+// thread, reply, edit, delete, accept an answer. The caller owns the
+// transaction and has read the input (./input.ts).
+
+function forbidden(message: string): ForbiddenError {
+  return new ForbiddenError('TALK_FORBIDDEN', message);
+}
+
+function assertMayPost(place: Place): void {
+  if (!place.mayPost) {
+    throw forbidden(
+      place.group
+        ? 'Only members of this group can post in its discussions'
+        : 'Only staff can post in site categories',
+    );
+  }
+}
+
+/** Starts a thread in `place`; returns its id and its opening post's. */
+export async function startThread(
+  db: Db,
+  actor: PersonActor,
+  place: Place,
+  input: ThreadInput,
+  now = new Date().toISOString(),
+): Promise<{ threadId: number; postId: number }> {
+  assertMayPost(place);
+  return createThread(db, {
+    categoryId: place.category.id,
+    title: input.title,
+    body: input.body,
+    authorId: actor.id,
+    authorName: actor.displayName,
+    isQuestion: input.isQuestion,
+    createdAt: now,
+  });
+}
+
+/** Adds a reply; a quote must be of a shown post of the same thread. */
+export async function replyToThread(
+  db: Db,
+  actor: PersonActor,
+  threadId: number,
+  input: ReplyInput,
+  now = new Date().toISOString(),
+): Promise<number> {
+  const { thread, place } = await requireThreadFor(db, actor, threadId);
+  assertMayPost(place);
+  assertOpenForReplies(thread, place);
+  if (input.quoteOf !== null) {
+    const quoted = await findPost(db, input.quoteOf);
+    if (
+      !quoted ||
+      quoted.threadId !== thread.id ||
+      quoted.shownPosition === null
+    ) {
+      throw new ValidationError({
+        quoteOf: 'You can only quote a post in this thread',
+      });
+    }
+  }
+  return appendPost(db, thread.id, {
+    body: input.body,
+    authorId: actor.id,
+    authorName: actor.displayName,
+    createdAt: now,
+    quoteOf: input.quoteOf,
+  });
+}
+
+/** A post `actor` may read, with its thread and place. */
+export interface ReadablePost {
+  post: Post;
+  thread: Thread;
+  place: Place;
+}
+
+/**
+ * The post when `actor` may read its thread. A hidden post is "not
+ * found" except to moderators; a deleted one is found, as a placeholder.
+ */
+export async function requirePostFor(
+  db: Db,
+  actor: Actor,
+  postId: number,
+): Promise<ReadablePost> {
+  const post = await findPost(db, postId);
+  if (!post) {
+    throw postNotFound();
+  }
+  const { thread, place } = await requireThreadFor(db, actor, post.threadId);
+  if (post.hiddenAt !== null && !place.mayModerate) {
+    throw postNotFound();
+  }
+  return { post, thread, place };
+}
+
+function assertMayChange(
+  actor: PersonActor,
+  found: ReadablePost,
+  doing: string,
+): void {
+  const own = found.post.authorId === actor.id;
+  if (!own && !found.place.mayModerate) {
+    throw forbidden(`Only the author or a moderator can ${doing} this post`);
+  }
+  if (found.post.deletedAt !== null) {
+    throw new AppError(409, 'POST_DELETED', 'This post has been deleted');
+  }
+}
+
+/** Edits a post's text (and an opening post's title), keeping history. */
+export async function editPost(
+  db: Db,
+  actor: PersonActor,
+  postId: number,
+  change: { body: string | null; title: string | null },
+  now = new Date().toISOString(),
+): Promise<ReadablePost> {
+  const found = await requirePostFor(db, actor, postId);
+  assertMayChange(actor, found, 'edit');
+  if (change.title !== null && found.post.position !== 1) {
+    throw new ValidationError({
+      title: 'Only the opening post of a thread has a title',
+    });
+  }
+  if (change.body !== null && change.body !== found.post.body) {
+    await editPostBody(db, found.post, change.body, actor.id, now);
+  }
+  if (change.title !== null && change.title !== found.thread.title) {
+    await db
+      .updateTable('talk_threads')
+      .set({ title: change.title, updated_at: now })
+      .where('id', '=', found.thread.id)
+      .execute();
+  }
+  return found;
+}
+
+/**
+ * Deletes a post. A reply leaves the pages (the replies after it move
+ * up) and its id answers as a placeholder; deleting the opening post
+ * deletes the thread, which would otherwise have no beginning.
+ */
+export async function deletePost(
+  db: Db,
+  actor: PersonActor,
+  postId: number,
+  now = new Date().toISOString(),
+): Promise<{ threadDeleted: boolean }> {
+  const found = await requirePostFor(db, actor, postId);
+  assertMayChange(actor, found, 'delete');
+  const opening = found.post.position === 1;
+  if (opening) {
+    await deleteThread(db, found.thread.id, now);
+  } else {
+    await unshowPost(db, found.post, { deletedAt: now });
+  }
+  await recordAudit(
+    db,
+    {
+      action: 'talk.post.deleted',
+      actor: auditActorOf(actor),
+      subject: { type: 'talk-post', id: postId },
+      details: {
+        threadId: found.thread.id,
+        byModerator: found.post.authorId !== actor.id,
+        threadDeleted: opening,
+      },
+    },
+    now,
+  );
+  return { threadDeleted: opening };
+}
+
+/**
+ * Accepts `postId` as the answer to a question thread: the asker or a
+ * moderator may, and only a shown reply of the same thread can be it.
+ */
+export async function acceptAnswer(
+  db: Db,
+  actor: PersonActor,
+  threadId: number,
+  postId: number | null,
+  now = new Date().toISOString(),
+): Promise<void> {
+  const { thread, place } = await requireThreadFor(db, actor, threadId);
+  if (!thread.isQuestion) {
+    throw new AppError(409, 'NOT_A_QUESTION', 'This thread is not a question');
+  }
+  if (thread.authorId !== actor.id && !place.mayModerate) {
+    throw forbidden('Only the person who asked or a moderator can do that');
+  }
+  if (postId !== null) {
+    const post = await findPost(db, postId);
+    const reply =
+      post?.threadId === thread.id &&
+      post.position > 1 &&
+      post.shownPosition !== null;
+    if (!reply) {
+      throw new ValidationError({
+        postId: 'Choose a reply in this thread as the answer',
+      });
+    }
+  }
+  await db
+    .updateTable('talk_threads')
+    .set({ accepted_post_id: postId })
+    .where('id', '=', thread.id)
+    .execute();
+  await recordAudit(
+    db,
+    {
+      action:
+        postId === null ? 'talk.answer.unaccepted' : 'talk.answer.accepted',
+      actor: auditActorOf(actor),
+      subject: { type: 'talk-thread', id: thread.id },
+      details: { postId: postId ?? thread.acceptedPostId },
+    },
+    now,
+  );
+}

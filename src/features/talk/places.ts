@@ -1,0 +1,187 @@
+import { sql } from 'kysely';
+import type { Actor } from '../../access/actor.ts';
+import { canInGroup, readableContent } from '../../access/groups.ts';
+import { can } from '../../access/policy.ts';
+import type { Db } from '../../database.ts';
+import { NotFoundError } from '../../platform/errors.ts';
+import { findGroupForReader } from '../groups/groups.ts';
+import type { GroupForReader } from '../groups/groups.ts';
+
+// Where a discussion lives, and what an actor may do there. A site
+// category (no group) is for staff: they read and post, site admins
+// moderate. A group's discussions live in one category of its own, made
+// on first use with the slug `group-<group slug>` (group slugs never
+// change); there the group rule decides: group.read to read,
+// group.contribute to post (guests who are members included),
+// group.manage to moderate.
+
+/** The prefix of every group category's slug; site slugs may not use it. */
+export const GROUP_CATEGORY_PREFIX = 'group-';
+
+/** A category's row as the service passes it round. */
+export interface Category {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  parentId: number | null;
+  groupId: number | null;
+  position: number;
+  createdAt: string;
+}
+
+/** A category as one actor meets it. */
+export interface Place {
+  category: Category;
+  /** The group, as the actor sees it; null for a site category. */
+  group: GroupForReader | null;
+  mayRead: boolean;
+  mayPost: boolean;
+  mayModerate: boolean;
+}
+
+export function categoryNotFound(): NotFoundError {
+  return new NotFoundError('CATEGORY_NOT_FOUND', 'There is no such category');
+}
+
+const CATEGORY_COLUMNS = [
+  'c.id',
+  'c.slug',
+  'c.name',
+  'c.description',
+  'c.parent_id',
+  'c.group_id',
+  'c.position',
+  'c.created_at',
+] as const;
+
+type CategoryRow = {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  parent_id: number | null;
+  group_id: number | null;
+  position: number;
+  created_at: string;
+};
+
+export function toCategory(row: CategoryRow): Category {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    parentId: row.parent_id,
+    groupId: row.group_id,
+    position: row.position,
+    createdAt: row.created_at,
+  };
+}
+
+/** One category by a column, whoever asks; for the service's own use. */
+export async function findCategoryRow(
+  db: Db,
+  by: { slug: string } | { id: number } | { groupId: number },
+): Promise<Category | undefined> {
+  let query = db.selectFrom('talk_categories as c').select(CATEGORY_COLUMNS);
+  query =
+    'slug' in by
+      ? query.where('c.slug', '=', by.slug)
+      : 'id' in by
+        ? query.where('c.id', '=', by.id)
+        : query.where('c.group_id', '=', by.groupId);
+  const row = await query.executeTakeFirst();
+  return row ? toCategory(row) : undefined;
+}
+
+/** What `actor` may do in `category`; a group they may not see reads no. */
+export async function placeOf(
+  db: Db,
+  actor: Actor,
+  category: Category,
+): Promise<Place> {
+  if (category.groupId === null) {
+    const staff = can(actor, { name: 'site.read' });
+    const admin = actor.kind === 'person' && actor.role === 'admin';
+    return {
+      category,
+      group: null,
+      mayRead: staff,
+      mayPost: staff,
+      mayModerate: admin,
+    };
+  }
+  const group = await groupOfCategory(db, actor, category.groupId);
+  if (!group) {
+    const none = { mayRead: false, mayPost: false, mayModerate: false };
+    return { category, group: null, ...none };
+  }
+  const read = canInGroup(actor, 'group.read', group);
+  return {
+    category,
+    group,
+    mayRead: read,
+    mayPost: read && canInGroup(actor, 'group.contribute', group),
+    mayModerate: read && canInGroup(actor, 'group.manage', group),
+  };
+}
+
+async function groupOfCategory(
+  db: Db,
+  actor: Actor,
+  groupId: number,
+): Promise<GroupForReader | undefined> {
+  const row = await db
+    .selectFrom('groups')
+    .select('slug')
+    .where('id', '=', groupId)
+    .executeTakeFirst();
+  return row ? findGroupForReader(db, actor, row.slug) : undefined;
+}
+
+/** The category `slug` when `actor` may read it; 404 otherwise. */
+export async function requireReadablePlace(
+  db: Db,
+  actor: Actor,
+  slug: string,
+): Promise<Place> {
+  const category = await findCategoryRow(db, { slug });
+  if (!category) {
+    throw categoryNotFound();
+  }
+  const place = await placeOf(db, actor, category);
+  if (!place.mayRead) {
+    throw categoryNotFound();
+  }
+  return place;
+}
+
+/**
+ * The categories `actor` may read, site ones first in their order, then
+ * groups' by name; a child names its parent, for clients to nest.
+ */
+export async function listReadableCategories(
+  db: Db,
+  actor: Actor,
+  page: { pageSize: number; offset: number },
+): Promise<{ items: Category[]; total: number }> {
+  const query = db
+    .selectFrom('talk_categories as c')
+    .where(readableContent(db, actor, 'c.group_id'));
+  const [count, rows] = await Promise.all([
+    query
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow(),
+    query
+      .select(CATEGORY_COLUMNS)
+      .orderBy(sql`case when c.group_id is null then 0 else 1 end`)
+      .orderBy('c.position')
+      .orderBy('c.name')
+      .orderBy('c.id')
+      .limit(page.pageSize)
+      .offset(page.offset)
+      .execute(),
+  ]);
+  return { items: rows.map(toCategory), total: Number(count.total) };
+}

@@ -1,0 +1,18 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../database.ts';
+import { talkApi } from './api.ts';
+import { statusApi } from './status/api.ts';
+
+export interface TalkOptions {
+  db: Kysely<Database>;
+}
+
+/** Talk: discussions in categories and groups, and status posts. */
+export const talkPlugin: FastifyPluginAsync<TalkOptions> = async (
+  app,
+  options,
+) => {
+  await app.register(talkApi, { db: options.db });
+  await app.register(statusApi, { db: options.db });
+};

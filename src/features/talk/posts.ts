@@ -1,0 +1,351 @@
+import { sql } from 'kysely';
+import type { Db } from '../../database.ts';
+import { NotFoundError } from '../../platform/errors.ts';
+
+// The posts of a thread: the opening post is post 1, replies follow. How
+// they are numbered, and why pages are ranges, is in the migration
+// 2026-12-04T1400_talk.ts. Every change that takes a post out of what
+// readers are shown renumbers the posts after it and the thread's
+// counter in the same transaction, so a page is always full but the last.
+
+export interface Post {
+  id: number;
+  threadId: number;
+  /** Its place in the order of posting; never changes. */
+  position: number;
+  /** Its place among the posts readers are shown; null when not shown. */
+  shownPosition: number | null;
+  authorId: number | null;
+  authorName: string;
+  body: string;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  hiddenAt: string | null;
+  quoteOf: number | null;
+  importKey: string | null;
+}
+
+export interface NewPost {
+  body: string;
+  authorId: number | null;
+  authorName: string;
+  createdAt?: string;
+  quoteOf?: number | null;
+  importKey?: string | null;
+}
+
+export function postNotFound(): NotFoundError {
+  return new NotFoundError('POST_NOT_FOUND', 'There is no such post');
+}
+
+function postsWithAuthors(db: Db) {
+  return db
+    .selectFrom('talk_posts as p')
+    .leftJoin('people as a', 'a.id', 'p.author_id')
+    .select([
+      'p.id',
+      'p.thread_id',
+      'p.position',
+      'p.shown_position',
+      'p.author_id',
+      'p.body',
+      'p.created_at',
+      'p.edited_at',
+      'p.deleted_at',
+      'p.hidden_at',
+      'p.quote_of',
+      'p.import_key',
+    ])
+    .select((eb) =>
+      eb.fn.coalesce('a.display_name', 'p.author_name').as('author'),
+    );
+}
+
+type PostRow = Awaited<
+  ReturnType<ReturnType<typeof postsWithAuthors>['executeTakeFirstOrThrow']>
+>;
+
+function toPost(row: PostRow): Post {
+  return {
+    id: row.id,
+    threadId: row.thread_id,
+    position: row.position,
+    shownPosition: row.shown_position,
+    authorId: row.author_id,
+    authorName: row.author,
+    body: row.body,
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    deletedAt: row.deleted_at,
+    hiddenAt: row.hidden_at,
+    quoteOf: row.quote_of,
+    importKey: row.import_key,
+  };
+}
+
+/**
+ * Adds a post at the end of a thread and keeps the thread's counter and
+ * times in step. Checks nobody's access and no input. The first write
+ * is to the thread's row, which makes concurrent replies to one thread
+ * take turns on PostgreSQL (SQLite has one writer anyway), so two never
+ * take the same number.
+ */
+export async function appendPost(
+  db: Db,
+  threadId: number,
+  input: NewPost,
+): Promise<number> {
+  const now = input.createdAt ?? new Date().toISOString();
+  await db
+    .updateTable('talk_threads')
+    .set({ updated_at: sql`updated_at` })
+    .where('id', '=', threadId)
+    .execute();
+  const last = await db
+    .selectFrom('talk_posts')
+    .select((eb) => [
+      eb.fn.max('position').as('position'),
+      eb.fn.max('shown_position').as('shown'),
+    ])
+    .where('thread_id', '=', threadId)
+    .executeTakeFirstOrThrow();
+  const position = Number(last.position ?? 0) + 1;
+  const shownPosition = Number(last.shown ?? 0) + 1;
+  const row = await db
+    .insertInto('talk_posts')
+    .values({
+      thread_id: threadId,
+      position,
+      shown_position: shownPosition,
+      author_id: input.authorId,
+      author_name: input.authorName,
+      body: input.body,
+      created_at: now,
+      quote_of: input.quoteOf ?? null,
+      import_key: input.importKey ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (position > 1) {
+    await db
+      .updateTable('talk_threads')
+      .set({
+        reply_count: shownPosition - 1,
+        last_reply_at: sql`case when last_reply_at is null
+          or last_reply_at < ${now} then ${now} else last_reply_at end`,
+        last_activity_at: sql`case when last_activity_at < ${now}
+          then ${now} else last_activity_at end`,
+      })
+      .where('id', '=', threadId)
+      .execute();
+  }
+  return row.id;
+}
+
+/** A post by id, whoever asks, in any state. */
+export async function findPost(
+  db: Db,
+  postId: number,
+): Promise<Post | undefined> {
+  const row = await postsWithAuthors(db)
+    .where('p.id', '=', postId)
+    .executeTakeFirst();
+  return row ? toPost(row) : undefined;
+}
+
+/** Posts by id, whoever asks: the quotes on a page. */
+export async function findPosts(db: Db, postIds: number[]): Promise<Post[]> {
+  if (postIds.length === 0) {
+    return [];
+  }
+  const rows = await postsWithAuthors(db)
+    .where('p.id', 'in', postIds)
+    .execute();
+  return rows.map(toPost);
+}
+
+/** How many posts of the thread readers are shown. */
+export async function countShownPosts(
+  db: Db,
+  threadId: number,
+): Promise<number> {
+  const row = await db
+    .selectFrom('talk_posts')
+    .select((eb) => eb.fn.max('shown_position').as('shown'))
+    .where('thread_id', '=', threadId)
+    .executeTakeFirstOrThrow();
+  return Number(row.shown ?? 0);
+}
+
+/**
+ * The shown posts numbered `from` to `to` (inclusive), in order: one
+ * range over the index on (thread_id, shown_position), however long the
+ * thread.
+ */
+export async function shownPostsBetween(
+  db: Db,
+  threadId: number,
+  from: number,
+  to: number,
+): Promise<Post[]> {
+  const rows = await postsWithAuthors(db)
+    .where('p.thread_id', '=', threadId)
+    .where('p.shown_position', '>=', from)
+    .where('p.shown_position', '<=', to)
+    .orderBy('p.shown_position')
+    .execute();
+  return rows.map(toPost);
+}
+
+/** The positions of deleted posts between two positions, exclusive. */
+export async function deletedPositionsBetween(
+  db: Db,
+  threadId: number,
+  after: number,
+  before: number,
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom('talk_posts')
+    .select('position')
+    .where('thread_id', '=', threadId)
+    .where('position', '>', after)
+    .where('position', '<', before)
+    .where('deleted_at', 'is not', null)
+    .execute();
+  return rows.map((row) => row.position);
+}
+
+/**
+ * The shown number a post has, or for a post no longer shown, that of
+ * the last shown post before it (so a link to it lands where it was).
+ */
+export async function shownPlaceOf(db: Db, post: Post): Promise<number> {
+  if (post.shownPosition !== null) {
+    return post.shownPosition;
+  }
+  const row = await db
+    .selectFrom('talk_posts')
+    .select((eb) => eb.fn.max('shown_position').as('shown'))
+    .where('thread_id', '=', post.threadId)
+    .where('position', '<', post.position)
+    .executeTakeFirstOrThrow();
+  return Number(row.shown ?? 1);
+}
+
+/** The first shown post after `position`: where a reader's unread begins. */
+export async function firstShownAfter(
+  db: Db,
+  threadId: number,
+  position: number,
+): Promise<Post | undefined> {
+  const row = await postsWithAuthors(db)
+    .where('p.thread_id', '=', threadId)
+    .where('p.position', '>', position)
+    .where('p.shown_position', 'is not', null)
+    .orderBy('p.position')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toPost(row) : undefined;
+}
+
+/** Replaces a post's body, keeping the old one as a revision. */
+export async function editPostBody(
+  db: Db,
+  post: Post,
+  body: string,
+  editorId: number | null,
+  now = new Date().toISOString(),
+): Promise<void> {
+  await db
+    .insertInto('talk_post_revisions')
+    .values({
+      post_id: post.id,
+      body: post.body,
+      editor_id: editorId,
+      created_at: now,
+    })
+    .execute();
+  await db
+    .updateTable('talk_posts')
+    .set({ body, edited_at: now })
+    .where('id', '=', post.id)
+    .execute();
+}
+
+/** The bodies a post had before each edit, newest first. */
+export async function listPostRevisions(db: Db, postId: number) {
+  return db
+    .selectFrom('talk_post_revisions as r')
+    .leftJoin('people as e', 'e.id', 'r.editor_id')
+    .select(['r.id', 'r.body', 'r.created_at', 'r.editor_id', 'e.display_name'])
+    .where('r.post_id', '=', postId)
+    .orderBy('r.id', 'desc')
+    .execute();
+}
+
+/**
+ * Takes a post out of what readers are shown (deleted or hidden): it
+ * loses its shown number, the posts after it move up one and the
+ * thread's counter follows. The caller owns the transaction.
+ */
+export async function unshowPost(
+  db: Db,
+  post: Post,
+  change: { deletedAt: string } | { hiddenAt: string },
+): Promise<void> {
+  const set =
+    'deletedAt' in change
+      ? { deleted_at: change.deletedAt }
+      : { hidden_at: change.hiddenAt };
+  await db
+    .updateTable('talk_posts')
+    .set({ ...set, shown_position: null })
+    .where('id', '=', post.id)
+    .execute();
+  if (post.shownPosition === null) {
+    return;
+  }
+  await db
+    .updateTable('talk_posts')
+    .set({ shown_position: sql`shown_position - 1` })
+    .where('thread_id', '=', post.threadId)
+    .where('shown_position', '>', post.shownPosition)
+    .execute();
+  await db
+    .updateTable('talk_threads')
+    .set({
+      reply_count: sql`case when reply_count > 0
+        then reply_count - 1 else 0 end`,
+      accepted_post_id: sql`case when accepted_post_id = ${post.id}
+        then null else accepted_post_id end`,
+    })
+    .where('id', '=', post.threadId)
+    .execute();
+}
+
+/** Marks a thread deleted: its opening post was deleted. */
+export async function deleteThread(
+  db: Db,
+  threadId: number,
+  now = new Date().toISOString(),
+): Promise<void> {
+  await db
+    .updateTable('talk_threads')
+    .set({ deleted_at: now })
+    .where('id', '=', threadId)
+    .execute();
+}
+
+/**
+ * Sets the thread's counter from its posts: for an importer whose
+ * source counted differently, and for repairs.
+ */
+export async function recountThread(db: Db, threadId: number): Promise<void> {
+  const shown = await countShownPosts(db, threadId);
+  await db
+    .updateTable('talk_threads')
+    .set({ reply_count: Math.max(0, shown - 1) })
+    .where('id', '=', threadId)
+    .execute();
+}

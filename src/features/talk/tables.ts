@@ -1,0 +1,110 @@
+import type { Generated } from 'kysely';
+
+// Row shapes of the tables Talk's discussions own (see the migration
+// 2026-12-04T1400_talk.ts for why a post has two numbers). Times are ISO
+// strings; flags are 0 or 1.
+
+/** A site category (no group) or a group's own discussions. */
+export interface TalkCategoriesTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: Generated<string>;
+  /** A site category's parent; one level only. */
+  parent_id: number | null;
+  /** The group whose discussions these are; null for a site category. */
+  group_id: number | null;
+  position: Generated<number>;
+  created_at: string;
+}
+
+export interface TalkThreadsTable {
+  id: Generated<number>;
+  category_id: number;
+  title: string;
+  author_id: number | null;
+  /** Shown when there is no person: an imported former contributor. */
+  author_name: string;
+  created_at: string;
+  updated_at: string;
+  last_reply_at: string | null;
+  /** The later of created_at and last_reply_at: what lists sort by. */
+  last_activity_at: string;
+  /** Shown replies, kept in step with the posts by every change. */
+  reply_count: Generated<number>;
+  is_question: Generated<number>;
+  accepted_post_id: number | null;
+  pinned: Generated<number>;
+  locked: Generated<number>;
+  hidden: Generated<number>;
+  deleted_at: string | null;
+  import_key: string | null;
+}
+
+export interface TalkPostsTable {
+  id: Generated<number>;
+  thread_id: number;
+  /** 1, 2, 3 … in the order of posting; never changes. */
+  position: number;
+  /** 1, 2, 3 … over the posts readers are shown; null for the others. */
+  shown_position: number | null;
+  author_id: number | null;
+  author_name: string;
+  /** Markdown. */
+  body: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  hidden_at: string | null;
+  quote_of: number | null;
+  import_key: string | null;
+}
+
+/** A body a post had before an edit. */
+export interface TalkPostRevisionsTable {
+  id: Generated<number>;
+  post_id: number;
+  body: string;
+  /** Who made the edit that replaced this body. */
+  editor_id: number | null;
+  created_at: string;
+}
+
+export interface TalkReactionsTable {
+  id: Generated<number>;
+  post_id: number;
+  /** Null for an imported score. */
+  person_id: number | null;
+  kind: string;
+  count: Generated<number>;
+  created_at: string;
+}
+
+export type WatchLevel = 'watch' | 'mute';
+
+export interface TalkWatchesTable {
+  id: Generated<number>;
+  person_id: number;
+  thread_id: number | null;
+  category_id: number | null;
+  level: WatchLevel;
+  created_at: string;
+}
+
+export interface TalkReadsTable {
+  person_id: number;
+  thread_id: number;
+  /** The `position` of the last post the person has read. */
+  last_read_position: number;
+  read_at: string;
+}
+
+export interface TalkTables {
+  talk_categories: TalkCategoriesTable;
+  talk_threads: TalkThreadsTable;
+  talk_posts: TalkPostsTable;
+  talk_post_revisions: TalkPostRevisionsTable;
+  talk_reactions: TalkReactionsTable;
+  talk_watches: TalkWatchesTable;
+  talk_reads: TalkReadsTable;
+}

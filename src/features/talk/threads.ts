@@ -1,0 +1,302 @@
+import { sql } from 'kysely';
+import type { Actor } from '../../access/actor.ts';
+import { readableContent } from '../../access/groups.ts';
+import type { Db } from '../../database.ts';
+import { AppError, NotFoundError } from '../../platform/errors.ts';
+import { appendPost } from './posts.ts';
+import { findCategoryRow, placeOf } from './places.ts';
+import type { Place } from './places.ts';
+
+// Threads: making them (for people and the importer alike), reading one
+// as an actor, and the lists of them. Lists leave out deleted and hidden
+// threads and, through readableContent, every place the reader may not
+// read; counts use the same query.
+
+export interface Thread {
+  id: number;
+  categoryId: number;
+  title: string;
+  authorId: number | null;
+  authorName: string;
+  createdAt: string;
+  updatedAt: string;
+  lastReplyAt: string | null;
+  lastActivityAt: string;
+  /** Counted from the posts readers are shown, not from a counter. */
+  replyCount: number;
+  isQuestion: boolean;
+  acceptedPostId: number | null;
+  pinned: boolean;
+  locked: boolean;
+  hidden: boolean;
+  deletedAt: string | null;
+  importKey: string | null;
+}
+
+/** A thread in a list, with where it lives. */
+export interface ListedThread extends Thread {
+  categorySlug: string;
+  categoryName: string;
+}
+
+export interface NewThread {
+  categoryId: number;
+  title: string;
+  body: string;
+  authorId: number | null;
+  authorName: string;
+  isQuestion?: boolean;
+  createdAt?: string;
+  /** Marks an imported thread and its opening post, so a rerun finds them. */
+  importKey?: string | null;
+  postImportKey?: string | null;
+}
+
+export function threadNotFound(): NotFoundError {
+  return new NotFoundError('THREAD_NOT_FOUND', 'There is no such thread');
+}
+
+/** The number of shown posts of thread `t`, read from their index. */
+const shownPosts = sql<number>`coalesce((select max(p.shown_position)
+  from talk_posts as p where p.thread_id = t.id), 0)`;
+
+const THREAD_COLUMNS = [
+  't.id',
+  't.category_id',
+  't.title',
+  't.author_id',
+  't.author_name',
+  't.created_at',
+  't.updated_at',
+  't.last_reply_at',
+  't.last_activity_at',
+  't.is_question',
+  't.accepted_post_id',
+  't.pinned',
+  't.locked',
+  't.hidden',
+  't.deleted_at',
+  't.import_key',
+] as const;
+
+function threadsWithAuthors(db: Db) {
+  return db
+    .selectFrom('talk_threads as t')
+    .leftJoin('people as a', 'a.id', 't.author_id')
+    .select(THREAD_COLUMNS)
+    .select((eb) => [
+      eb.fn.coalesce('a.display_name', 't.author_name').as('author'),
+      shownPosts.as('shown_posts'),
+    ]);
+}
+
+type ThreadRow = Awaited<
+  ReturnType<ReturnType<typeof threadsWithAuthors>['executeTakeFirstOrThrow']>
+>;
+
+function toThread(row: ThreadRow): Thread {
+  return {
+    id: row.id,
+    categoryId: row.category_id,
+    title: row.title,
+    authorId: row.author_id,
+    authorName: row.author,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastReplyAt: row.last_reply_at,
+    lastActivityAt: row.last_activity_at,
+    replyCount: Math.max(0, Number(row.shown_posts) - 1),
+    isQuestion: Boolean(row.is_question),
+    acceptedPostId: row.accepted_post_id,
+    pinned: Boolean(row.pinned),
+    locked: Boolean(row.locked),
+    hidden: Boolean(row.hidden),
+    deletedAt: row.deleted_at,
+    importKey: row.import_key,
+  };
+}
+
+/**
+ * Makes a thread and its opening post (post 1). Checks nobody's access
+ * and no input: callers do. The caller owns the transaction.
+ */
+export async function createThread(
+  db: Db,
+  input: NewThread,
+): Promise<{ threadId: number; postId: number }> {
+  const now = input.createdAt ?? new Date().toISOString();
+  const row = await db
+    .insertInto('talk_threads')
+    .values({
+      category_id: input.categoryId,
+      title: input.title,
+      author_id: input.authorId,
+      author_name: input.authorName,
+      created_at: now,
+      updated_at: now,
+      last_activity_at: now,
+      is_question: input.isQuestion ? 1 : 0,
+      import_key: input.importKey ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const postId = await appendPost(db, row.id, {
+    body: input.body,
+    authorId: input.authorId,
+    authorName: input.authorName,
+    createdAt: now,
+    importKey: input.postImportKey ?? null,
+  });
+  return { threadId: row.id, postId };
+}
+
+/** A thread by id, whoever asks, deleted or not. */
+export async function findThread(
+  db: Db,
+  threadId: number,
+): Promise<Thread | undefined> {
+  const row = await threadsWithAuthors(db)
+    .where('t.id', '=', threadId)
+    .executeTakeFirst();
+  return row ? toThread(row) : undefined;
+}
+
+/** A thread by its import key, for an importer's second run. */
+export async function findThreadByImportKey(
+  db: Db,
+  importKey: string,
+): Promise<Thread | undefined> {
+  const row = await threadsWithAuthors(db)
+    .where('t.import_key', '=', importKey)
+    .executeTakeFirst();
+  return row ? toThread(row) : undefined;
+}
+
+/**
+ * The thread when `actor` may read it, with its place. A thread that is
+ * deleted, hidden from them or in a place they may not read is "not
+ * found", never "forbidden", so its existence does not leak.
+ */
+export async function requireThreadFor(
+  db: Db,
+  actor: Actor,
+  threadId: number,
+): Promise<{ thread: Thread; place: Place }> {
+  const thread = await findThread(db, threadId);
+  if (!thread || thread.deletedAt !== null) {
+    throw threadNotFound();
+  }
+  const category = await findCategoryRow(db, { id: thread.categoryId });
+  if (!category) {
+    throw threadNotFound();
+  }
+  const place = await placeOf(db, actor, category);
+  if (!place.mayRead || (thread.hidden && !place.mayModerate)) {
+    throw threadNotFound();
+  }
+  return { thread, place };
+}
+
+/** Refuses a reply to a locked thread unless `place` lets one moderate. */
+export function assertOpenForReplies(thread: Thread, place: Place): void {
+  if (thread.locked && !place.mayModerate) {
+    throw new AppError(
+      423,
+      'THREAD_LOCKED',
+      'This thread is locked: nobody can reply to it',
+    );
+  }
+}
+
+/** Locks or unlocks a thread; moderation's routes decide who may. */
+export async function setThreadLocked(
+  db: Db,
+  threadId: number,
+  locked: boolean,
+): Promise<void> {
+  await db
+    .updateTable('talk_threads')
+    .set({ locked: locked ? 1 : 0 })
+    .where('id', '=', threadId)
+    .execute();
+}
+
+/** Pins or unpins a thread; moderation's routes decide who may. */
+export async function setThreadPinned(
+  db: Db,
+  threadId: number,
+  pinned: boolean,
+): Promise<void> {
+  await db
+    .updateTable('talk_threads')
+    .set({ pinned: pinned ? 1 : 0 })
+    .where('id', '=', threadId)
+    .execute();
+}
+
+export interface ThreadFilter {
+  categoryId?: number;
+  /** Questions with no accepted answer, or with no reply at all. */
+  unanswered?: 'accepted' | 'replies';
+}
+
+/**
+ * A page of the threads `actor` may read: in one category pinned first,
+ * otherwise by latest activity. The count uses the same conditions.
+ */
+export async function listThreads(
+  db: Db,
+  actor: Actor,
+  filter: ThreadFilter,
+  page: { pageSize: number; offset: number },
+): Promise<{ items: ListedThread[]; total: number }> {
+  let query = db
+    .selectFrom('talk_threads as t')
+    .innerJoin('talk_categories as c', 'c.id', 't.category_id')
+    .where('t.deleted_at', 'is', null)
+    .where('t.hidden', '=', 0)
+    .where(readableContent(db, actor, 'c.group_id'));
+  if (filter.categoryId !== undefined) {
+    query = query.where('t.category_id', '=', filter.categoryId);
+  }
+  if (filter.unanswered) {
+    query = query
+      .where('t.is_question', '=', 1)
+      .where('t.accepted_post_id', 'is', null);
+  }
+  if (filter.unanswered === 'replies') {
+    query = query.where(
+      sql<boolean>`not exists (select 1 from talk_posts as r
+        where r.thread_id = t.id and r.shown_position > 1)`,
+    );
+  }
+  const count = await query
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  let ordered = query
+    .leftJoin('people as a', 'a.id', 't.author_id')
+    .select(THREAD_COLUMNS)
+    .select((eb) => [
+      eb.fn.coalesce('a.display_name', 't.author_name').as('author'),
+      shownPosts.as('shown_posts'),
+      'c.slug as category_slug',
+      'c.name as category_name',
+    ]);
+  if (filter.categoryId !== undefined) {
+    ordered = ordered.orderBy('t.pinned', 'desc');
+  }
+  const rows = await ordered
+    .orderBy('t.last_activity_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(page.pageSize)
+    .offset(page.offset)
+    .execute();
+  return {
+    items: rows.map((row) => ({
+      ...toThread(row),
+      categorySlug: row.category_slug,
+      categoryName: row.category_name,
+    })),
+    total: Number(count.total),
+  };
+}
