@@ -7,6 +7,7 @@ import type { OidcTables } from './features/auth/oidc/tables.ts';
 import type { PeopleTables } from './features/people/tables.ts';
 import type { ScimTables } from './features/scim/tables.ts';
 import type { TalkTables } from './features/talk/tables.ts';
+import type { StatusTables } from './features/talk/status/tables.ts';
 import type { WikiTables } from './features/wiki/tables.ts';
 
 /** Every table, as the features that own them describe them. */
@@ -20,7 +21,8 @@ export interface Database
     AdminTables,
     GroupTables,
     WikiTables,
-    TalkTables {}
+    TalkTables,
+    StatusTables {}
 
 /** A connection or a transaction: what repository functions take first. */
 export type Db = Kysely<Database> | Transaction<Database>;
