@@ -7,6 +7,15 @@ import { invite } from '../../features/groups/invitations.ts';
 import { requestToJoin } from '../../features/groups/members.ts';
 import { savePage } from '../../features/wiki/editing.ts';
 import { SITE_SPACE, spaceFor } from '../../features/wiki/spaces.ts';
+import {
+  ensureGroupCategory,
+  ensureSiteCategory,
+} from '../../features/talk/categories.ts';
+import { appendPost, createThread } from '../../features/talk/service.ts';
+import {
+  createStatus,
+  replyToStatus,
+} from '../../features/talk/status/posts.ts';
 import { buildAccount } from '../../test-support/app.ts';
 import { GROUP_KEYS, GROUP_SPECS } from './world.ts';
 import type { GroupKey, World } from './world.ts';
@@ -18,7 +27,11 @@ import type { GroupKey, World } from './world.ts';
  */
 export interface Marker {
   text: string;
-  group: GroupKey;
+  /**
+   * The group it was written in, or 'site' for site-wide content and
+   * people's own spaces, which staff read (site.read) whatever `action`.
+   */
+  group: GroupKey | 'site';
   /** What a reader must be allowed in the group to see the text. */
   action: GroupAction;
   /** Where the text was written, for the failure message. */
@@ -175,6 +188,111 @@ const wikiPages: ContentBuilder = {
   },
 };
 
+/** The site category the matrix's site thread is in. */
+export const TALK_SITE_CATEGORY = 'matrix-talk';
+
+/** The Talk thread and reply written in each place, for their parameters. */
+export const talkThreadIds: Partial<Record<GroupKey | 'site', number>> = {};
+export const talkPostIds: Partial<Record<GroupKey | 'site', number>> = {};
+
+// A discussion thread and a reply in each group (markers in the title,
+// the opening post and the reply), and one in a site category, which
+// staff read and guests and signed-out visitors do not.
+const talkThreads: ContentBuilder = {
+  name: 'discussion threads and replies',
+  async build(db, world) {
+    const markers: Marker[] = [];
+    const places: (GroupKey | 'site')[] = [...GROUP_KEYS, 'site'];
+    for (const key of places) {
+      const category =
+        key === 'site'
+          ? await ensureSiteCategory(db, TALK_SITE_CATEGORY, 'Matrix talk')
+          : await ensureGroupCategory(db, world.groups[key]);
+      const tag = key.toUpperCase();
+      const author = { authorId: world.owner.id, authorName: 'Owen Owner' };
+      const { threadId } = await createThread(db, {
+        categoryId: category.id,
+        title: `Thread ${tag}TALKTITLE-5QK`,
+        body: `Opening ${tag}TALKOPEN-5QK`,
+        isQuestion: true,
+        ...author,
+      });
+      const replyId = await appendPost(db, threadId, {
+        body: `Reply ${tag}TALKREPLY-5QK`,
+        ...author,
+      });
+      talkThreadIds[key] = threadId;
+      talkPostIds[key] = replyId;
+      if (key !== 'site') {
+        for (const part of ['TITLE', 'OPEN', 'REPLY']) {
+          markers.push({
+            text: `${tag}TALK${part}-5QK`,
+            group: key,
+            action: 'group.read',
+            where: `discussion ${part.toLowerCase()}`,
+          });
+        }
+      }
+    }
+    return markers;
+  },
+};
+
+/** The tag every status post and reply of the matrix carries. */
+export const STATUS_MATRIX_TAG = 'matrixstatus';
+
+/** The status post written in each group, and ('site') on a profile. */
+export const statusPostIds: Partial<Record<GroupKey | 'site', number>> = {};
+
+// A status post and a reply in each group, and a post with a reply on the
+// owner's own profile, which staff read and guests and signed-out
+// visitors do not. The owner's profile stream holds them all.
+const statusPosts: ContentBuilder = {
+  name: 'status posts and replies',
+  async build(db, world) {
+    const owner: PersonActor = {
+      kind: 'person',
+      id: world.owner.id,
+      role: 'member',
+      displayName: 'Owen Owner',
+      via: 'session',
+    };
+    const markers: Marker[] = [];
+    for (const key of [...GROUP_KEYS, 'site' as const]) {
+      const tag = key === 'site' ? 'PROFILE' : key.toUpperCase();
+      const groupId = key === 'site' ? null : world.groups[key].id;
+      const post = await createStatus(
+        db,
+        owner,
+        `Status ${tag}STATUS-6VB #${STATUS_MATRIX_TAG}`,
+        groupId,
+      );
+      await replyToStatus(
+        db,
+        owner,
+        post,
+        `Reply ${tag}STATUSREPLY-6VB #${STATUS_MATRIX_TAG}`,
+      );
+      statusPostIds[key] = post;
+      markers.push(
+        {
+          text: `${tag}STATUS-6VB`,
+          group: key,
+          action: 'group.read',
+          where: 'status post',
+        },
+        {
+          text: `${tag}STATUSREPLY-6VB`,
+          group: key,
+          action: 'group.read',
+          where: 'status reply',
+        },
+      );
+    }
+    return markers;
+  },
+};
+
 /**
  * Every kind of group content the matrix writes. Append, do not replace:
  * a builder that lands with its feature keeps that feature's routes
@@ -182,8 +300,8 @@ const wikiPages: ContentBuilder = {
  *
  * Still to come, each with the feature it belongs to (the peer cases in
  * /work/shared/cases/peer-failures.md need them and are not faked here):
- * - threads and replies in each group (Talk), with their Atom feeds and
- *   the site-wide activity feed: BUG-01;
+ * - the Atom feeds of Talk's threads and categories and the site-wide
+ *   activity feed (the threads are written above): BUG-01;
  * - a group member's posts in a closed group, shown on their profile and
  *   its activity tab, and the counts there: BUG-04;
  * - group blog posts, including one sent with `visibility: "public"` into
@@ -198,6 +316,8 @@ export const CONTENT_BUILDERS: readonly ContentBuilder[] = [
   joinRequests,
   invitations,
   wikiPages,
+  talkThreads,
+  statusPosts,
 ];
 
 /** Writes every builder's content and returns all their markers. */

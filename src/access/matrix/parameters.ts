@@ -1,6 +1,14 @@
 import type { GroupKey, World } from './world.ts';
 import { GROUP_KEYS } from './world.ts';
-import { WIKI_MATRIX_TITLE, wikiRevisionIds } from './content.ts';
+import {
+  STATUS_MATRIX_TAG,
+  statusPostIds,
+  TALK_SITE_CATEGORY,
+  talkPostIds,
+  talkThreadIds,
+  WIKI_MATRIX_TITLE,
+  wikiRevisionIds,
+} from './content.ts';
 
 // How the matrix turns a route's path into addresses it can request: each
 // parameter is filled by its name from PARAMETERS. A route with a name not
@@ -24,7 +32,7 @@ interface FillContext {
 type Filler = (context: FillContext) => Filling[];
 
 function isGroupRoute(url: string): boolean {
-  return /^(\/api\/v1)?\/groups\//.test(url);
+  return /^(\/api\/v1)?(\/talk)?\/groups\//.test(url);
 }
 
 /** Every group in turn, so each route is tried on every kind. */
@@ -63,6 +71,35 @@ export const PARAMETERS: Record<string, Filler> = {
   revision: ({ group }) => [
     { value: String(wikiRevisionIds[group ?? 'site'] ?? 0), group },
   ],
+  // Talk: each group's discussions and a site category, and the thread
+  // and reply written in each.
+  category: ({ world }) => [
+    ...GROUP_KEYS.map((group) => ({
+      value: `group-${world.groups[group].slug}`,
+      group,
+    })),
+    { value: TALK_SITE_CATEGORY },
+  ],
+  threadId: ({ group }) => [
+    ...(group ? [group] : [...GROUP_KEYS, 'site' as const]).map((key) => ({
+      value: String(talkThreadIds[key] ?? 0),
+      ...(key === 'site' ? {} : { group: key }),
+    })),
+  ],
+  postId: ({ group }) => [
+    ...(group ? [group] : [...GROUP_KEYS, 'site' as const]).map((key) => ({
+      value: String(talkPostIds[key] ?? 0),
+      ...(key === 'site' ? {} : { group: key }),
+    })),
+  ],
+  kind: () => [{ value: 'like' }],
+  // Status posts: the one in each group and the one on a profile.
+  statusId: ({ group }) =>
+    (group ? [group] : [...GROUP_KEYS, 'site' as const]).map((key) => ({
+      value: String(statusPostIds[key] ?? 0),
+      ...(key === 'site' ? {} : { group: key }),
+    })),
+  tag: () => [{ value: STATUS_MATRIX_TAG }],
   // Fastify's name for a wildcard: a file under /assets/, a path elsewhere.
   '*': () => [{ value: 'civilmedia-icon.svg' }],
 };
