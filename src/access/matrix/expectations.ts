@@ -44,8 +44,10 @@ export function hiddenMarkers(
   groups: Record<GroupKey, GroupThing>,
   markers: readonly Marker[],
 ): Marker[] {
-  return markers.filter(
-    (marker) => !canInGroup(actor, marker.action, groups[marker.group]),
+  return markers.filter((marker) =>
+    marker.group === 'site'
+      ? !can(actor, { name: 'site.read' })
+      : !canInGroup(actor, marker.action, groups[marker.group]),
   );
 }
 
