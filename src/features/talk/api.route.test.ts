@@ -3,11 +3,7 @@ import { after, before, it } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildTestApp } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
-import {
-  addGroupMember,
-  buildCaller,
-  buildGroup,
-} from '../../test-support/groups.ts';
+import { buildCaller, buildGroup } from '../../test-support/groups.ts';
 import type { ApiCaller } from '../../test-support/groups.ts';
 import { setThreadLocked } from './threads.ts';
 
