@@ -31,6 +31,8 @@ import { importOrganogramFiles } from './features/people/organogram/import.ts';
 import { formatImportReport } from './features/people/organogram/report.ts';
 import { importMediaWikiFile } from './features/wiki/mediawiki/import.ts';
 import { formatMediaWikiReport } from './features/wiki/mediawiki/report.ts';
+import { importStackExchangeDirectory } from './features/talk/stackexchange/import.ts';
+import { formatStackExchangeReport } from './features/talk/stackexchange/report.ts';
 import {
   createScimToken,
   listScimTokens,
@@ -65,6 +67,11 @@ Commands:
                                and revision, into the site wiki or a
                                group's; MAPPING.csv pairs wiki usernames
                                with e-mail addresses of people here
+  import stackexchange DIR --category SLUG
+                               import a Stack Exchange data dump's
+                               Posts.xml and Comments.xml into the site
+                               Talk category SLUG, made if missing; a
+                               second run adds only what is new
   local-sign-in on|off         switch password sign-in on or off
   deactivate EMAIL             end EMAIL's access at once: sessions and API
                                tokens end, and they leave the directory
@@ -273,6 +280,9 @@ async function importCommand(
   if (args[0] === 'mediawiki') {
     return importMediaWikiCommand(db, args.slice(1));
   }
+  if (args[0] === 'stackexchange') {
+    return importStackExchangeCommand(db, args.slice(1));
+  }
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -282,7 +292,8 @@ async function importCommand(
   if (kind !== 'organogram') {
     throw new UsageError(
       'usage: civilmedia import organogram [--allow-ending-most] FILE…, ' +
-        'or import mediawiki FILE [--space SLUG] [--authors MAPPING.csv]',
+        'or import mediawiki FILE [--space SLUG] [--authors MAPPING.csv], ' +
+        'or import stackexchange DIR --category SLUG',
     );
   }
   if (files.length === 0) {
@@ -318,6 +329,33 @@ async function importMediaWikiCommand(
     authorsFile: values.authors,
   });
   process.stdout.write(`${formatMediaWikiReport(report)}\n`);
+  return 0;
+}
+
+async function importStackExchangeCommand(
+  db: Kysely<Database>,
+  args: string[],
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { category: { type: 'string' } },
+  });
+  if (positionals.length !== 1 || !positionals[0] || !values.category) {
+    throw new UsageError(
+      'usage: civilmedia import stackexchange DIR --category SLUG',
+    );
+  }
+  const report = await importStackExchangeDirectory(db, positionals[0], {
+    category: values.category,
+  }).catch((error: unknown) => {
+    if (error instanceof ValidationError) {
+      const reasons = Object.values(error.fields ?? {}).join('; ');
+      throw new UsageError(reasons || error.message);
+    }
+    throw error;
+  });
+  process.stdout.write(`${formatStackExchangeReport(report)}\n`);
   return 0;
 }
 

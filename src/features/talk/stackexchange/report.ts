@@ -1,0 +1,89 @@
+// What one Stack Exchange import did, for the command line and tests.
+
+/** Questions, answers and comments: read from the files, or added here. */
+export interface DumpCounts {
+  questions: number;
+  answers: number;
+  comments: number;
+  acceptedAnswers: number;
+}
+
+export interface StackExchangeReport {
+  directory: string;
+  category: string;
+  categoryCreated: boolean;
+  read: DumpCounts & { tagWikiEntries: number };
+  /** What this run added; a second run of the same files adds nothing. */
+  added: DumpCounts & { scores: number };
+  /** Closed questions, imported as locked threads. */
+  closedQuestions: number;
+  /**
+   * The dump's tags and how many questions carry each. Talk has no
+   * thread tags, so they are listed here and not stored.
+   */
+  tagsNotStored: Record<string, number>;
+  /** HTML elements whose content was kept as text, by name. */
+  keptAsText: Record<string, number>;
+  /** Links and images dropped for their target (javascript: and such). */
+  refusedLinks: number;
+  skipped: { where: string; reason: string }[];
+  milliseconds: number;
+}
+
+export function emptyStackExchangeReport(
+  directory: string,
+  category: string,
+): StackExchangeReport {
+  const counts = () => ({
+    questions: 0,
+    answers: 0,
+    comments: 0,
+    acceptedAnswers: 0,
+  });
+  return {
+    directory,
+    category,
+    categoryCreated: false,
+    read: { ...counts(), tagWikiEntries: 0 },
+    added: { ...counts(), scores: 0 },
+    closedQuestions: 0,
+    tagsNotStored: {},
+    keptAsText: {},
+    refusedLinks: 0,
+    skipped: [],
+    milliseconds: 0,
+  };
+}
+
+/** The report as the command line prints it. */
+export function formatStackExchangeReport(report: StackExchangeReport): string {
+  const { read, added } = report;
+  const tags = Object.entries(report.tagsNotStored).sort(
+    ([a, x], [b, y]) => y - x || a.localeCompare(b),
+  );
+  const kept = Object.entries(report.keptAsText).sort(([a], [b]) =>
+    a.localeCompare(b),
+  );
+  return [
+    `${report.directory} into category ${report.category}` +
+      (report.categoryCreated ? ' (created)' : '') +
+      ':',
+    `  read: ${read.questions} questions, ${read.answers} answers, ` +
+      `${read.comments} comments, ${read.acceptedAnswers} accepted answers ` +
+      `(${read.tagWikiEntries} tag wiki entries not imported)`,
+    `  added: ${added.questions} threads, ${added.answers} answers, ` +
+      `${added.comments} comments, ${added.acceptedAnswers} accepted ` +
+      `answers, ${added.scores} scores`,
+    `  closed questions imported as locked threads: ${report.closedQuestions}`,
+    `  tags (not stored; Talk threads have no tags): ${tags.length}`,
+    ...(tags.length > 0
+      ? [`    ${tags.map(([tag, n]) => `${tag} ${n}`).join(', ')}`]
+      : []),
+    `  HTML kept as text: ${
+      kept.map(([name, n]) => `<${name}> ${n}`).join(', ') || 'none'
+    }; links refused: ${report.refusedLinks}`,
+    `  skipped: ${report.skipped.length}`,
+    ...report.skipped.map((item) => `    ${item.where}: ${item.reason}`),
+    `  took ${(report.milliseconds / 1000).toFixed(1)} s`,
+  ].join('\n');
+}
