@@ -219,6 +219,12 @@ await describeEachDatabase('the status posts API', (database) => {
     assert.deepEqual(bodiesOf(profile), { bodies: ['Lunch menu'], total: 1 });
     assert.equal(own.statusCode, 403);
     assert.equal(candidates.statusCode, 403);
+    const stranger = await buildCaller(database().db, { displayName: 'Stan' });
+    for (const id of [String(stranger.id), 'abc']) {
+      const response = await call(gina, 'GET', `/api/v1/people/${id}/status`);
+      assert.equal(response.statusCode, 404, id);
+      assert.equal(response.json().error.code, 'PERSON_NOT_FOUND');
+    }
   });
 
   it('turns a signed-out reader away from every list', async () => {

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { Actor } from '../../../access/actor.ts';
+import { shareAGroup } from '../../../access/groups.ts';
 import { can } from '../../../access/policy.ts';
-import type { Database } from '../../../database.ts';
+import type { Database, Db } from '../../../database.ts';
 import {
   ForbiddenError,
   NotFoundError,
@@ -16,7 +18,7 @@ import {
   signedIn,
 } from '../../groups/api-support.ts';
 import { requireGroup } from '../../groups/groups.ts';
-import { readablePerson } from '../../people/routes.ts';
+import { getPersonThing } from '../../people/people.ts';
 import { mentionCandidates } from './mentions.ts';
 import type { Container } from './mentions.ts';
 import { createStatus, deleteStatus, replyToStatus, setLike } from './posts.ts';
@@ -38,6 +40,20 @@ function readStatusId(value: string): number {
     throw new NotFoundError('STATUS_NOT_FOUND', 'There is no such status post');
   }
   return id;
+}
+
+/** The person whose profile stream is asked for, if `actor` may see them. */
+async function readablePerson(db: Db, actor: Actor, rawId: string) {
+  const id = /^[1-9]\d{0,9}$/.test(rawId) ? Number(rawId) : 0;
+  const person =
+    id >= 1 && id <= MAX_ID ? await getPersonThing(db, id) : undefined;
+  if (person && actor.kind === 'person' && actor.role === 'guest') {
+    person.inReadersGroup = await shareAGroup(db, actor.id, person.id);
+  }
+  if (!person || !can(actor, { name: 'person.read', person })) {
+    throw new NotFoundError('PERSON_NOT_FOUND', 'There is no such person');
+  }
+  return person;
 }
 
 function queryOf(request: FastifyRequest): Record<string, unknown> {
