@@ -2,22 +2,16 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../../../database.ts';
 import { ValidationError } from '../../../platform/errors.ts';
-import { cleanLine } from '../../../platform/text.ts';
 import { ensureSiteCategory } from '../categories.ts';
 import { findCategoryRow } from '../places.ts';
 import { appendPost } from '../posts.ts';
 import { setImportedScore } from '../reactions.ts';
-import {
-  commentToMarkdown,
-  escapeMarkdownText,
-  htmlToMarkdown,
-} from './html-markdown.ts';
+import { DumpReading } from './bundles.ts';
+import type { Bundle, BundlePost } from './bundles.ts';
 import { readComments, readPosts } from './reader.ts';
-import type { DumpAuthor, DumpComment, DumpPost, PostEvent } from './reader.ts';
 import { emptyStackExchangeReport } from './report.ts';
 import type { StackExchangeReport } from './report.ts';
 import { insertImportedThread } from './storage.ts';
-import type { ImportedPost, ImportedThread } from './storage.ts';
 
 // `civilmedia import stackexchange DIR --category SLUG`: each question of
 // Posts.xml becomes a thread in a site category, made when missing. Its
@@ -38,17 +32,6 @@ import type { ImportedPost, ImportedThread } from './storage.ts';
 // with the dump: a few MB for a site's meta, not Stack Overflow.
 
 const THREADS_PER_TRANSACTION = 50;
-
-type PostKind = 'question' | 'answer' | 'comment';
-
-interface BundlePost extends ImportedPost {
-  kind: PostKind;
-}
-
-interface Bundle extends ImportedThread {
-  posts: BundlePost[];
-  source: DumpPost;
-}
 
 /** Sources of one dump; `comments` may be missing. */
 export interface DumpSources {
@@ -133,177 +116,6 @@ export async function importStackExchange(
 function nameOf(slug: string): string {
   const words = slug.replace(/-/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** Who wrote a post or comment, as a former contributor's name. */
-export function authorName(author: DumpAuthor): string {
-  if (author.displayName) {
-    return cleanLine(author.displayName);
-  }
-  if (author.userId === -1) {
-    return 'Community';
-  }
-  return author.userId === undefined ? 'unknown' : `user${author.userId}`;
-}
-
-/** What is read from the files, checked and converted, before writing. */
-class DumpReading {
-  private readonly questions = new Map<number, DumpPost>();
-  private readonly answers = new Map<number, DumpPost>();
-  private readonly comments = new Map<number, DumpComment[]>();
-
-  constructor(private readonly report: StackExchangeReport) {}
-
-  postEvent(event: PostEvent): void {
-    if (event.kind === 'tagWiki') {
-      this.report.read.tagWikiEntries += 1;
-    } else if (event.kind === 'skipped') {
-      const id = event.row.id === undefined ? '' : `, post ${event.row.id}`;
-      this.skip(`Posts.xml line ${event.row.line}${id}`, event.row.reason);
-    } else {
-      const post = this.converted(event.post);
-      const into = post.kind === 'question' ? this.questions : this.answers;
-      this.report.read[post.kind === 'question' ? 'questions' : 'answers'] += 1;
-      into.set(post.id, post);
-    }
-  }
-
-  comment(comment: DumpComment): void {
-    this.report.read.comments += 1;
-    const list = this.comments.get(comment.postId) ?? [];
-    list.push({ ...comment, text: commentToMarkdown(comment.text) });
-    this.comments.set(comment.postId, list);
-  }
-
-  skip(where: string, reason: string): void {
-    this.report.skipped.push({ where, reason });
-  }
-
-  /** The threads to write, oldest question first. */
-  bundles(keyPrefix: string, categoryId: number): Bundle[] {
-    const answersOf = new Map<number, DumpPost[]>();
-    for (const answer of this.answers.values()) {
-      const parent = answer.parentId ?? 0;
-      if (!this.questions.has(parent)) {
-        this.skip(
-          `answer ${answer.id}`,
-          `its question ${parent} is not among the questions read`,
-        );
-        this.dropComments(answer.id, 'its answer was skipped');
-        continue;
-      }
-      answersOf.set(parent, [...(answersOf.get(parent) ?? []), answer]);
-    }
-    for (const [postId] of this.comments) {
-      if (!this.questions.has(postId) && !this.answers.has(postId)) {
-        this.dropComments(postId, `post ${postId} is not in Posts.xml`);
-      }
-    }
-    const questions = [...this.questions.values()].sort(byTime);
-    return questions.map((question) =>
-      this.bundle(
-        question,
-        answersOf.get(question.id) ?? [],
-        keyPrefix,
-        categoryId,
-      ),
-    );
-  }
-
-  private bundle(
-    question: DumpPost,
-    answers: DumpPost[],
-    keyPrefix: string,
-    categoryId: number,
-  ): Bundle {
-    const report = this.report;
-    const posts: BundlePost[] = [];
-    const add = (post: DumpPost) => {
-      const key = `${keyPrefix}:post:${post.id}`;
-      const author = authorName(post.owner);
-      posts.push({
-        kind: post.kind,
-        importKey: key,
-        body: post.body || '(no text)',
-        authorName: author,
-        createdAt: post.createdAt,
-        editedAt: post.lastEditedAt ?? null,
-        score: post.score,
-      });
-      const on =
-        post.kind === 'question'
-          ? 'the question'
-          : `the answer by ${escapeMarkdownText(author)}`;
-      for (const comment of [...(this.comments.get(post.id) ?? [])].sort(
-        byTime,
-      )) {
-        posts.push({
-          kind: 'comment',
-          importKey: `${keyPrefix}:comment:${comment.id}`,
-          body: `*Comment on ${on}*\n\n${comment.text}`,
-          authorName: authorName(comment.author),
-          createdAt: comment.createdAt,
-          editedAt: null,
-          score: comment.score === 0 ? null : comment.score,
-          commentOn: key,
-        });
-      }
-    };
-    add(question);
-    for (const answer of [...answers].sort(byTime)) {
-      add(answer);
-    }
-    for (const tag of question.tags) {
-      report.tagsNotStored[tag] = (report.tagsNotStored[tag] ?? 0) + 1;
-    }
-    report.closedQuestions += question.closedAt ? 1 : 0;
-    let acceptedKey: string | undefined;
-    if (question.acceptedAnswerId !== undefined) {
-      report.read.acceptedAnswers += 1;
-      if (answers.some((answer) => answer.id === question.acceptedAnswerId)) {
-        acceptedKey = `${keyPrefix}:post:${question.acceptedAnswerId}`;
-      } else {
-        this.skip(
-          `question ${question.id}`,
-          `its accepted answer ${question.acceptedAnswerId} is not among ` +
-            'its answers; imported without one',
-        );
-      }
-    }
-    return {
-      source: question,
-      categoryId,
-      title: cleanLine(question.title ?? ''),
-      importKey: `${keyPrefix}:question:${question.id}`,
-      locked: question.closedAt !== undefined,
-      posts,
-      ...(acceptedKey !== undefined ? { acceptedKey } : {}),
-    };
-  }
-
-  private converted(post: DumpPost): DumpPost {
-    const converted = htmlToMarkdown(post.body);
-    for (const [name, count] of Object.entries(converted.keptAsText)) {
-      this.report.keptAsText[name] =
-        (this.report.keptAsText[name] ?? 0) + count;
-    }
-    this.report.refusedLinks += converted.refusedLinks;
-    return { ...post, body: converted.markdown };
-  }
-
-  private dropComments(postId: number, reason: string): void {
-    for (const comment of this.comments.get(postId) ?? []) {
-      this.skip(`comment ${comment.id}`, reason);
-    }
-    this.comments.delete(postId);
-  }
-}
-
-function byTime(
-  a: { createdAt: string; id: number },
-  b: { createdAt: string; id: number },
-): number {
-  return a.createdAt.localeCompare(b.createdAt) || a.id - b.id;
 }
 
 /** Writes a batch of threads: new ones whole, known ones what they lack. */
