@@ -9,6 +9,7 @@ import { buildAccount } from '../../../test-support/app.ts';
 import { describeEachDatabase } from '../../../test-support/databases.ts';
 import { addGroupMember, buildGroup } from '../../../test-support/groups.ts';
 import type { Group } from '../../groups/groups.ts';
+import { setPersonStatus } from '../../people/accounts.ts';
 import type { PersonRole } from '../../people/tables.ts';
 import { mentionCandidates } from './mentions.ts';
 import { createStatus, deleteStatus, replyToStatus, setLike } from './posts.ts';
@@ -156,6 +157,25 @@ await describeEachDatabase('status posts', (database) => {
       { id: gina.id, name: 'Gina', handle: 'gina' },
     ]);
     assert.deepEqual(profile.items, []);
+  });
+
+  it('neither offers nor records a deactivated person', async () => {
+    const leaver = await person(db, 'leaver');
+    await addGroupMember(db, hrPrivate, leaver.id);
+    await setPersonStatus(db, leaver.id, 'deactivated');
+
+    const post = await createStatus(db, alice, 'Bye @leaver', hrPrivate.id);
+
+    assert.deepEqual(await mentionedIn(post), []);
+    for (const group of [hrPrivate, null]) {
+      const offered = await mentionCandidates(
+        db,
+        { group },
+        'leav',
+        FIRST_PAGE,
+      );
+      assert.deepEqual(offered, { items: [], total: 0 });
+    }
   });
 
   it('mentions a staff member on a profile and never a guest', async () => {
