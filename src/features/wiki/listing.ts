@@ -27,7 +27,8 @@ export interface ListedPage extends WikiPage {
   hasChildren: boolean;
 }
 
-function livePages(db: Db, space: Space) {
+/** The pages of a space its reader may list: deleted ones for managers. */
+export function livePages(db: Db, space: Space) {
   let query = db
     .selectFrom('wiki_pages as p')
     .where('p.space_id', '=', space.id);

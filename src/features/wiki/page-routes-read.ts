@@ -12,7 +12,8 @@ import { withQuery } from '../../platform/views.ts';
 import { diffView, readDiffRevisions } from './diff-view.ts';
 import { findReadablePage, getPage } from './editing.ts';
 import { getRevision, listRevisions } from './history.ts';
-import { backlinks, pageTree } from './listing.ts';
+import { backlinks } from './listing.ts';
+import { treeLevel } from './tree.ts';
 import type { WikiPage } from './pages.ts';
 import {
   breadcrumbsTo,
@@ -118,7 +119,7 @@ export const wikiReadRoutes: FastifyPluginAsync<{
 
       const [html, children, source, watching] = await Promise.all([
         renderWikiText(db, space, revision.body, page.title),
-        pageTree(db, space, page.titleKey, firstPage(CHILDREN_SHOWN)),
+        treeLevel(db, space, page.titleKey, firstPage(CHILDREN_SHOWN)),
         redirectSource(space, query.from, page),
         actor.kind === 'person' ? watchesOf(db, actor.id, space, page) : null,
       ]);
@@ -138,7 +139,11 @@ export const wikiReadRoutes: FastifyPluginAsync<{
           : null,
         children: children.items.map((child) => ({
           name: leafName(child.title),
-          path: wikiPagePath(space.key, child.title),
+          path: child.page
+            ? wikiPagePath(space.key, child.title)
+            : withQuery(`/wiki/${encodeURIComponent(space.key)}`, {
+                parent: child.title,
+              }),
         })),
         childTotal: children.total,
         childrenPath: withQuery(`/wiki/${encodeURIComponent(space.key)}`, {

@@ -12,7 +12,7 @@ import type { PageContext } from '../../platform/views.ts';
 import { withQuery } from '../../platform/views.ts';
 import type { Actor } from '../../access/actor.ts';
 import { findGroupForReader, listGroups } from '../groups/groups.ts';
-import { pageTree, recentChanges } from './listing.ts';
+import { recentChanges } from './listing.ts';
 import type { RecentChange } from './listing.ts';
 import { wikiEditRoutes } from './page-routes-edit.ts';
 import { wikiManageRoutes } from './page-routes-manage.ts';
@@ -37,6 +37,7 @@ import { wikiNewPagePath, wikiPagePath } from './rendering.ts';
 import { SITE_SPACE } from './spaces.ts';
 import type { Space } from './spaces.ts';
 import { keyOfNormalized, leafName, normalizeTitle } from './titles.ts';
+import { treeLevel } from './tree.ts';
 import { unwatch, watchesOf, watchSpace } from './watches.ts';
 
 export interface WikiPageOptions {
@@ -119,7 +120,7 @@ export const wikiPages: FastifyPluginAsync<WikiPageOptions> = async (
     const page = readPageRequest(query, TREE_PAGE_SIZE);
     const actor = request.actor;
     const [tree, changes, watching] = await Promise.all([
-      pageTree(db, space, parent.key, page),
+      treeLevel(db, space, parent.key, page),
       recentChanges(
         db,
         actor,
@@ -147,12 +148,12 @@ export const wikiPages: FastifyPluginAsync<WikiPageOptions> = async (
         tree: tree.items.map((item) => ({
           name: leafName(item.title),
           title: item.title,
-          path: wikiPagePath(space.key, item.title),
+          path: item.page ? wikiPagePath(space.key, item.title) : null,
           childrenPath: item.hasChildren
             ? withQuery(spacePath(space), { parent: item.title })
             : null,
-          redirect: item.redirectToKey !== null,
-          deleted: item.deletedAt !== null,
+          redirect: item.page !== null && item.page.redirectToKey !== null,
+          deleted: item.page !== null && item.page.deletedAt !== null,
         })),
         treeTotal: tree.total,
         pagination: paginationParams(

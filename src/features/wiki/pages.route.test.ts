@@ -73,6 +73,22 @@ await describeEachDatabase('the wiki pages', (database) => {
     assert.match(page.body, /Watch this page/);
   });
 
+  it('leads from the space index to pages whose parent has no page', async () => {
+    const ada = await person();
+    await write(ada.browser, 'site', 'Handbook/Leave', 'Leave.\n');
+    await write(ada.browser, 'site', 'Handbook/Pay', 'Pay.\n');
+
+    const index = await ada.browser.get('/wiki/site');
+    assert.match(
+      index.body,
+      /<a class="govuk-link app-break-words" href="\/wiki\/site\?parent=Handbook">Handbook<\/a>\s*<span class="govuk-body-s"> \(no page of its own: pages under it\)<\/span>/,
+    );
+    const under = await ada.browser.get('/wiki/site?parent=Handbook');
+    assert.equal(under.statusCode, 200);
+    assert.match(under.body, /href="\/wiki\/site\/Handbook%2FLeave">Leave</);
+    assert.match(under.body, /href="\/wiki\/site\/Handbook%2FPay">Pay</);
+  });
+
   it('previews an edit without saving it and keeps the text in the form', async () => {
     const ada = await person();
     await write(ada.browser, 'site', 'Preview me', 'Old text\n');
