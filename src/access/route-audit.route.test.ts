@@ -186,20 +186,39 @@ await describeEachDatabase('the route table', (database) => {
       }
     }
 
-    // Group lists (and the wiki's front page) open to guests, but list
-    // only the guest's own groups: none for this one.
+    // Group lists, the wiki's front page and Talk's lists open to guests,
+    // but list only what is in the guest's own groups: none for this one.
     assert.deepEqual(reached.sort(), [
       '/',
       '/account',
       '/account/password',
       '/api/v1/groups',
       '/api/v1/invitations',
+      '/api/v1/talk/categories',
+      '/api/v1/talk/latest',
+      '/api/v1/talk/status',
+      '/api/v1/talk/tags/:tag',
+      '/api/v1/talk/unanswered',
       '/api/v1/wiki/recent-changes',
       '/groups',
       '/groups/invitations',
       '/groups/mine',
       '/wiki',
     ]);
+    for (const url of [
+      '/api/v1/talk/categories',
+      '/api/v1/talk/latest',
+      '/api/v1/talk/status',
+      '/api/v1/talk/unanswered',
+      '/api/v1/wiki/recent-changes',
+    ]) {
+      const list = await app.inject({ url, headers: { authorization } });
+      assert.deepEqual(
+        { items: list.json().items, total: list.json().total },
+        { items: [], total: 0 },
+        url,
+      );
+    }
     const groups = await app.inject({
       url: '/api/v1/groups',
       headers: { authorization },
