@@ -57,7 +57,8 @@ const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
   hour: 'numeric',
   minute: '2-digit',
-  hour12: true,
+  // en-GB with hour12 counts 0 to 11 ("0:27am"); GOV.UK style is 12:27am.
+  hourCycle: 'h12',
   timeZone: 'Europe/London',
 });
 
