@@ -3,6 +3,7 @@ import type { Db } from '../../database.ts';
 import {
   AppError,
   ForbiddenError,
+  NotFoundError,
   ValidationError,
 } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -105,6 +106,8 @@ export interface ReadablePost {
 /**
  * The post when `actor` may read its thread. A hidden post is "not
  * found" except to moderators; a deleted one is found, as a placeholder.
+ * A post in a thread kept from `actor` answers just as a missing post
+ * does, so its id tells nothing of a secret group.
  */
 export async function requirePostFor(
   db: Db,
@@ -115,7 +118,13 @@ export async function requirePostFor(
   if (!post) {
     throw postNotFound();
   }
-  const { thread, place } = await requireThreadFor(db, actor, post.threadId);
+  const { thread, place } = await requireThreadFor(
+    db,
+    actor,
+    post.threadId,
+  ).catch((error: unknown) => {
+    throw error instanceof NotFoundError ? postNotFound() : error;
+  });
   if (post.hiddenAt !== null && !place.mayModerate) {
     throw postNotFound();
   }

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { PersonActor } from '../../access/actor.ts';
+import type { Db } from '../../database.ts';
+import { NotFoundError } from '../../platform/errors.ts';
+import { buildAccount } from '../../test-support/app.ts';
+import { describeEachDatabase } from '../../test-support/databases.ts';
+import { buildGroup } from '../../test-support/groups.ts';
+import { ensureGroupCategory } from './categories.ts';
+import { requirePostFor } from './discussions.ts';
+import { createThread } from './threads.ts';
+
+// What a post's id tells someone outside the group it was written in.
+
+async function person(db: Db, name: string): Promise<PersonActor> {
+  const { id } = await buildAccount(db, { displayName: name });
+  return {
+    kind: 'person',
+    id,
+    role: 'member',
+    displayName: name,
+    via: 'token',
+  };
+}
+
+async function notFoundCode(work: Promise<unknown>): Promise<string> {
+  const error: unknown = await work.then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  assert.ok(error instanceof NotFoundError);
+  return error.code;
+}
+
+await describeEachDatabase('posts in a secret group', (database) => {
+  it('answers a post in a secret group as it answers a missing post', async () => {
+    const { db } = database();
+    const owner = await person(db, 'Sam Secret');
+    const outsider = await person(db, 'Olu Outsider');
+    const group = await buildGroup(db, owner.id, { visibility: 'secret' });
+    const category = await ensureGroupCategory(db, group);
+    const { postId } = await createThread(db, {
+      categoryId: category.id,
+      title: 'Hidden plans',
+      body: 'Only for members',
+      authorId: owner.id,
+      authorName: owner.displayName,
+    });
+
+    const secret = await notFoundCode(requirePostFor(db, outsider, postId));
+    const missing = await notFoundCode(
+      requirePostFor(db, outsider, postId + 1000),
+    );
+
+    assert.equal(secret, 'POST_NOT_FOUND');
+    assert.equal(missing, 'POST_NOT_FOUND');
+  });
+});
