@@ -8,6 +8,8 @@ import { describeEachDatabase } from '../../test-support/databases.ts';
 import { buildGroup } from '../../test-support/groups.ts';
 import { ensureGroupCategory } from './categories.ts';
 import { requirePostFor } from './discussions.ts';
+import { appendPost } from './posts.ts';
+import { lastReadPosition, markRead } from './reading.ts';
 import { createThread } from './threads.ts';
 
 // What a post's id tells someone outside the group it was written in.
@@ -54,5 +56,28 @@ await describeEachDatabase('posts in a secret group', (database) => {
 
     assert.equal(secret, 'POST_NOT_FOUND');
     assert.equal(missing, 'POST_NOT_FOUND');
+  });
+});
+
+await describeEachDatabase('read markers', (database) => {
+  it('keeps a read marker sent past the last post at the last post, so later replies are unread', async () => {
+    const { db } = database();
+    const reader = await person(db, 'Rae Reader');
+    const group = await buildGroup(db, reader.id);
+    const category = await ensureGroupCategory(db, group);
+    const by = { authorId: reader.id, authorName: reader.displayName };
+    const { threadId } = await createThread(db, {
+      categoryId: category.id,
+      title: 'Plans',
+      body: 'Opening',
+      ...by,
+    });
+    await appendPost(db, threadId, { body: 'Reply 1', ...by });
+
+    const marked = await markRead(db, reader.id, threadId, 99_999_999);
+    await appendPost(db, threadId, { body: 'Reply 2', ...by });
+
+    assert.equal(marked, 2);
+    assert.equal(await lastReadPosition(db, reader.id, threadId), 2);
   });
 });

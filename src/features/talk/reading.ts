@@ -61,16 +61,23 @@ export async function watchLevelOf(
 
 /**
  * Records that the person has read up to `position` (a post's number in
- * the order of posting). A marker never moves back: reading an old page
- * again does not make newer posts unread.
+ * the order of posting), no further than the thread's last post. A marker
+ * never moves back: reading an old page again does not make newer posts
+ * unread.
  */
 export async function markRead(
   db: Db,
   personId: number,
   threadId: number,
-  position: number,
+  asked: number,
   now = new Date().toISOString(),
 ): Promise<number> {
+  const last = await db
+    .selectFrom('talk_posts')
+    .select((eb) => eb.fn.max('position').as('position'))
+    .where('thread_id', '=', threadId)
+    .executeTakeFirstOrThrow();
+  const position = Math.min(asked, Number(last.position ?? 0));
   const existing = await lastReadPosition(db, personId, threadId);
   if (existing === null) {
     await db
