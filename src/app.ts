@@ -156,7 +156,10 @@ export async function buildApp(
     publicUrl: config.publicUrl,
   });
   await app.register(wikiPlugin, { db: deps.db });
-  await app.register(talkPlugin, { db: deps.db });
+  await app.register(talkPlugin, {
+    db: deps.db,
+    publicUrl: config.publicUrl,
+  });
 
   return app;
 }

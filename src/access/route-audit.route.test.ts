@@ -203,6 +203,7 @@ await describeEachDatabase('the route table', (database) => {
       '/groups',
       '/groups/invitations',
       '/groups/mine',
+      '/talk/latest.atom',
       '/wiki',
     ]);
     for (const url of [
@@ -219,6 +220,12 @@ await describeEachDatabase('the route table', (database) => {
         url,
       );
     }
+    const feed = await app.inject({
+      url: '/talk/latest.atom',
+      headers: { authorization },
+    });
+    assert.equal(feed.statusCode, 200);
+    assert.doesNotMatch(feed.body, /<entry>/);
     const groups = await app.inject({
       url: '/api/v1/groups',
       headers: { authorization },

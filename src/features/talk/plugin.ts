@@ -2,10 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database.ts';
 import { talkApi } from './api.ts';
+import { talkFeeds } from './feeds-routes.ts';
 import { statusApi } from './status/api.ts';
 
 export interface TalkOptions {
   db: Kysely<Database>;
+  publicUrl: URL;
 }
 
 /** Talk: discussions in categories and groups, and status posts. */
@@ -15,4 +17,5 @@ export const talkPlugin: FastifyPluginAsync<TalkOptions> = async (
 ) => {
   await app.register(talkApi, { db: options.db });
   await app.register(statusApi, { db: options.db });
+  await app.register(talkFeeds, options);
 };

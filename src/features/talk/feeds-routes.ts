@@ -1,0 +1,167 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { Actor } from '../../access/actor.ts';
+import type { Db } from '../../database.ts';
+import { renderMarkdown } from '../../platform/markdown.ts';
+import { readers } from '../groups/api-support.ts';
+import type { CategoryParams, ThreadParams } from './api-support.ts';
+import { ATOM_CONTENT_TYPE, latestOf, renderAtom } from './feeds.ts';
+import type { AtomEntry } from './feeds.ts';
+import { readIdParam } from './input.ts';
+import {
+  countShownPosts,
+  listThreads,
+  requireReadablePlace,
+  requireThreadFor,
+  shownPostsBetween,
+  threadNotFound,
+} from './service.ts';
+import type { ListedThread, ThreadFilter } from './service.ts';
+
+// Atom feeds of Talk: a category's latest threads, a thread's latest
+// posts and the latest threads of every place the reader may read. They
+// are another form of what the JSON API answers (BUG-01), so they load
+// the category and thread with the same calls, and list through the
+// same listThreads, as /api/v1/talk does: what the rule hides there is
+// missing here, and a place one may not read is 404.
+//
+// TODO: feed readers cannot sign in; until personal feed addresses with
+// revocable tokens arrive (issue 7, BUG-02), a signed-in reader's feed is
+// read with their browser session or API token.
+
+export const FEED_ENTRIES = 50;
+
+const FIRST_PAGE = { pageSize: FEED_ENTRIES, offset: 0 };
+const NO_ENTRIES_YET = new Date(0).toISOString();
+
+export const talkFeeds: FastifyPluginAsync<{
+  db: Db;
+  publicUrl: URL;
+}> = async (app, { db, publicUrl }) => {
+  const absolute = (path: string) => new URL(path, publicUrl).href;
+
+  /** Threads as entries, each with its opening post as content. */
+  async function threadEntries(
+    actor: Actor,
+    filter: ThreadFilter,
+  ): Promise<AtomEntry[]> {
+    const { items } = await listThreads(db, actor, filter, FIRST_PAGE);
+    const entries = [];
+    for (const thread of items) {
+      entries.push(await threadEntry(thread));
+    }
+    return entries;
+  }
+
+  async function threadEntry(thread: ListedThread): Promise<AtomEntry> {
+    const [opening] = await shownPostsBetween(db, thread.id, 1, 1);
+    const url = absolute(
+      opening ? `/talk/posts/${opening.id}` : `/talk/threads/${thread.id}`,
+    );
+    return {
+      id: url,
+      title: thread.title,
+      updated: thread.lastActivityAt,
+      published: thread.createdAt,
+      authorName: thread.authorName,
+      link: url,
+      html: opening ? renderMarkdown(opening.body) : '',
+    };
+  }
+
+  function send(reply: FastifyReply, xml: string): string {
+    reply.type(ATOM_CONTENT_TYPE);
+    return xml;
+  }
+
+  app.get<CategoryParams>(
+    '/talk/categories/:category/feed.atom',
+    readers,
+    async (request, reply) => {
+      const place = await requireReadablePlace(
+        db,
+        request.actor,
+        request.params.category,
+      );
+      const { category } = place;
+      const entries = await threadEntries(request.actor, {
+        categoryId: category.id,
+      });
+      const path = `/talk/categories/${encodeURIComponent(category.slug)}`;
+      return send(
+        reply,
+        renderAtom({
+          id: absolute(path),
+          title: `${category.name} – Talk`,
+          updated: latestOf(
+            entries.map((entry) => entry.updated),
+            category.createdAt,
+          ),
+          self: absolute(`${path}/feed.atom`),
+          alternate: absolute(path),
+          entries,
+        }),
+      );
+    },
+  );
+
+  app.get<ThreadParams>(
+    '/talk/threads/:threadId/feed.atom',
+    readers,
+    async (request, reply) => {
+      const id = readIdParam(request.params.threadId, threadNotFound);
+      const { thread } = await requireThreadFor(db, request.actor, id);
+      const total = await countShownPosts(db, thread.id);
+      const from = Math.max(1, total - FEED_ENTRIES + 1);
+      const posts = await shownPostsBetween(db, thread.id, from, total);
+      const entries = posts.reverse().map((post) => {
+        const url = absolute(`/talk/posts/${post.id}`);
+        return {
+          id: url,
+          title:
+            post.position === 1
+              ? thread.title
+              : `Reply ${post.shownPosition ?? post.position} to ` +
+                thread.title,
+          updated: post.editedAt ?? post.createdAt,
+          published: post.createdAt,
+          authorName: post.authorName,
+          link: url,
+          html: renderMarkdown(post.body),
+        };
+      });
+      const path = `/talk/threads/${thread.id}`;
+      return send(
+        reply,
+        renderAtom({
+          id: absolute(path),
+          title: `${thread.title} – Talk`,
+          updated: latestOf(
+            entries.map((entry) => entry.updated),
+            thread.createdAt,
+          ),
+          self: absolute(`${path}/feed.atom`),
+          alternate: absolute(path),
+          entries,
+        }),
+      );
+    },
+  );
+
+  app.get('/talk/latest.atom', readers, async (request, reply) => {
+    const entries = await threadEntries(request.actor, {});
+    return send(
+      reply,
+      renderAtom({
+        id: absolute('/talk/latest'),
+        title: 'Latest discussions – Talk',
+        updated: latestOf(
+          entries.map((entry) => entry.updated),
+          NO_ENTRIES_YET,
+        ),
+        self: absolute('/talk/latest.atom'),
+        alternate: absolute('/talk/latest'),
+        entries,
+      }),
+    );
+  });
+};
