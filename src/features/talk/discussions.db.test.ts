@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { PersonActor } from '../../access/actor.ts';
 import type { Db } from '../../database.ts';
-import { NotFoundError } from '../../platform/errors.ts';
+import { AppError, NotFoundError } from '../../platform/errors.ts';
 import { buildAccount } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
-import { buildGroup } from '../../test-support/groups.ts';
+import { addGroupMember, buildGroup } from '../../test-support/groups.ts';
 import { ensureGroupCategory } from './categories.ts';
-import { requirePostFor } from './discussions.ts';
+import { deletePost, requirePostFor } from './discussions.ts';
 import { appendPost } from './posts.ts';
 import { lastReadPosition, markRead } from './reading.ts';
-import { createThread } from './threads.ts';
+import { createThread, findThread } from './threads.ts';
 
 // What a post's id tells someone outside the group it was written in.
 
@@ -79,5 +79,62 @@ await describeEachDatabase('read markers', (database) => {
 
     assert.equal(marked, 2);
     assert.equal(await lastReadPosition(db, reader.id, threadId), 2);
+  });
+});
+
+await describeEachDatabase('deleting an opening post', (database) => {
+  async function threadWithReply(
+    db: Db,
+    asker: PersonActor,
+    replier: PersonActor,
+  ) {
+    const owner = await person(db, 'Olive Owner');
+    const group = await buildGroup(db, owner.id);
+    await addGroupMember(db, group, asker.id);
+    if (replier.id !== asker.id) {
+      await addGroupMember(db, group, replier.id);
+    }
+    const category = await ensureGroupCategory(db, group);
+    const thread = await createThread(db, {
+      categoryId: category.id,
+      title: 'Question',
+      body: 'Opening',
+      authorId: asker.id,
+      authorName: asker.displayName,
+    });
+    await appendPost(db, thread.threadId, {
+      body: 'An answer',
+      authorId: replier.id,
+      authorName: replier.displayName,
+    });
+    return thread;
+  }
+
+  it('refuses the author deleting a thread others have replied to, keeping their replies', async () => {
+    const { db } = database();
+    const asker = await person(db, 'Ada Asker');
+    const replier = await person(db, 'Rob Replier');
+    const { threadId, postId } = await threadWithReply(db, asker, replier);
+
+    const error: unknown = await deletePost(db, asker, postId).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+
+    assert.ok(error instanceof AppError);
+    assert.equal(error.code, 'THREAD_HAS_REPLIES');
+    assert.equal(error.status, 409);
+    assert.equal((await findThread(db, threadId))?.deletedAt, null);
+  });
+
+  it('lets the author delete a thread with only their own replies', async () => {
+    const { db } = database();
+    const asker = await person(db, 'Solo Self');
+    const { threadId, postId } = await threadWithReply(db, asker, asker);
+
+    const result = await deletePost(db, asker, postId);
+
+    assert.deepEqual(result, { threadDeleted: true });
+    assert.notEqual((await findThread(db, threadId))?.deletedAt, null);
   });
 });

@@ -174,9 +174,38 @@ export async function editPost(
 }
 
 /**
+ * Refuses an author's deleting a thread that others have replied to: it
+ * would take their replies with it. A moderator still may.
+ */
+async function assertNoRepliesByOthers(
+  db: Db,
+  threadId: number,
+  authorId: number,
+): Promise<void> {
+  const other = await db
+    .selectFrom('talk_posts')
+    .select('id')
+    .where('thread_id', '=', threadId)
+    .where('shown_position', 'is not', null)
+    .where((eb) =>
+      eb.or([eb('author_id', '!=', authorId), eb('author_id', 'is', null)]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  if (other) {
+    throw new AppError(
+      409,
+      'THREAD_HAS_REPLIES',
+      'Others have replied to this thread: only a moderator can delete it',
+    );
+  }
+}
+
+/**
  * Deletes a post. A reply leaves the pages (the replies after it move
  * up) and its id answers as a placeholder; deleting the opening post
- * deletes the thread, which would otherwise have no beginning.
+ * deletes the thread, which would otherwise have no beginning, so only a
+ * moderator may do that once others have replied.
  */
 export async function deletePost(
   db: Db,
@@ -187,6 +216,9 @@ export async function deletePost(
   const found = await requirePostFor(db, actor, postId);
   assertMayChange(actor, found, 'delete');
   const opening = found.post.position === 1;
+  if (opening && !found.place.mayModerate) {
+    await assertNoRepliesByOthers(db, found.thread.id, actor.id);
+  }
   if (opening) {
     await deleteThread(db, found.thread.id, now);
   } else {
