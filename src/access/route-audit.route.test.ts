@@ -203,7 +203,10 @@ await describeEachDatabase('the route table', (database) => {
       '/groups',
       '/groups/invitations',
       '/groups/mine',
+      '/talk',
       '/talk/latest.atom',
+      '/talk/tags/:tag',
+      '/talk/unanswered',
       '/wiki',
     ]);
     for (const url of [

@@ -4,12 +4,6 @@ import type { FastifyPluginAsync } from 'fastify';
 // rather than pretending; each disappears from here when its feature lands.
 const COMING = [
   {
-    path: '/talk',
-    area: 'Talk',
-    plural: false,
-    description: 'Talk will hold status posts, discussions and questions.',
-  },
-  {
     path: '/blogs',
     area: 'Blogs',
     plural: true,

@@ -15,7 +15,7 @@ import {
   shownPostsBetween,
   threadNotFound,
 } from './service.ts';
-import type { ListedThread, ThreadFilter } from './service.ts';
+import type { ThreadFilter } from './service.ts';
 
 // Atom feeds of Talk: a category's latest threads, a thread's latest
 // posts and the latest threads of every place the reader may read. They
@@ -45,27 +45,41 @@ export const talkFeeds: FastifyPluginAsync<{
     filter: ThreadFilter,
   ): Promise<AtomEntry[]> {
     const { items } = await listThreads(db, actor, filter, FIRST_PAGE);
-    const entries = [];
-    for (const thread of items) {
-      entries.push(await threadEntry(thread));
-    }
-    return entries;
+    const openings = await openingPostsOf(items.map((thread) => thread.id));
+    return items.map((thread) => {
+      const opening = openings.get(thread.id);
+      const url = absolute(
+        opening ? `/talk/posts/${opening.id}` : `/talk/threads/${thread.id}`,
+      );
+      return {
+        id: url,
+        title: thread.title,
+        updated: thread.lastActivityAt,
+        published: thread.createdAt,
+        authorName: thread.authorName,
+        link: url,
+        html: opening ? renderMarkdown(opening.body) : '',
+      };
+    });
   }
 
-  async function threadEntry(thread: ListedThread): Promise<AtomEntry> {
-    const [opening] = await shownPostsBetween(db, thread.id, 1, 1);
-    const url = absolute(
-      opening ? `/talk/posts/${opening.id}` : `/talk/threads/${thread.id}`,
-    );
-    return {
-      id: url,
-      title: thread.title,
-      updated: thread.lastActivityAt,
-      published: thread.createdAt,
-      authorName: thread.authorName,
-      link: url,
-      html: opening ? renderMarkdown(opening.body) : '',
-    };
+  /**
+   * The first shown post of each of these threads, in one query. The
+   * threads were chosen through the rule already; a thread whose opening
+   * post is hidden has no content in its entry.
+   */
+  async function openingPostsOf(threadIds: number[]) {
+    if (threadIds.length === 0) {
+      return new Map<number, { id: number; body: string }>();
+    }
+    const rows = await db
+      .selectFrom('talk_posts')
+      .select(['id', 'thread_id', 'body'])
+      .where('thread_id', 'in', threadIds)
+      .where('shown_position', '=', 1)
+      .where('position', '=', 1)
+      .execute();
+    return new Map(rows.map((row) => [row.thread_id, row]));
   }
 
   function send(reply: FastifyReply, xml: string): string {

@@ -329,6 +329,39 @@ await describeEachDatabase('the Talk Atom feeds', (database) => {
     assert.doesNotMatch(response.body, /Hidden spam|Deleted words/);
   });
 
+  it('gives a thread whose opening post is hidden no content in a category feed, not its first reply', async () => {
+    const { db } = database();
+    const group = await groupOfBoth('Hidden openings');
+    const id = await post(alice, `/api/v1/talk/groups/${group.slug}/threads`, {
+      title: 'Quiet',
+      body: 'Removed by a moderator',
+    });
+    await post(bob, `/api/v1/talk/threads/${id}/replies`, {
+      body: 'First reply',
+    });
+    const [opening] = await db
+      .selectFrom('talk_posts')
+      .selectAll()
+      .where('thread_id', '=', id)
+      .where('position', '=', 1)
+      .execute();
+    const found = await findPost(db, opening?.id ?? 0);
+    assert.ok(found);
+    await unshowPost(db, found, { hiddenAt: '2026-12-04T12:00:00.000Z' });
+
+    const response = await get(
+      bob,
+      `/talk/categories/group-${group.slug}/feed.atom`,
+    );
+
+    assert.deepEqual(entryTitles(response.body), ['Quiet']);
+    assert.deepEqual(textsAt(response.body, 'feed/entry/content'), ['']);
+    assert.match(
+      response.body,
+      new RegExp(`href="${PUBLIC_URL}/talk/threads/${id}"`),
+    );
+  });
+
   it('lists at most 50 entries, the latest first', async () => {
     const group = await groupOfBoth('Busy');
     const id = await post(alice, `/api/v1/talk/groups/${group.slug}/threads`, {

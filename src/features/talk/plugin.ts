@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database.ts';
 import { talkApi } from './api.ts';
+import { talkPages } from './page-routes.ts';
 import { talkFeeds } from './feeds-routes.ts';
 import { statusApi } from './status/api.ts';
 
@@ -17,5 +18,6 @@ export const talkPlugin: FastifyPluginAsync<TalkOptions> = async (
 ) => {
   await app.register(talkApi, { db: options.db });
   await app.register(statusApi, { db: options.db });
+  await app.register(talkPages, { db: options.db });
   await app.register(talkFeeds, options);
 };

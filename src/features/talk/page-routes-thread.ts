@@ -1,0 +1,319 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../../database.ts';
+import { readPageRequest } from '../../platform/pagination.ts';
+import type { PageContext } from '../../platform/views.ts';
+import { personOf } from '../groups/page-support.ts';
+import { postsJson } from './api-support.ts';
+import { acceptAnswer, replyToThread, requirePostFor } from './discussions.ts';
+import { readIdParam, readReplyInput } from './input.ts';
+import {
+  pageCountOf,
+  pageOfPost,
+  POSTS_PER_PAGE,
+  threadPage,
+} from './pages.ts';
+import {
+  categoryPath,
+  done,
+  formErrors,
+  formOf,
+  noticeOf,
+  paginationFor,
+  personPath,
+  queryOf,
+  readers,
+  readerIdOf,
+  signedIn,
+  TALK_CRUMB,
+  textOf,
+  threadPath,
+} from './page-routes-support.ts';
+import { countShownPosts, findPost, postNotFound } from './posts.ts';
+import type { Post } from './posts.ts';
+import { isReactionKind, react, REACTION_KINDS, unreact } from './reactions.ts';
+import { clearWatch, setWatch, watchLevelOf } from './reading.ts';
+import { requireThreadFor, threadNotFound } from './threads.ts';
+import type { Thread } from './threads.ts';
+
+// A thread's pages: the opening post and replies 25 a page (page N is
+// a range of shown posts, so no page is empty and there is none past
+// the last), the accepted answer right after the question, and the
+// forms a reader uses there: reply (with a quote), react, accept,
+// watch or mute. A link to a post lands on the page that holds it.
+
+type ThreadParams = { Params: { threadId: string } };
+type PostParams = { Params: { postId: string } };
+
+const REACTION_LABELS: Record<string, string> = {
+  like: 'Like',
+  thanks: 'Thanks',
+  agree: 'Agree',
+  insightful: 'Insightful',
+};
+
+type PostJson = Awaited<ReturnType<typeof postsJson>>[number];
+
+function postView(post: PostJson, returnTo: string) {
+  return {
+    ...post,
+    anchor: `post-${post.id}`,
+    authorPath: post.author ? personPath(post.author.id) : null,
+    quote: post.quote
+      ? {
+          ...post.quote,
+          authorPath: personPath(post.quote.author.id),
+          path: `/talk/posts/${post.quote.id}`,
+        }
+      : null,
+    reactions: REACTION_KINDS.map((kind) => ({
+      kind,
+      label: REACTION_LABELS[kind],
+      count: post.reactions?.[kind] ?? 0,
+      mine: post.myReactions.includes(kind),
+    })),
+    returnTo,
+  };
+}
+
+/** Where a form on a thread's page sends the reader back to. */
+function readReturnTo(value: unknown, thread: Thread): string {
+  const text = textOf(value);
+  const ours = new RegExp(`^/talk/threads/${thread.id}(\\?page=\\d{1,5})?$`);
+  return ours.test(text) ? text : threadPath(thread.id);
+}
+
+export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
+  app,
+  { db },
+) => {
+  async function renderThread(
+    request: FastifyRequest<ThreadParams>,
+    reply: FastifyReply,
+    context: PageContext = {},
+    status = 200,
+    lastPage = false,
+  ) {
+    const actor = request.actor;
+    const id = readIdParam(request.params.threadId, threadNotFound);
+    const query = queryOf(request);
+    const asked = readPageRequest({ page: query.page }).page;
+    const { thread, place } = await requireThreadFor(db, actor, id);
+    const number = lastPage
+      ? pageCountOf(await countShownPosts(db, thread.id), POSTS_PER_PAGE)
+      : asked;
+    const page = await threadPage(db, thread.id, number, POSTS_PER_PAGE);
+    const here = threadPath(thread.id, page.page);
+    const accepted =
+      page.page === 1 && thread.acceptedPostId !== null
+        ? await findPost(db, thread.acceptedPostId)
+        : undefined;
+    const shownAccepted =
+      accepted && accepted.shownPosition !== null ? [accepted] : [];
+    const all = await postsJson(
+      db,
+      actor,
+      thread,
+      [...page.posts, ...shownAccepted],
+      page.deletedBefore,
+    );
+    const posts = all.slice(0, page.posts.length);
+    const acceptedJson = all[page.posts.length];
+    const readerId = readerIdOf(actor);
+    const quote = await quoteFor(query.quote ?? context.quoteOf, thread);
+    const mayReply = place.mayPost && (!thread.locked || place.mayModerate);
+    return reply.render(
+      'talk/views/thread.njk',
+      {
+        thread: {
+          id: thread.id,
+          title: thread.title,
+          question: thread.isQuestion,
+          answered: thread.acceptedPostId !== null,
+          locked: thread.locked,
+          pinned: thread.pinned,
+          path: threadPath(thread.id),
+        },
+        breadcrumbs: [
+          TALK_CRUMB,
+          {
+            text: place.category.name,
+            href: place.group
+              ? `/talk/groups/${encodeURIComponent(place.group.slug)}`
+              : categoryPath(place.category.slug),
+          },
+        ],
+        posts: posts.map((post) => postView(post, here)),
+        accepted: acceptedJson ? postView(acceptedJson, here) : null,
+        page: page.page,
+        pageCount: page.pageCount,
+        total: page.total,
+        pagination: paginationFor(here, { ...page, offset: 0 }, page.total),
+        here,
+        may: {
+          reply: mayReply,
+          react: readerId !== null && place.mayPost,
+          accept:
+            thread.isQuestion &&
+            readerId !== null &&
+            (thread.authorId === readerId || place.mayModerate),
+        },
+        signedIn: readerId !== null,
+        watch:
+          readerId === null
+            ? null
+            : await watchLevelOf(db, readerId, { threadId: thread.id }),
+        quote,
+        notice: noticeOf(request),
+        values: { body: '' },
+        ...context,
+      },
+      status,
+    );
+  }
+
+  /** The post `?quote=` names, when it is a shown post of this thread. */
+  async function quoteFor(value: unknown, thread: Thread) {
+    const text = typeof value === 'number' ? String(value) : textOf(value);
+    if (!/^[1-9]\d{0,9}$/.test(text)) {
+      return null;
+    }
+    const post: Post | undefined = await findPost(db, Number(text));
+    if (!post || post.threadId !== thread.id || post.shownPosition === null) {
+      return null;
+    }
+    return {
+      id: post.id,
+      author: post.authorName,
+      body: post.body,
+    };
+  }
+
+  app.get<ThreadParams>(
+    '/talk/threads/:threadId',
+    readers,
+    async (request, reply) => renderThread(request, reply),
+  );
+
+  app.post<ThreadParams>(
+    '/talk/threads/:threadId/replies',
+    signedIn,
+    async (request, reply) => {
+      const actor = personOf(request);
+      const id = readIdParam(request.params.threadId, threadNotFound);
+      const form = formOf(request);
+      const values = { body: textOf(form.body) };
+      const quoteText = textOf(form.quoteOf);
+      const quoteOf = /^[1-9]\d{0,9}$/.test(quoteText)
+        ? Number(quoteText)
+        : null;
+      let postId = 0;
+      const errors = await formErrors(async () => {
+        const input = readReplyInput({ body: values.body, quoteOf });
+        postId = await db
+          .transaction()
+          .execute((trx) => replyToThread(trx, actor, id, input));
+      });
+      if (errors) {
+        // The form is at the foot of the last page.
+        const context = { values, errors, quoteOf };
+        return renderThread(request, reply, context, 400, true);
+      }
+      return reply.redirect(done(await postPath(postId), 'replied'), 303);
+    },
+  );
+
+  /** The page and anchor holding post `postId`, for the signed-in reader. */
+  async function postPath(postId: number): Promise<string> {
+    const post = await findPost(db, postId);
+    if (!post) {
+      throw postNotFound();
+    }
+    const page = await pageOfPost(db, post, POSTS_PER_PAGE);
+    return `${threadPath(post.threadId, page)}#post-${post.id}`;
+  }
+
+  app.get<PostParams>(
+    '/talk/posts/:postId',
+    readers,
+    async (request, reply) => {
+      const id = readIdParam(request.params.postId, postNotFound);
+      const { post } = await requirePostFor(db, request.actor, id);
+      return reply.redirect(await postPath(post.id), 303);
+    },
+  );
+
+  app.post<PostParams>(
+    '/talk/posts/:postId/reactions',
+    signedIn,
+    async (request, reply) => {
+      const actor = personOf(request);
+      const id = readIdParam(request.params.postId, postNotFound);
+      const form = formOf(request);
+      const kind = textOf(form.kind);
+      const { post, thread, place } = await requirePostFor(db, actor, id);
+      if (!isReactionKind(kind) || post.shownPosition === null) {
+        throw postNotFound();
+      }
+      if (!place.mayPost) {
+        return reply.redirect(readReturnTo(form.returnTo, thread), 303);
+      }
+      await (form.action === 'remove'
+        ? unreact(db, post.id, actor.id, kind)
+        : react(db, post.id, actor.id, kind));
+      const back = readReturnTo(form.returnTo, thread);
+      return reply.redirect(`${back}#post-${post.id}`, 303);
+    },
+  );
+
+  app.post<ThreadParams>(
+    '/talk/threads/:threadId/accept',
+    signedIn,
+    async (request, reply) => {
+      const actor = personOf(request);
+      const id = readIdParam(request.params.threadId, threadNotFound);
+      const text = textOf(formOf(request).postId);
+      const postId = /^[1-9]\d{0,9}$/.test(text) ? Number(text) : 0;
+      await db
+        .transaction()
+        .execute((trx) => acceptAnswer(trx, actor, id, postId));
+      return reply.redirect(done(threadPath(id), 'accepted'), 303);
+    },
+  );
+
+  app.post<ThreadParams>(
+    '/talk/threads/:threadId/unaccept',
+    signedIn,
+    async (request, reply) => {
+      const actor = personOf(request);
+      const id = readIdParam(request.params.threadId, threadNotFound);
+      await db
+        .transaction()
+        .execute((trx) => acceptAnswer(trx, actor, id, null));
+      return reply.redirect(done(threadPath(id), 'unaccepted'), 303);
+    },
+  );
+
+  app.post<ThreadParams>(
+    '/talk/threads/:threadId/watch',
+    signedIn,
+    async (request, reply) => {
+      const actor = personOf(request);
+      const id = readIdParam(request.params.threadId, threadNotFound);
+      const { thread } = await requireThreadFor(db, actor, id);
+      const level = textOf(formOf(request).level);
+      const target = { threadId: thread.id };
+      if (level === 'watch' || level === 'mute') {
+        await setWatch(db, actor.id, target, level);
+      } else {
+        await clearWatch(db, actor.id, target);
+      }
+      const key =
+        level === 'watch'
+          ? 'watching'
+          : level === 'mute'
+            ? 'muted'
+            : 'unwatched';
+      return reply.redirect(done(threadPath(thread.id), key), 303);
+    },
+  );
+};
