@@ -131,11 +131,9 @@ export const talkFeeds: FastifyPluginAsync<{
         const url = absolute(`/talk/posts/${post.id}`);
         return {
           id: url,
-          title:
-            post.position === 1
-              ? thread.title
-              : `Reply ${post.shownPosition ?? post.position} to ` +
-                thread.title,
+          // A reply's number moves when one before it is hidden, so its
+          // title does not carry one.
+          title: post.position === 1 ? thread.title : `Re: ${thread.title}`,
           updated: post.editedAt ?? post.createdAt,
           published: post.createdAt,
           authorName: post.authorName,

@@ -245,7 +245,7 @@ await describeEachDatabase('the Talk Atom feeds', (database) => {
       new RegExp(`<link rel="alternate" href="${base}"/>`),
     );
     assert.deepEqual(entryTitles(response.body), [
-      'Reply 2 to Rehearsal',
+      'Re: Rehearsal',
       'Rehearsal',
     ]);
     const replyUrl = `${PUBLIC_URL}/talk/posts/${replyId}`;
@@ -276,7 +276,7 @@ await describeEachDatabase('the Talk Atom feeds', (database) => {
     const response = await get(alice, `/talk/threads/${id}/feed.atom`);
 
     assert.deepEqual(entryTitles(response.body), [
-      'Reply 2 to Hello </title><entry>',
+      'Re: Hello </title><entry>',
       'Hello </title><entry>',
     ]);
     assert.doesNotMatch(
@@ -321,10 +321,7 @@ await describeEachDatabase('the Talk Atom feeds', (database) => {
 
     const response = await get(alice, `/talk/threads/${id}/feed.atom`);
 
-    assert.deepEqual(entryTitles(response.body), [
-      'Reply 2 to Routes',
-      'Routes',
-    ]);
+    assert.deepEqual(entryTitles(response.body), ['Re: Routes', 'Routes']);
     assert.match(response.body, /Canal path/);
     assert.doesNotMatch(response.body, /Hidden spam|Deleted words/);
   });
@@ -372,12 +369,13 @@ await describeEachDatabase('the Talk Atom feeds', (database) => {
       await post(bob, `/api/v1/talk/threads/${id}/replies`, { body: `R${n}` });
     }
 
-    const titles = entryTitles(
+    const contents = textsAt(
       (await get(alice, `/talk/threads/${id}/feed.atom`)).body,
+      'feed/entry/content',
     );
 
-    assert.equal(titles.length, 50);
-    assert.equal(titles[0], 'Reply 52 to Long');
-    assert.equal(titles[49], 'Reply 3 to Long');
+    assert.equal(contents.length, 50);
+    assert.equal(contents[0], '<p>R51</p>\n');
+    assert.equal(contents[49], '<p>R2</p>\n');
   });
 });
