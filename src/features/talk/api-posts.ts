@@ -20,13 +20,14 @@ import {
   acceptAnswer,
   deletePost,
   editPost,
+  reactToPost,
   requirePostFor,
 } from './discussions.ts';
 import { readEditInput, readIdField, readIdParam } from './input.ts';
 import { POSTS_PER_PAGE } from './pages.ts';
 import { requireReadablePlace } from './places.ts';
 import { listPostRevisions, postNotFound } from './posts.ts';
-import { isReactionKind, react, unreact } from './reactions.ts';
+import { isReactionKind, unreact } from './reactions.ts';
 import { clearWatch, markRead, setWatch, WATCH_LEVELS } from './reading.ts';
 import type { WatchLevel } from './tables.ts';
 import { requireThreadFor, threadNotFound } from './threads.ts';
@@ -119,11 +120,7 @@ export const talkPostApi: FastifyPluginAsync<{ db: Db }> = async (
       const actor = callerOf(request);
       const id = readIdParam(request.params.postId, postNotFound);
       const kind = readKind(request.params.kind);
-      const { post } = await requirePostFor(db, actor, id);
-      if (post.shownPosition === null) {
-        throw postNotFound();
-      }
-      await react(db, post.id, actor.id, kind);
+      await reactToPost(db, actor, id, kind);
       reply.code(204);
     },
   );

@@ -2,13 +2,18 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { PersonActor } from '../../access/actor.ts';
 import type { Db } from '../../database.ts';
-import { AppError, NotFoundError } from '../../platform/errors.ts';
+import {
+  AppError,
+  ForbiddenError,
+  NotFoundError,
+} from '../../platform/errors.ts';
 import { buildAccount } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
 import { addGroupMember, buildGroup } from '../../test-support/groups.ts';
 import { ensureGroupCategory } from './categories.ts';
-import { deletePost, requirePostFor } from './discussions.ts';
+import { deletePost, reactToPost, requirePostFor } from './discussions.ts';
 import { appendPost } from './posts.ts';
+import { reactionsOf } from './reactions.ts';
 import { lastReadPosition, markRead } from './reading.ts';
 import { createThread, findThread } from './threads.ts';
 
@@ -136,5 +141,38 @@ await describeEachDatabase('deleting an opening post', (database) => {
 
     assert.deepEqual(result, { threadDeleted: true });
     assert.notEqual((await findThread(db, threadId))?.deletedAt, null);
+  });
+});
+
+await describeEachDatabase('reactions', (database) => {
+  it('refuses a reaction from a reader of an open group who is not a member, as it refuses their reply', async () => {
+    const { db } = database();
+    const member = await person(db, 'Mo Member');
+    const reader = await person(db, 'Reg Reader');
+    const group = await buildGroup(db, member.id, { visibility: 'open' });
+    const category = await ensureGroupCategory(db, group);
+    const { postId } = await createThread(db, {
+      categoryId: category.id,
+      title: 'Open to read',
+      body: 'Members talk here',
+      authorId: member.id,
+      authorName: member.displayName,
+    });
+
+    const error: unknown = await reactToPost(db, reader, postId, 'like').then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    await reactToPost(db, member, postId, 'thanks');
+
+    assert.ok(error instanceof ForbiddenError);
+    assert.equal(error.code, 'TALK_FORBIDDEN');
+    const summary = (await reactionsOf(db, [postId], null)).get(postId);
+    assert.deepEqual(summary?.counts, {
+      like: 0,
+      thanks: 1,
+      agree: 0,
+      insightful: 0,
+    });
   });
 });

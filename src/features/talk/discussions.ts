@@ -19,6 +19,8 @@ import {
 } from './posts.ts';
 import type { Post } from './posts.ts';
 import type { Place } from './places.ts';
+import { react } from './reactions.ts';
+import type { ReactionKind } from './reactions.ts';
 import {
   assertOpenForReplies,
   createThread,
@@ -129,6 +131,24 @@ export async function requirePostFor(
     throw postNotFound();
   }
   return { post, thread, place };
+}
+
+/**
+ * Adds `actor`'s reaction to a shown post. Reacting is taking part, so,
+ * like a reply, it needs the right to post in the place.
+ */
+export async function reactToPost(
+  db: Db,
+  actor: PersonActor,
+  postId: number,
+  kind: ReactionKind,
+): Promise<void> {
+  const { post, place } = await requirePostFor(db, actor, postId);
+  if (post.shownPosition === null) {
+    throw postNotFound();
+  }
+  assertMayPost(place);
+  await react(db, post.id, actor.id, kind);
 }
 
 function assertMayChange(
