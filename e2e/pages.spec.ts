@@ -3,6 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { PersonActor } from '../src/access/actor.ts';
 import { hashPassword } from '../src/features/auth/passwords.ts';
+import { ensureSiteCategory } from '../src/features/talk/categories.ts';
+import { appendPost } from '../src/features/talk/posts.ts';
+import { createStatus } from '../src/features/talk/status/posts.ts';
+import { createThread } from '../src/features/talk/threads.ts';
 import { savePage } from '../src/features/wiki/editing.ts';
 import { spaceFor } from '../src/features/wiki/spaces.ts';
 import {
@@ -146,6 +150,29 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       body: 'Who keeps the lamp each night.\n',
       baseRevision: null,
     });
+
+    // Talk: a question with a reply in a site category, and a status post.
+    const lampRoom = await ensureSiteCategory(db, 'lamp-room', 'Lamp room');
+    const question = await createThread(db, {
+      categoryId: lampRoom.id,
+      title: 'Which wick trims cleanest in a gale?',
+      body: 'We trim **twice** a night.\n\n> Old keepers say thrice.\n',
+      authorId: ids.member,
+      authorName: 'Bea Member',
+      isQuestion: true,
+    });
+    ids.talkThread = question.threadId;
+    await appendPost(db, question.threadId, {
+      body: 'Cotton, cut square: see `wick-guide-v2-final-final.pdf`.',
+      authorId: ids.admin,
+      authorName: 'Ada Admin',
+    });
+    ids.status = await createStatus(
+      db,
+      bea,
+      'Lamp lit at dusk #lighthouses',
+      null,
+    );
   });
 
   after(async () => {
@@ -203,7 +230,11 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       ['your invitations', '/groups/invitations', 200],
       ['edit a group', `/groups/${groups.mine}/edit`, 200],
       ['create a group', '/groups/new', 200],
-      ['area still to come', '/talk', 200],
+      ['area still to come', '/blogs', 200],
+      ['talk', '/talk', 200],
+      ['talk category', '/talk/categories/lamp-room', 200],
+      ['talk thread', `/talk/threads/${ids.talkThread}`, 200],
+      ['status post', `/talk/status/${ids.status}`, 200],
       ['wiki', '/wiki', 200],
       ['wiki space', '/wiki/site', 200],
       ['group wiki', `/wiki/${groups.mine}`, 200],
@@ -248,6 +279,12 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
     await page.click('button:has-text("Ask to join")');
     assert.match(await page.title(), /^Error: Keepers’ council/);
     await check('ask to join with errors', 400);
+
+    await page.goto(`${site.url}/talk/categories/lamp-room`);
+    await page.fill('#title', ' ');
+    await page.click('button:has-text("Start discussion")');
+    assert.match(await page.title(), /^Error: Lamp room/);
+    await check('start a discussion with errors', 400);
 
     await page.goto(`${site.url}/wiki/site/Lamps/edit`);
     await page.click('button:has-text("Preview")');
@@ -310,7 +347,7 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       checked.push(path);
     }
     await adminContext.close();
-    assert.equal(checked.length, 57);
+    assert.equal(checked.length, 62);
   });
 
   it('fits a 320 pixel wide screen without sideways scrolling', async () => {
@@ -344,6 +381,10 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       '/wiki/site/Lamps/diff',
       '/wiki/site/Lamps%2FLenses',
       `/wiki/${groups.mine}/Rota/delete`,
+      '/talk',
+      '/talk/categories/lamp-room',
+      `/talk/threads/${ids.talkThread}`,
+      `/talk/status/${ids.status}`,
     ]) {
       await page.goto(`${site.url}${path}`);
       const overflow = await page.evaluate(() => {
