@@ -6,6 +6,7 @@ import { getSetting } from '../features/admin/settings.ts';
 import { ForbiddenError, UnauthenticatedError } from '../platform/errors.ts';
 import type { RouteAccess } from '../platform/route-config.ts';
 import { can } from './policy.ts';
+import { isFeedUrl } from '../platform/error-handling.ts';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -91,6 +92,8 @@ function refusal(access: RouteAccess): ForbiddenError {
   );
 }
 
+// A feed reader cannot follow a sign-in page, so a feed needing sign-in
+// answers 401 like the API, rather than redirecting.
 function isPageRequest(request: FastifyRequest): boolean {
-  return !request.url.startsWith('/api/');
+  return !request.url.startsWith('/api/') && !isFeedUrl(request.url);
 }

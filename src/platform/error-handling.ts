@@ -8,6 +8,11 @@ import fp from 'fastify-plugin';
 import { isUniqueViolation } from './db/errors.ts';
 import { AppError } from './errors.ts';
 
+/** True for the address of an Atom feed, with or without a query. */
+export function isFeedUrl(url: string): boolean {
+  return /\.atom(\?|$)/.test(url);
+}
+
 /** An error as the user is told it: status, stable code, message, fields. */
 interface Described {
   status: number;
@@ -128,8 +133,13 @@ function send(
     });
   }
   // Only someone not signed in is sent to sign in: a refused API token
-  // would be refused again on the sign-in page, round and round.
-  if (described.code === 'UNAUTHENTICATED' && request.method === 'GET') {
+  // would be refused again on the sign-in page, round and round. A feed
+  // reader cannot sign in on a page, so a feed gets its 401.
+  if (
+    described.code === 'UNAUTHENTICATED' &&
+    request.method === 'GET' &&
+    !isFeedUrl(request.url)
+  ) {
     return reply.redirect(
       `/sign-in?returnTo=${encodeURIComponent(request.url)}`,
       303,

@@ -6,6 +6,7 @@ import { hiddenMarkers, refusalStatus } from './expectations.ts';
 import { isApi } from './requests.ts';
 import type { Outcome, Target } from './requests.ts';
 import type { GroupKey } from './world.ts';
+import { isFeedUrl } from '../../platform/error-handling.ts';
 
 // Each check reads the outcomes of the whole run and returns one line per
 // failure, so a failing run names every route, actor and marker at once.
@@ -46,7 +47,8 @@ export function wrongStatuses(outcomes: readonly Outcome[]): string[] {
   const failures: string[] = [];
   for (const { target, actor, status, location } of outcomes) {
     const access = target.route.config.access ?? 'staff';
-    const api = isApi(target.url);
+    // A feed, like the API, answers 401 rather than a sign-in page.
+    const api = isApi(target.url) || isFeedUrl(target.url);
     const method = target.route.method;
     const expected = actor.spec.deactivated
       ? deactivatedStatus(access, { method, api })

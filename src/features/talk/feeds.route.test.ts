@@ -164,15 +164,14 @@ await describeEachDatabase('the Talk Atom feeds', (database) => {
     });
   }
 
-  it('sends a signed-out reader to sign in when the site is not open to the public, telling nothing', async () => {
-    const response = await get(null, '/talk/latest.atom');
+  it('answers a signed-out feed reader 401 when the site is not open to the public, telling nothing (BUG-01)', async () => {
+    for (const url of ['/talk/latest.atom', '/talk/latest.atom?x=1']) {
+      const response = await get(null, url);
 
-    assert.equal(response.statusCode, 303);
-    assert.equal(
-      response.headers.location,
-      `/sign-in?returnTo=${encodeURIComponent('/talk/latest.atom')}`,
-    );
-    assert.equal(response.body, '');
+      assert.equal(response.statusCode, 401, url);
+      assert.equal(response.headers.location, undefined);
+      assert.doesNotMatch(response.body, /Merger|Board|Target close/);
+    }
   });
 
   it('gives a signed-out reader an open group’s feed but no site category’s, in public reading', async () => {
