@@ -295,6 +295,34 @@ await describeEachDatabase('the Talk pages', (database) => {
     assert.match(page.body, /Guest thread/);
   });
 
+  it('refuses a blank reply with an error summary on the thread’s last page', async () => {
+    const threadId = await siteThread(26);
+    await staff.browser.get(`/talk/threads/${threadId}`);
+
+    const page = await staff.browser.post(`/talk/threads/${threadId}/replies`, {
+      body: '   ',
+    });
+
+    assert.equal(page.statusCode, 400);
+    assert.match(page.body, /There is a problem/);
+    assert.match(page.body, /page 2 of 2/);
+    assert.match(page.body, /href="#body"/);
+  });
+
+  it('links a group’s page to its discussions only for those who may read them', async () => {
+    const { db } = database();
+    const group = await buildGroup(db, staff.id, { visibility: 'closed' });
+    const link = `href="/talk/groups/${group.slug}"`;
+
+    const member = await staff.browser.get(`/groups/${group.slug}`);
+    const other = await outsider.browser.get(`/groups/${group.slug}`);
+
+    assert.equal(member.statusCode, 200);
+    assert.ok(member.body.includes(link));
+    assert.equal(other.statusCode, 200);
+    assert.ok(!other.body.includes(link));
+  });
+
   it('lists unanswered questions only', async () => {
     const { db } = database();
     const threadId = await siteThread(0, 'An open question here');
