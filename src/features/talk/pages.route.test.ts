@@ -323,6 +323,45 @@ await describeEachDatabase('the Talk pages', (database) => {
     assert.ok(!other.body.includes(link));
   });
 
+  it('watches and then mutes a thread through its buttons', async () => {
+    const threadId = await siteThread(0);
+    await staff.browser.get(`/talk/threads/${threadId}`);
+
+    const watched = await staff.browser.post(
+      `/talk/threads/${threadId}/watch`,
+      { level: 'watch' },
+    );
+    assert.equal(
+      watched.headers.location,
+      `/talk/threads/${threadId}?done=watching`,
+    );
+    const page = await staff.browser.get(`/talk/threads/${threadId}`);
+    assert.match(page.body, /You are watching this thread\./);
+    assert.match(page.body, /Stop watching/);
+
+    await staff.browser.post(`/talk/threads/${threadId}/watch`, {
+      level: 'mute',
+    });
+    const muted = await staff.browser.get(`/talk/threads/${threadId}`);
+    assert.match(muted.body, /Unmute/);
+  });
+
+  it('refuses an over-long status reply with the text kept', async () => {
+    await staff.browser.get('/talk');
+    const posted = await staff.browser.post('/talk/status', {
+      body: 'Reply to me',
+      group: '',
+    });
+    const path = String(posted.headers.location).replace(/\?.*/, '');
+    const text = 'z'.repeat(501);
+
+    const page = await staff.browser.post(`${path}/replies`, { body: text });
+
+    assert.equal(page.statusCode, 400);
+    assert.match(page.body, /The post must be 500 characters or fewer/);
+    assert.ok(page.body.includes(`>${text}</textarea>`));
+  });
+
   it('lists unanswered questions only', async () => {
     const { db } = database();
     const threadId = await siteThread(0, 'An open question here');
