@@ -543,7 +543,8 @@ await describeEachDatabase("the app's routes", (database) => {
         continue;
       }
       const url = route.url.replace(/:\w+/g, '1').replace('*', 'x');
-      const api = url.startsWith('/api/');
+      // Feeds answer like the API: a feed reader cannot sign in on a page.
+      const api = url.startsWith('/api/') || url.endsWith('.atom');
       const method = route.method as InjectOptions['method'];
       const name = `${route.method} ${route.url}`;
 
