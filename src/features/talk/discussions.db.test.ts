@@ -176,3 +176,44 @@ await describeEachDatabase('reactions', (database) => {
     });
   });
 });
+
+await describeEachDatabase('deleting replies at the same time', (database) => {
+  it('keeps shown numbers dense and the count right when one reply is deleted four times at once', async () => {
+    const { db } = database();
+    const author = await person(db, 'Dee Deleter');
+    const group = await buildGroup(db, author.id);
+    const category = await ensureGroupCategory(db, group);
+    const by = { authorId: author.id, authorName: author.displayName };
+    const { threadId } = await createThread(db, {
+      categoryId: category.id,
+      title: 'Busy',
+      body: 'Opening',
+      ...by,
+    });
+    const replyIds: number[] = [];
+    for (let n = 1; n <= 4; n += 1) {
+      replyIds.push(await appendPost(db, threadId, { body: `R${n}`, ...by }));
+    }
+
+    await Promise.allSettled(
+      [1, 2, 3, 4].map(() =>
+        db
+          .transaction()
+          .execute((trx) => deletePost(trx, author, replyIds[0] ?? 0)),
+      ),
+    );
+
+    const rows = await db
+      .selectFrom('talk_posts')
+      .select('shown_position')
+      .where('thread_id', '=', threadId)
+      .orderBy('position')
+      .execute();
+    const thread = await findThread(db, threadId);
+    assert.deepEqual(
+      rows.map((row) => row.shown_position),
+      [1, null, 2, 3, 4],
+    );
+    assert.equal(thread?.replyCount, 3);
+  });
+});

@@ -298,19 +298,32 @@ export async function unshowPost(
     'deletedAt' in change
       ? { deleted_at: change.deletedAt }
       : { hidden_at: change.hiddenAt };
+  // Lock the thread, as appendPost does, and read the post's number
+  // again under the lock: a deletion of the same post running at the
+  // same time may already have moved the posts after it up.
+  await db
+    .updateTable('talk_threads')
+    .set({ updated_at: sql`updated_at` })
+    .where('id', '=', post.threadId)
+    .execute();
+  const { shown_position: shown } = await db
+    .selectFrom('talk_posts')
+    .select('shown_position')
+    .where('id', '=', post.id)
+    .executeTakeFirstOrThrow();
   await db
     .updateTable('talk_posts')
     .set({ ...set, shown_position: null })
     .where('id', '=', post.id)
     .execute();
-  if (post.shownPosition === null) {
+  if (shown === null) {
     return;
   }
   await db
     .updateTable('talk_posts')
     .set({ shown_position: sql`shown_position - 1` })
     .where('thread_id', '=', post.threadId)
-    .where('shown_position', '>', post.shownPosition)
+    .where('shown_position', '>', shown)
     .execute();
   await db
     .updateTable('talk_threads')
