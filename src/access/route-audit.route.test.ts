@@ -162,7 +162,7 @@ await describeEachDatabase('the route table', (database) => {
     assert.equal((await browser.get('/')).statusCode, 200);
   });
 
-  it('shows a guest in no group nothing but their account, profile and empty group lists', async () => {
+  it('shows a guest in no group only their account, profile and empty lists', async () => {
     const { db } = database();
     const authorization = await bearer(db, guest.id);
     const reached: string[] = [];

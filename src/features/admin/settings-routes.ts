@@ -42,7 +42,8 @@ export const adminSettings: FastifyPluginAsync<AdminOptions> = async (
           providers: [],
           errors: {
             localSignIn:
-              'Password sign-in cannot be switched off: no other way to sign in is set up, so nobody could sign in',
+              'Password sign-in cannot be switched off: no other way to ' +
+              'sign in is set up, so nobody could sign in',
           },
         },
         400,

@@ -91,7 +91,7 @@ await describeEachDatabase('group invitations', (database) => {
     return token;
   }
 
-  it('invites a member of staff, who accepts from their invitations page and becomes a member', async () => {
+  it('invites staff, who accept from their invitations page and join', async () => {
     const owner = await person();
     const invitee = await person();
     const open = await group(owner.id, 'open');
@@ -227,7 +227,7 @@ await describeEachDatabase('group invitations', (database) => {
     assert.equal(secondList.json().total, 0);
   });
 
-  it('refuses to invite a member twice, a deactivated account, a guest as staff and an unknown address', async () => {
+  it('refuses a second invitation, a deactivated account, and unknown addresses', async () => {
     const owner = await person();
     const member = await person();
     const guest = await person('guest');
@@ -359,7 +359,7 @@ await describeEachDatabase('group invitations', (database) => {
     assert.equal(pending.json().total, 0);
   });
 
-  it('lets a guest set a password from the link, join group A signed in, and see nothing but A', async () => {
+  it('lets a guest set a password from the link and see nothing but group A', async () => {
     const { db } = database();
     const owner = await person('member', `Olga Owner ${nextNumber()}`);
     const fellow = await person('member', `Fergus Fellow ${nextNumber()}`);
@@ -447,7 +447,7 @@ await describeEachDatabase('group invitations', (database) => {
     );
   });
 
-  it('records a guest invitation in the audit log with the group, and never the token', async () => {
+  it('audits a guest invitation with its group, never its token', async () => {
     const owner = await person();
     const domain = await partner();
     const open = await group(owner.id, 'open');
@@ -669,7 +669,7 @@ await describeEachDatabase('group invitations', (database) => {
     assert.equal(stillValid.statusCode, 200);
   });
 
-  it('tells an invitee of a secret group its name on the invitation only, until they accept', async () => {
+  it('names a secret group to its invitee on the invitation only', async () => {
     const owner = await person();
     const invitee = await person();
     const secret = await group(owner.id, 'secret');

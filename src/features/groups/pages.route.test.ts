@@ -22,7 +22,7 @@ await describeEachDatabase('the groups pages', (database) => {
 
   const { person, group, roleIn } = pageFixtures(() => app, database);
 
-  it('lists open and closed groups with their tag, count and first line, and no one else’s secret group', async () => {
+  it('lists open and closed groups, and no one else’s secret group', async () => {
     const owner = await person();
     const reader = await person();
     const open = await group(
@@ -56,7 +56,7 @@ await describeEachDatabase('the groups pages', (database) => {
     assert.ok(all.body.includes(closed.name));
   });
 
-  it('answers 404 for a secret group to a non-member, and shows it to a member and a site admin', async () => {
+  it('hides a secret group from a non-member, not from a member or admin', async () => {
     const owner = await person();
     const stranger = await person();
     const admin = await person('admin');
@@ -81,7 +81,7 @@ await describeEachDatabase('the groups pages', (database) => {
     );
   });
 
-  it('shows a closed group’s name, description and count to a non-member, but not its members', async () => {
+  it('shows a non-member a closed group’s description, not its members', async () => {
     const owner = await person('member', `Olwen Owner ${nextNumber()}`);
     const stranger = await person();
     const closed = await group(owner.id, 'closed', 'We *plan* the move.');
@@ -223,7 +223,7 @@ await describeEachDatabase('the groups pages', (database) => {
     assert.equal(response.headers.location, `/groups/${slug}?done=created`);
   });
 
-  it('re-renders the form with 400, an error summary and the typed values for each mistake', async () => {
+  it('re-renders the form with 400, a summary and the typed values', async () => {
     const creator = await person();
     const taken = await group(creator.id, 'open');
     await creator.browser.get('/groups/new');

@@ -225,7 +225,8 @@ export async function listAccounts(
     const emailPrefix = `${escapeLike(text)}%`;
     // Both databases take backslash as the escape character only when told.
     query = query.where(
-      sql<boolean>`(sort_name like ${prefix} escape '\\' or email_key like ${emailPrefix} escape '\\')`,
+      sql<boolean>`(sort_name like ${prefix} escape '\\'
+        or email_key like ${emailPrefix} escape '\\')`,
     );
   }
   if (filter.role) {

@@ -30,7 +30,7 @@ await describeEachDatabase('SCIM changes that arrive at once', (database) => {
     return rows.map((row) => row.action);
   }
 
-  it('keeps every change of concurrent PATCHes to one User, and deactivates them once', async () => {
+  it('keeps every change of concurrent PATCHes, deactivating once', async () => {
     const id = await scim.createUser({ title: 'Analyst' });
     const changes = [
       { op: 'replace', path: 'active', value: false },

@@ -249,7 +249,7 @@ await describeEachDatabase('deactivation over SCIM', (database) => {
     return { ...person, events: events.map((event) => event.action) };
   }
 
-  it('refuses to deactivate or delete the only active administrator, changing nothing', async () => {
+  it('refuses to deactivate or delete the only active administrator', async () => {
     const admin = await onlyAdministrator();
     const user = (await scim.get(`/Users/${admin.id}`)).json();
 

@@ -74,7 +74,7 @@ await describeEachDatabase('the Talk discussions API', (database) => {
     );
   }
 
-  it('keeps a members-only group’s thread from signed-out and non-member readers (BUG-01)', async () => {
+  it('keeps a members-only thread from outsiders (BUG-01)', async () => {
     const { db } = database();
     const board = await buildGroup(db, alice.id, {
       name: 'Board',
@@ -117,7 +117,7 @@ await describeEachDatabase('the Talk discussions API', (database) => {
     assert.match(aliceLatest.body, /Merger timeline/);
   });
 
-  it('pages replies 5, 5, 1 with the opening post first, and 404 past the last (BUG-29)', async () => {
+  it('pages posts 5, 5, 1 from the opening post, 404 past the end (BUG-29)', async () => {
     await category('bug-29');
     const id = await thread(alice, '/api/v1/talk/categories/bug-29/threads', {
       title: 'Thread A',
@@ -243,7 +243,7 @@ await describeEachDatabase('the Talk discussions API', (database) => {
     );
   });
 
-  it('quotes a reply with its author and link, keeps edit history and counts a reaction once', async () => {
+  it('quotes with author and link, keeps edits, counts a reaction once', async () => {
     await category('quotes');
     const id = await thread(alice, '/api/v1/talk/categories/quotes/threads', {
       title: 'Quotes',

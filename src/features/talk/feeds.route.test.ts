@@ -110,7 +110,7 @@ await describeEachDatabase('the Talk Atom feeds', (database) => {
   }
 
   for (const visibility of ['closed', 'secret'] as const) {
-    it(`keeps a ${visibility} group’s category and thread out of every feed for outsiders (BUG-01)`, async () => {
+    it(`keeps a ${visibility} group’s thread out of outsiders’ feeds (BUG-01)`, async () => {
       const { db } = database();
       const board = await buildGroup(db, alice.id, {
         name: 'Board',
@@ -164,7 +164,7 @@ await describeEachDatabase('the Talk Atom feeds', (database) => {
     });
   }
 
-  it('answers a signed-out feed reader 401 when the site is not open to the public, telling nothing (BUG-01)', async () => {
+  it('answers a signed-out feed reader 401, telling nothing (BUG-01)', async () => {
     for (const url of ['/talk/latest.atom', '/talk/latest.atom?x=1']) {
       const response = await get(null, url);
 
@@ -174,7 +174,7 @@ await describeEachDatabase('the Talk Atom feeds', (database) => {
     }
   });
 
-  it('gives a signed-out reader an open group’s feed but no site category’s, in public reading', async () => {
+  it('gives public readers an open group’s feed, not a site category’s', async () => {
     const { db } = database();
     const open = await buildGroup(db, alice.id, { name: 'Allotments' });
     const id = await post(alice, `/api/v1/talk/groups/${open.slug}/threads`, {
@@ -325,7 +325,7 @@ await describeEachDatabase('the Talk Atom feeds', (database) => {
     assert.doesNotMatch(response.body, /Hidden spam|Deleted words/);
   });
 
-  it('gives a thread whose opening post is hidden no content in a category feed, not its first reply', async () => {
+  it('gives a thread with a hidden opening post no content in a feed', async () => {
     const { db } = database();
     const group = await groupOfBoth('Hidden openings');
     const id = await post(alice, `/api/v1/talk/groups/${group.slug}/threads`, {

@@ -65,7 +65,7 @@ await describeEachDatabase('the Talk pages', (database) => {
     await app.close();
   });
 
-  it('shows Talk’s front page with the status box, the latest threads and the categories', async () => {
+  it('shows Talk’s front page: status box, latest threads, categories', async () => {
     const threadId = await siteThread(0, 'Front page thread');
     await staff.browser.get('/talk');
 
@@ -104,7 +104,7 @@ await describeEachDatabase('the Talk pages', (database) => {
     assert.match(tag.body, /Hello/);
   });
 
-  it('refuses a 501-character status with an error summary, the text kept, status 400', async () => {
+  it('refuses a 501-character status with a summary, text kept, 400', async () => {
     await staff.browser.get('/talk');
     const text = 'x'.repeat(501);
 
@@ -196,7 +196,7 @@ await describeEachDatabase('the Talk pages', (database) => {
     );
   });
 
-  it('replies with a quote, reacts, and lets the asker accept an answer shown after the question', async () => {
+  it('replies with a quote, reacts, and lets the asker accept an answer', async () => {
     const { db } = database();
     const threadId = await siteThread(1);
     const first = await db

@@ -91,7 +91,7 @@ await describeEachDatabase('the wiki API', (database) => {
     assert.equal(page.json().revision, saved.revision);
   });
 
-  it('answers 409 with both texts when both change the same line, and keeps the page (BUG-13)', async () => {
+  it('answers 409 with both texts for the same line (BUG-13)', async () => {
     const base = await create(alice, 'site', 'Same line', lines());
     const first = await call(alice, 'PUT', path('site', 'Same line'), {
       body: lines({ 3: 'line 3 (alice)' }),

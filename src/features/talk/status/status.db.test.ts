@@ -210,7 +210,7 @@ await describeEachDatabase('status posts', (database) => {
     );
   });
 
-  it('keeps a post in a closed group off the profile stream of a non-member, and out of its total', async () => {
+  it('keeps a closed group’s post off a non-member’s profile stream', async () => {
     await createStatus(db, bob, 'Settlement draft v2: offer 1.2M', legal.id);
     await createStatus(db, bob, 'Lunch menu', garden.id);
 
@@ -285,7 +285,7 @@ await describeEachDatabase('status posts', (database) => {
     );
   });
 
-  it('lets the author or a moderator delete a post, which takes its replies from every list', async () => {
+  it('lets the author or a moderator delete a post and its replies', async () => {
     const post = await createStatus(
       db,
       gina,
