@@ -47,6 +47,8 @@ await describeEachDatabase('a guest and other people', (database) => {
 
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Fenella Fellow/);
+    // The organisation's structure is not a guest's to see, not even empty.
+    assert.doesNotMatch(page.body, /Reports to|No manager recorded/);
     assert.equal(api.statusCode, 200);
     assert.equal(api.json().name, 'Fenella Fellow');
   });

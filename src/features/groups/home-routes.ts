@@ -100,6 +100,12 @@ export const groupHomeRoutes: FastifyPluginAsync<GroupHomeOptions> = async (
     async (request, reply) => {
       const actor = personOf(request);
       await db.transaction().execute(async (trx) => {
+        // A second click on Join (or a join in another tab) finds the
+        // reader a member already: that is what they wanted, not an error.
+        const seen = await findGroupForReader(trx, actor, request.params.slug);
+        if (seen?.role) {
+          return;
+        }
         const group = await requireGroup(
           trx,
           actor,

@@ -45,6 +45,7 @@ await describeEachDatabase('the groups on a profile', (database) => {
     const body = await profileAs(outsider.id);
 
     assert.match(body, /Quilting Circle/);
+    assert.match(body, /<h2 class="govuk-heading-m">Reports to<\/h2>/);
     assert.match(body, /Tea Rota/);
     assert.doesNotMatch(body, /Hushed Merger/);
   });

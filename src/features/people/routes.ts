@@ -168,6 +168,7 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
         groups,
         aboutHtml: renderMarkdown(profile.about),
         canEdit: can(request.actor, { name: 'person.edit', person }),
+        showStructure: can(request.actor, { name: 'directory.read' }),
       });
     },
   );
