@@ -108,17 +108,10 @@ export async function listGroupInvitations(
   page: PageRequest,
   now = new Date().toISOString(),
 ): Promise<{ items: Invitation[]; total: number }> {
-  const query = pendingInvitations(db, now).where('i.group_id', '=', groupId);
-  const [rows, count] = await Promise.all([
-    selectInvitation(query)
-      .orderBy('i.created_at', 'desc')
-      .orderBy('i.id', 'desc')
-      .limit(page.pageSize)
-      .offset(page.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
-  ]);
-  return { items: rows.map(toInvitation), total: Number(count?.n ?? 0) };
+  return newestFirst(
+    pendingInvitations(db, now).where('i.group_id', '=', groupId),
+    page,
+  );
 }
 
 /** A page of the invitations waiting for a person, newest first. */
@@ -128,7 +121,17 @@ export async function listInvitationsFor(
   page: PageRequest,
   now = new Date().toISOString(),
 ): Promise<{ items: Invitation[]; total: number }> {
-  const query = pendingInvitations(db, now).where('i.person_id', '=', personId);
+  return newestFirst(
+    pendingInvitations(db, now).where('i.person_id', '=', personId),
+    page,
+  );
+}
+
+/** One page of pending invitations, newest first, with their total. */
+async function newestFirst(
+  query: ReturnType<typeof pendingInvitations>,
+  page: PageRequest,
+): Promise<{ items: Invitation[]; total: number }> {
   const [rows, count] = await Promise.all([
     selectInvitation(query)
       .orderBy('i.created_at', 'desc')

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../database.ts';
+import type { PersonActor } from '../../access/actor.ts';
+import type { Database, Db } from '../../database.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { pageOf, readPageRequest } from '../../platform/pagination.ts';
 import {
@@ -59,6 +60,17 @@ function readId(value: unknown, field: string): number {
 
 function queryOf(request: FastifyRequest): Record<string, unknown> {
   return request.query as Record<string, unknown>;
+}
+
+/** A page the caller may read, with its space: what watching needs. */
+async function readablePage(
+  db: Db,
+  actor: PersonActor,
+  params: { space: string; title: string },
+) {
+  const space = await requireSpaceFor(db, actor, params.space, 'read');
+  const opened = await getPage(db, space, params.title);
+  return { space, page: opened.page };
 }
 
 export const wikiApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
@@ -397,14 +409,8 @@ export const wikiApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
     async (request, reply) => {
       const actor = callerOf(request);
       await db.transaction().execute(async (trx) => {
-        const space = await requireSpaceFor(
-          trx,
-          actor,
-          request.params.space,
-          'read',
-        );
-        const opened = await getPage(trx, space, request.params.title);
-        await watchPage(trx, actor.id, opened.page);
+        const { page } = await readablePage(trx, actor, request.params);
+        await watchPage(trx, actor.id, page);
       });
       return reply.code(204).send();
     },
@@ -416,14 +422,8 @@ export const wikiApi: FastifyPluginAsync<{ db: Kysely<Database> }> = async (
     async (request, reply) => {
       const actor = callerOf(request);
       await db.transaction().execute(async (trx) => {
-        const space = await requireSpaceFor(
-          trx,
-          actor,
-          request.params.space,
-          'read',
-        );
-        const opened = await getPage(trx, space, request.params.title);
-        await unwatch(trx, actor.id, { space, page: opened.page });
+        const { space, page } = await readablePage(trx, actor, request.params);
+        await unwatch(trx, actor.id, { space, page });
       });
       return reply.code(204).send();
     },
