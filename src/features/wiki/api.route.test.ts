@@ -349,4 +349,29 @@ await describeEachDatabase('the wiki API', (database) => {
       { text: ' words here', changed: false },
     ]);
   });
+
+  it('watches a page and stops watching it, and 404s for a missing one', async () => {
+    const { db } = database();
+    await create(alice, 'site', 'Lamp rota', 'Who lights the lamps\n');
+    const watched = () =>
+      db
+        .selectFrom('wiki_watches as w')
+        .innerJoin('wiki_pages as p', 'p.id', 'w.page_id')
+        .select('p.title')
+        .where('w.person_id', '=', bob.id)
+        .execute();
+
+    const on = await call(bob, 'PUT', path('site', 'Lamp rota', '/watch'));
+    const again = await call(bob, 'PUT', path('site', 'Lamp rota', '/watch'));
+    assert.equal(on.statusCode, 204);
+    assert.equal(again.statusCode, 204);
+    assert.deepEqual(await watched(), [{ title: 'Lamp rota' }]);
+
+    const off = await call(bob, 'DELETE', path('site', 'Lamp rota', '/watch'));
+    assert.equal(off.statusCode, 204);
+    assert.deepEqual(await watched(), []);
+
+    const missing = await call(bob, 'PUT', path('site', 'No such', '/watch'));
+    assert.equal(missing.statusCode, 404);
+  });
 });
