@@ -2,6 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AdminTables } from './features/admin/tables.ts';
 import type { AuditTables } from './features/audit/tables.ts';
 import type { AuthTables } from './features/auth/tables.ts';
+import type { BlogTables } from './features/blogs/tables.ts';
+import type { FeedTables } from './features/feeds/tables.ts';
 import type { GroupTables } from './features/groups/tables.ts';
 import type { OidcTables } from './features/auth/oidc/tables.ts';
 import type { PeopleTables } from './features/people/tables.ts';
@@ -22,7 +24,9 @@ export interface Database
     GroupTables,
     WikiTables,
     TalkTables,
-    StatusTables {}
+    StatusTables,
+    BlogTables,
+    FeedTables {}
 
 /** A connection or a transaction: what repository functions take first. */
 export type Db = Kysely<Database> | Transaction<Database>;
