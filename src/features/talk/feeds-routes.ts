@@ -4,8 +4,12 @@ import type { Db } from '../../database.ts';
 import { renderMarkdown } from '../../platform/markdown.ts';
 import { readers } from '../groups/api-support.ts';
 import type { CategoryParams, ThreadParams } from './api-support.ts';
-import { ATOM_CONTENT_TYPE, latestOf, renderAtom } from './feeds.ts';
-import type { AtomEntry } from './feeds.ts';
+import {
+  ATOM_CONTENT_TYPE,
+  latestOf,
+  renderAtom,
+} from '../../platform/atom.ts';
+import type { AtomEntry } from '../../platform/atom.ts';
 import { readIdParam } from './input.ts';
 import {
   countShownPosts,

@@ -1,22 +1,32 @@
-// Atom 1.0 (RFC 4287) documents for Talk's feeds, written by hand: a feed
-// is a few elements, and every string that goes in passes through one
-// escaper, so nothing a person wrote can open an element or an entity.
+// Atom 1.0 documents (RFC 4287), written by hand: a feed is a few
+// elements, and every string that goes in passes through one escaper, so
+// nothing a person wrote can open an element or an entity. Talk's and the
+// blogs' feeds are all written here.
 
-/** One entry: a thread, or a post of a thread. */
+/** One entry of a feed: a thread, a post, a blog post. */
 export interface AtomEntry {
-  /** An IRI that names the entry for good (here, its absolute URL). */
+  /** An IRI that names the entry for good (RFC 4287 §4.2.6). */
   id: string;
   title: string;
   /** ISO 8601 times; written out in UTC as RFC 3339 asks. */
   updated: string;
-  published: string;
+  /** When the entry first became readable, if it differs from `updated`. */
+  published?: string;
+  /** The first author: every entry names one, so the feed need not. */
   authorName: string;
-  /** The absolute URL of the entry's page. */
+  /** Further authors, in order. */
+  coAuthorNames?: readonly string[];
+  /** The absolute URL of the entry's page (rel="alternate"). */
   link: string;
+  /** Plain text, such as a blog post's own summary. */
+  summary?: string;
   /** Sanitised HTML, sent as type="html" text. */
   html: string;
+  /** Terms such as tags, each an atom:category. */
+  categories?: readonly string[];
 }
 
+/** A whole feed: its own id and links, and its entries, newest first. */
 export interface AtomFeed {
   id: string;
   title: string;
@@ -28,6 +38,7 @@ export interface AtomFeed {
   entries: AtomEntry[];
 }
 
+/** The media type an Atom document is served with. */
 export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
 
 // XML 1.0 allows only tab, newline, carriage return and the characters
@@ -67,15 +78,26 @@ function link(rel: string, href: string, indent: string): string {
 
 function entryXml(entry: AtomEntry): string {
   const i = '    ';
+  const authors = [entry.authorName, ...(entry.coAuthorNames ?? [])];
   return [
     '  <entry>',
     element('id', entry.id, i),
     element('title', entry.title, i),
     element('updated', rfc3339(entry.updated), i),
-    element('published', rfc3339(entry.published), i),
-    `${i}<author>${element('name', entry.authorName, '')}</author>`,
+    ...(entry.published
+      ? [element('published', rfc3339(entry.published), i)]
+      : []),
+    ...authors.map(
+      (name) => `${i}<author>${element('name', name, '')}</author>`,
+    ),
     `${i}<link rel="alternate" type="text/html" ` +
       `href="${escapeXml(entry.link)}"/>`,
+    ...(entry.categories ?? []).map(
+      (term) => `${i}<category term="${escapeXml(term)}"/>`,
+    ),
+    ...(entry.summary
+      ? [`${i}<summary type="text">${escapeXml(entry.summary)}</summary>`]
+      : []),
     `${i}<content type="html">${escapeXml(entry.html)}</content>`,
     '  </entry>',
   ].join('\n');

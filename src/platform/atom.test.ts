@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import sax from 'sax';
-import { escapeXml, latestOf, renderAtom } from './feeds.ts';
-import type { AtomFeed } from './feeds.ts';
+import { escapeXml, latestOf, renderAtom } from './atom.ts';
+import type { AtomFeed } from './atom.ts';
 
 // The Atom writer on its own: what it escapes, what it drops, and that
 // what it writes is XML a strict parser reads back unchanged.
@@ -95,4 +95,40 @@ it('takes the latest of some times, or the fallback when none is later', () => {
     latestOf([], '1970-01-01T00:00:00.000Z'),
     '1970-01-01T00:00:00.000Z',
   );
+});
+
+it('writes every author, the tags as categories and a plain summary', () => {
+  const feed = feedWith('Budget', '<p>Body</p>');
+  const [entry] = feed.entries;
+  assert.ok(entry);
+  feed.entries = [
+    {
+      ...entry,
+      coAuthorNames: ['Bea', 'Cy'],
+      categories: ['hr', 'pay & grading'],
+      summary: 'Bands <b>C</b>',
+    },
+  ];
+  const xml = renderAtom(feed);
+
+  assert.deepEqual(textsOf(xml, 'name'), ['Ada "A" <Lovelace>', 'Bea', 'Cy']);
+  assert.deepEqual(textsOf(xml, 'summary'), ['Bands <b>C</b>']);
+  assert.match(xml, /<summary type="text">Bands &lt;b&gt;C&lt;\/b&gt;</);
+  assert.match(
+    xml,
+    /<category term="hr"\/>\n\s+<category term="pay &amp; grading"\/>/,
+  );
+});
+
+it('leaves out published and summary when an entry has none', () => {
+  const feed = feedWith('Budget', '<p>Body</p>');
+  const [entry] = feed.entries;
+  assert.ok(entry);
+  const { published: _published, ...rest } = entry;
+  feed.entries = [rest];
+  const xml = renderAtom(feed);
+
+  assert.deepEqual(textsOf(xml, 'published'), []);
+  assert.deepEqual(textsOf(xml, 'summary'), []);
+  assert.deepEqual(textsOf(xml, 'category'), []);
 });
