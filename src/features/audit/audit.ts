@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   'password.set',
   'token.created',
   'token.revoked',
+  'feed-token.created',
+  'feed-token.revoked',
   'scim.token.created',
   'scim.token.revoked',
   'scim.request',
@@ -58,6 +60,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'password.set': 'Password set',
   'token.created': 'API token created',
   'token.revoked': 'API token revoked',
+  'feed-token.created': 'Feed address created',
+  'feed-token.revoked': 'Feed address revoked',
   'scim.token.created': 'SCIM token created',
   'scim.token.revoked': 'SCIM token revoked',
   'scim.request': 'SCIM request',
@@ -91,6 +95,7 @@ export interface AuditEvent {
     type:
       | 'person'
       | 'token'
+      | 'feed-token'
       | 'scim-token'
       | 'setting'
       | 'group'
