@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { isTimeZone } from '../../platform/time-zones.ts';
 import type { AdminOptions } from './plugin.ts';
 import { adminActor, administrator } from './plugin.ts';
 import {
@@ -21,6 +22,7 @@ export const adminSettings: FastifyPluginAsync<AdminOptions> = async (
       values: {
         localSignIn: await getSetting(db, 'localSignIn'),
         publicReading: await getSetting(db, 'publicReading'),
+        timeZone: await getSetting(db, 'timeZone'),
       },
       providers: config.oidcProviders.map((provider) => provider.name),
       saved: (request.query as Record<string, unknown>).saved === '1',
@@ -30,21 +32,36 @@ export const adminSettings: FastifyPluginAsync<AdminOptions> = async (
   app.post('/admin/settings', async (request, reply) => {
     const admin = administrator(request);
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const values: Pick<SiteSettings, 'localSignIn' | 'publicReading'> = {
+    const values: Pick<
+      SiteSettings,
+      'localSignIn' | 'publicReading' | 'timeZone'
+    > = {
       localSignIn: body.localSignIn === 'on',
       publicReading: body.publicReading === 'on',
+      // A form from before the zone was on the page leaves it as it was.
+      timeZone:
+        typeof body.timeZone === 'string'
+          ? body.timeZone.trim()
+          : await getSetting(db, 'timeZone'),
     };
+    const errors: Record<string, string> = {};
     if (!values.localSignIn && config.oidcProviders.length === 0) {
+      errors.localSignIn =
+        'Password sign-in cannot be switched off: no other way to ' +
+        'sign in is set up, so nobody could sign in';
+      values.localSignIn = true;
+    }
+    if (!isTimeZone(values.timeZone)) {
+      errors.timeZone =
+        'Enter a time zone by its IANA name, like Europe/London';
+    }
+    if (Object.keys(errors).length > 0) {
       return reply.render(
         'admin/views/settings.njk',
         {
-          values: { ...values, localSignIn: true },
-          providers: [],
-          errors: {
-            localSignIn:
-              'Password sign-in cannot be switched off: no other way to ' +
-              'sign in is set up, so nobody could sign in',
-          },
+          values,
+          providers: config.oidcProviders.map((provider) => provider.name),
+          errors,
         },
         400,
       );
@@ -56,6 +73,9 @@ export const adminSettings: FastifyPluginAsync<AdminOptions> = async (
         if ((await getSetting(trx, key)) !== values[key]) {
           await setSetting(trx, key, values[key], adminActor(admin));
         }
+      }
+      if ((await getSetting(trx, 'timeZone')) !== values.timeZone) {
+        await setSetting(trx, 'timeZone', values.timeZone, adminActor(admin));
       }
     });
     return reply.redirect('/admin/settings?saved=1', 303);

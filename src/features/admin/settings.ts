@@ -1,4 +1,5 @@
 import type { Db } from '../../database.ts';
+import { DEFAULT_TIME_ZONE } from '../../platform/time-zones.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { AuditActor } from '../audit/audit.ts';
 
@@ -15,11 +16,17 @@ export interface SiteSettings {
    * the site is an intranet: everything but signing in needs an account.
    */
   publicReading: boolean;
+  /**
+   * The IANA zone the site's wall-clock times are in: what a scheduled
+   * post's date and time mean, whatever the author's browser says.
+   */
+  timeZone: string;
 }
 
 const DEFAULTS: SiteSettings = {
   localSignIn: true,
   publicReading: false,
+  timeZone: DEFAULT_TIME_ZONE,
 };
 
 type Key = keyof SiteSettings;
