@@ -1,0 +1,249 @@
+import { createReadStream } from 'node:fs';
+import type { Db } from '../../../database.ts';
+import { ValidationError } from '../../../platform/errors.ts';
+import { isTimeZone } from '../../../platform/time-zones.ts';
+import { getSetting } from '../../admin/settings.ts';
+import { ensureSpace, SITE_SPACE } from '../../wiki/service.ts';
+import type { SpaceRow } from '../../wiki/service.ts';
+import type { Blog } from '../blogs.ts';
+import { WxrAuthors } from './authors.ts';
+import { instantOf } from './dates.ts';
+import { outlineOf, settleTitles } from './pages.ts';
+import type { PageOutline } from './pages.ts';
+import { readWxr } from './reader.ts';
+import type { WxrChannel, WxrItem } from './reader.ts';
+import { countIn, emptyWxrReport } from './report.ts';
+import type { WxrReport } from './report.ts';
+import { insertImportedAttachment } from './storage.ts';
+import type { ImportedAttachment } from './storage.ts';
+import { resolveTargetBlog } from './target.ts';
+import { importPage, importPost } from './items.ts';
+
+// `civilmedia import wxr FILE --blog SLUG`: a WordPress export into one
+// blog, its pages into the matching wiki (the group's for a group's blog,
+// else the site's). The file is read twice as a stream: first for the
+// pages' titles and parents, so a child page's title can name a parent
+// that comes later in the file; then for everything. Each post is written
+// in its own transaction with its tags and comments.
+//
+// Every row has an import key of the blog, the WordPress site's address
+// and the WordPress id, so a second run adds nothing, and a later export
+// of the same site adds only what is new (comments included). The site
+// is named by `wp:base_blog_url` before `wp:base_site_url`: on
+// WordPress.com every blog's base_site_url is https://wordpress.com/.
+
+/** Items that are not content, and why they are not imported. */
+const NOT_CONTENT: Record<string, string> = {
+  nav_menu_item: 'menus are the WordPress theme’s, not content',
+  revision: 'earlier versions are not in the export’s history',
+  custom_css: 'the WordPress theme’s styles',
+  customize_changeset: 'the WordPress theme’s settings',
+  wp_block: 'reusable blocks are not posts',
+  wp_template: 'the WordPress theme’s templates',
+  wp_template_part: 'the WordPress theme’s templates',
+  wp_global_styles: 'the WordPress theme’s styles',
+  wp_navigation: 'menus are the WordPress theme’s, not content',
+  oembed_cache: 'WordPress’s cache of embedded pages',
+};
+
+export interface WxrImportOptions {
+  blog: string;
+  /**
+   * The zone for dates the file gives only on the blog's clock; the
+   * site's time zone setting when not given.
+   */
+  timeZone?: string;
+}
+
+/** A source that can be read from the start more than once. */
+export type ReopenableBytes = () => AsyncIterable<Uint8Array>;
+
+/** Imports an export file from disk. */
+export async function importWxrFile(
+  db: Db,
+  file: string,
+  options: WxrImportOptions,
+): Promise<WxrReport> {
+  return importWxr(db, () => createReadStream(file), file, options);
+}
+
+/** Imports an export from a byte source; `name` is for the report. */
+export async function importWxr(
+  db: Db,
+  open: ReopenableBytes,
+  name: string,
+  options: WxrImportOptions,
+): Promise<WxrReport> {
+  const started = performance.now();
+  const zone = options.timeZone ?? (await getSetting(db, 'timeZone'));
+  if (!isTimeZone(zone)) {
+    const message = `${zone} is not a time zone name`;
+    throw new ValidationError({ timeZone: message }, message);
+  }
+  const report = emptyWxrReport(name, options.blog);
+  const outlines = await readOutlines(open(), zone);
+
+  let run: ImportRun | undefined;
+  for await (const event of readWxr(open())) {
+    if (event.kind === 'channel') {
+      run = await ImportRun.start(db, event.channel, outlines, report, {
+        blog: options.blog,
+        zone,
+      });
+    } else if (event.kind === 'item') {
+      countIn(report.itemsRead, event.item.type || '(no type)');
+      await run?.item(event.item);
+    } else {
+      const label = event.item
+        ? `${event.item.type} ${event.item.id ?? '?'} “${event.item.title}”`
+        : `line ${event.line}`;
+      report.skipped.push({ where: label, reason: event.reason });
+    }
+  }
+  if (!run) {
+    const message = `${name} is not a WordPress export: it has no channel`;
+    throw new ValidationError({ file: message }, message);
+  }
+  await run.finish();
+  report.milliseconds = performance.now() - started;
+  return report;
+}
+
+/** The first reading: each page's title, parent and date. */
+async function readOutlines(
+  bytes: AsyncIterable<Uint8Array>,
+  zone: string,
+): Promise<Map<number, PageOutline>> {
+  const outlines = new Map<number, PageOutline>();
+  for await (const event of readWxr(bytes)) {
+    if (event.kind === 'item' && event.item.type === 'page') {
+      const outline = outlineOf(event.item, zone);
+      outlines.set(outline.id, outline);
+    }
+  }
+  return outlines;
+}
+
+/** One import under way: the target, the authors, what is deferred. */
+export class ImportRun {
+  private readonly attachments: ImportedAttachment[] = [];
+
+  private constructor(
+    readonly db: Db,
+    readonly blog: Blog,
+    readonly space: SpaceRow,
+    readonly siteKey: string,
+    readonly pageTitles: Map<number, string>,
+    readonly authors: WxrAuthors,
+    readonly report: WxrReport,
+    readonly zone: string,
+  ) {}
+
+  static async start(
+    db: Db,
+    channel: WxrChannel,
+    outlines: Map<number, PageOutline>,
+    report: WxrReport,
+    options: { blog: string; zone: string },
+  ): Promise<ImportRun> {
+    const target = await db
+      .transaction()
+      .execute((trx) => resolveTargetBlog(trx, options.blog, channel.title));
+    report.blogCreated = target.created;
+    report.version = channel.version;
+    report.wikiSpace = target.wikiSpace;
+    const space = await ensureSpace(db, target.wikiSpace ?? SITE_SPACE);
+    const site = (
+      channel.baseBlogUrl ||
+      channel.link ||
+      channel.baseSiteUrl ||
+      'unnamed'
+    ).replace(/\/+$/, '');
+    return new ImportRun(
+      db,
+      target.blog,
+      space,
+      site,
+      await settleTitles(db, space, outlines),
+      new WxrAuthors(channel.authors),
+      report,
+      options.zone,
+    );
+  }
+
+  /** The key of a WordPress thing of this file, in this blog. */
+  keyOf(kind: 'post' | 'page' | 'comment' | 'attachment', id: number) {
+    return `wxr:${this.blog.id}:${this.siteKey}:${kind}:${id}`;
+  }
+
+  async item(item: WxrItem): Promise<void> {
+    if (item.type === 'post') {
+      await importPost(this, item);
+    } else if (item.type === 'page') {
+      await importPage(this, item);
+    } else if (item.type === 'attachment') {
+      this.deferAttachment(item);
+    } else {
+      const reason =
+        NOT_CONTENT[item.type] ??
+        `the blog has no place for WordPress’s “${item.type || '(no type)'}” items`;
+      const entry = (this.report.itemsLeftOut[item.type || '(no type)'] ??= {
+        count: 0,
+        reason,
+      });
+      entry.count += 1;
+    }
+  }
+
+  /** Attachments wait for the end, when every post they belong to is in. */
+  private deferAttachment(item: WxrItem): void {
+    const where = `attachment ${item.id ?? '?'} “${item.title}”`;
+    if (item.id === undefined) {
+      this.report.skipped.push({ where, reason: 'it has no post id' });
+      return;
+    }
+    if (!/^https?:\/\//i.test(item.attachmentUrl)) {
+      this.report.skipped.push({
+        where,
+        reason: 'it has no http(s) address to keep',
+      });
+      return;
+    }
+    const file = item.attachmentUrl.split(/[?#]/)[0]?.split('/').pop() ?? '';
+    this.attachments.push({
+      importKey: this.keyOf('attachment', item.id),
+      ...(item.parent ? { postKey: this.keyOf('post', item.parent) } : {}),
+      title: item.title || decodeSafely(file) || 'attachment',
+      originalUrl: item.attachmentUrl,
+      createdAt:
+        instantOf(item.dateGmt, item.date, this.zone) ??
+        new Date().toISOString(),
+    });
+  }
+
+  async finish(): Promise<void> {
+    const { report } = this;
+    await this.db.transaction().execute(async (trx) => {
+      for (const attachment of this.attachments) {
+        const added = await insertImportedAttachment(
+          trx,
+          this.blog.id,
+          attachment,
+        );
+        report[added ? 'added' : 'alreadyThere'].attachments += 1;
+      }
+    });
+    report.authors = {
+      matched: [...this.authors.matched].sort(),
+      formerContributors: [...this.authors.formerContributors].sort(),
+    };
+  }
+}
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
