@@ -16,6 +16,8 @@ import type { Logger } from 'pino';
 import { accessGate } from './access/gate.ts';
 import type { Database } from './database.ts';
 import { adminPlugin } from './features/admin/plugin.ts';
+import { feedsPlugin } from './features/feeds/plugin.ts';
+import { personalFeeds } from './features/feeds/personal.ts';
 import { authPlugin } from './features/auth/plugin.ts';
 import { oidcSignIn } from './features/auth/oidc/plugin.ts';
 import { groupsPlugin } from './features/groups/plugin.ts';
@@ -24,6 +26,7 @@ import { homePlugin } from './features/home/plugin.ts';
 import { peoplePlugin } from './features/people/plugin.ts';
 import { scimPlugin } from './features/scim/plugin.ts';
 import { talkPlugin } from './features/talk/plugin.ts';
+import { talkFeeds } from './features/talk/feeds-routes.ts';
 import { wikiPlugin } from './features/wiki/plugin.ts';
 import { assetsPlugin } from './platform/assets.ts';
 import type { Config } from './platform/config.ts';
@@ -159,6 +162,18 @@ export async function buildApp(
   await app.register(talkPlugin, {
     db: deps.db,
     publicUrl: config.publicUrl,
+  });
+  await app.register(feedsPlugin, {
+    db: deps.db,
+    publicUrl: config.publicUrl,
+  });
+  // Every feed again under /feeds/:token/, read as the token's owner.
+  await app.register(personalFeeds, {
+    db: deps.db,
+    feeds: async (scope) => {
+      const options = { db: deps.db, publicUrl: config.publicUrl };
+      await scope.register(talkFeeds, options);
+    },
   });
 
   return app;

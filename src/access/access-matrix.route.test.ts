@@ -133,6 +133,19 @@ await describeEachDatabase('the access matrix', (database) => {
     assert.ok(texts(directory).includes(GROUP_SPECS.secret.nameMarker));
   });
 
+  it("reads a personal feed as its token's owner, for nobody else", () => {
+    const url = '/feeds/:token/talk/categories/:category/feed.atom';
+    const member = outcomeOf('member', url, 'closed');
+
+    assert.equal(member.status, 200);
+    assert.ok(texts(member).includes('CLOSEDTALKTITLE-5QK'));
+    for (const actor of ['non-member', 'deactivated', 'signed-out']) {
+      const other = outcomeOf(actor, url, 'closed');
+      assert.equal(other.status, 404, actor);
+      assert.deepEqual(texts(other), [], actor);
+    }
+  });
+
   it('lets the public read an open group, and only an open one', () => {
     const open = outcomeOf('public', '/groups/:slug', 'open');
     const closed = outcomeOf('public', '/groups/:slug', 'closed');

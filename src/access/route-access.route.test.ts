@@ -340,6 +340,7 @@ await describeEachDatabase("the app's routes", (database) => {
       'GET /assets/*',
       'GET /assets/app.css',
       'GET /assets/govuk-frontend.min.js',
+      'GET /assets/talk-unread.js',
       'GET /auth/oidc',
       'GET /auth/oidc/:provider',
       'GET /auth/oidc/:provider/callback',
@@ -357,6 +358,7 @@ await describeEachDatabase("the app's routes", (database) => {
     const open = [...declaring('signed-in'), ...declaring('readers')].sort();
 
     assert.deepEqual(open, [
+      'DELETE /api/v1/account/feed-tokens/:id',
       'DELETE /api/v1/groups/:slug',
       'DELETE /api/v1/groups/:slug/members/:personId',
       'DELETE /api/v1/groups/:slug/requests/me',
@@ -370,7 +372,9 @@ await describeEachDatabase("the app's routes", (database) => {
       'DELETE /api/v1/wiki/:space/pages/:title/watch',
       'GET /',
       'GET /account',
+      'GET /account/feeds',
       'GET /account/password',
+      'GET /api/v1/account/feed-tokens',
       'GET /api/v1/groups',
       'GET /api/v1/groups/:slug',
       'GET /api/v1/groups/:slug/members',
@@ -442,9 +446,12 @@ await describeEachDatabase("the app's routes", (database) => {
       'PATCH /api/v1/groups/:slug/members/:personId',
       'PATCH /api/v1/people/:id',
       'PATCH /api/v1/talk/posts/:postId',
+      'POST /account/feeds',
+      'POST /account/feeds/:id/revoke',
       'POST /account/password',
       'POST /account/tokens',
       'POST /account/tokens/:id/revoke',
+      'POST /api/v1/account/feed-tokens',
       'POST /api/v1/groups/:slug/members',
       'POST /api/v1/groups/:slug/owner-transfer',
       'POST /api/v1/groups/:slug/requests/:personId/approve',
@@ -479,6 +486,7 @@ await describeEachDatabase("the app's routes", (database) => {
       'POST /invitations/:token/accept',
       'POST /people/:id/edit',
       'POST /sign-out/everywhere',
+      'POST /talk/categories/:category/read',
       'POST /talk/categories/:category/threads',
       'POST /talk/groups/:slug/threads',
       'POST /talk/posts/:postId/reactions',
@@ -487,6 +495,7 @@ await describeEachDatabase("the app's routes", (database) => {
       'POST /talk/status/:statusId/like',
       'POST /talk/status/:statusId/replies',
       'POST /talk/threads/:threadId/accept',
+      'POST /talk/threads/:threadId/read',
       'POST /talk/threads/:threadId/replies',
       'POST /talk/threads/:threadId/unaccept',
       'POST /talk/threads/:threadId/watch',
@@ -507,7 +516,7 @@ await describeEachDatabase("the app's routes", (database) => {
     ]);
   });
 
-  it('keeps administration for administrators and SCIM to its tokens', () => {
+  it('keeps administration for administrators, and SCIM and personal feeds to their tokens', () => {
     const adminOnly = /^(\/admin(\/|$)|\/api\/v1\/(admin|audit)(\/|$))/;
     for (const route of app.routeTable) {
       assert.equal(
@@ -517,7 +526,7 @@ await describeEachDatabase("the app's routes", (database) => {
       );
       assert.equal(
         route.config.access === 'credentials',
-        route.url.startsWith('/scim/v2'),
+        route.url.startsWith('/scim/v2') || route.url.startsWith('/feeds/'),
         `${route.method} ${route.url}`,
       );
     }

@@ -191,7 +191,9 @@ await describeEachDatabase('the route table', (database) => {
     assert.deepEqual(reached.sort(), [
       '/',
       '/account',
+      '/account/feeds',
       '/account/password',
+      '/api/v1/account/feed-tokens',
       '/api/v1/groups',
       '/api/v1/invitations',
       '/api/v1/talk/categories',

@@ -8,9 +8,13 @@ import fp from 'fastify-plugin';
 import { isUniqueViolation } from './db/errors.ts';
 import { AppError } from './errors.ts';
 
-/** True for the address of an Atom feed, with or without a query. */
+/**
+ * True for the address of an Atom feed, with or without a query, and for
+ * anything under a personal feed address (/feeds/TOKEN/…): a feed reader
+ * is told 401 or 404, never sent to a sign-in page.
+ */
 export function isFeedUrl(url: string): boolean {
-  return /\.atom(\?|$)/.test(url);
+  return /\.atom(\?|$)/.test(url) || url.startsWith('/feeds/');
 }
 
 /** An error as the user is told it: status, stable code, message, fields. */

@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR } from '../../features/audit/audit.ts';
 import { deactivateAccount } from '../../features/auth/lifecycle.ts';
 import type { GroupRole } from '../../features/groups/tables.ts';
 import type { PersonRole } from '../../features/people/tables.ts';
+import { createFeedToken } from '../../features/feeds/tokens.ts';
 import { bearer, buildAccount, TestBrowser } from '../../test-support/app.ts';
 import { addGroupMember } from '../../test-support/groups.ts';
 import type { GroupKey, World } from './world.ts';
@@ -75,11 +76,20 @@ export interface MatrixActor {
   pageHeaders: Record<string, string>;
   /** Sent to /api/: the personal token, if any. */
   apiHeaders: Record<string, string>;
+  /**
+   * Put in personal feed addresses (/feeds/:token/…): the person's own
+   * feed token, or for someone signed out one that names nobody.
+   */
+  feedToken: string;
 }
+
+/** The feed token of an actor who is no one. */
+export const NO_FEED_TOKEN = 'matrix-no-feed-token';
 
 /**
  * Makes each actor's person and memberships, signs them in through the
- * form and gives them a token; deactivates those who are to be.
+ * form and gives them an API token and a feed token; deactivates those
+ * who are to be.
  */
 export async function prepareActors(
   app: FastifyInstance,
@@ -92,7 +102,13 @@ export async function prepareActors(
       const rule: Actor = spec.publicReading
         ? { kind: 'anonymous', publicReading: true }
         : ANONYMOUS;
-      actors.push({ spec, rule, pageHeaders: {}, apiHeaders: {} });
+      actors.push({
+        spec,
+        rule,
+        pageHeaders: {},
+        apiHeaders: {},
+        feedToken: NO_FEED_TOKEN,
+      });
       continue;
     }
     const account = await buildAccount(db, spec.person);
@@ -117,6 +133,7 @@ export async function prepareActors(
       },
       pageHeaders: { cookie: `cm_session=${browser.cookie('cm_session')}` },
       apiHeaders: { authorization: await bearer(db, account.id) },
+      feedToken: (await createFeedToken(db, account.id)).token,
     };
     if (spec.deactivated) {
       await deactivateAccount(db, account.id, {

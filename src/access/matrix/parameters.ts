@@ -15,6 +15,12 @@ import {
 // in the table fails the matrix, on purpose: the next engineer adds a line
 // here rather than the route going unchecked.
 
+/**
+ * Stands for the requesting actor's own feed token in a filled address;
+ * requestAll puts the token in, since addresses are filled once for all.
+ */
+export const OWN_FEED_TOKEN = 'matrix-own-feed-token';
+
 /** One value for a parameter, and the group it puts the address in. */
 export interface Filling {
   value: string;
@@ -63,8 +69,16 @@ export const PARAMETERS: Record<string, Filler> = {
   personId: person,
   // No identity provider is configured in tests: this is one that is not.
   provider: () => [{ value: 'matrix-no-such-provider' }],
-  // No invitation is made, so this tries a link that is not one.
-  token: () => [{ value: 'matrix-no-such-token' }],
+  // A personal feed address takes the requesting actor's own feed token,
+  // put in when the request is sent. No invitation is made, so elsewhere
+  // this tries a link that is not one.
+  token: ({ url }) => [
+    {
+      value: url.startsWith('/feeds/:token/')
+        ? OWN_FEED_TOKEN
+        : 'matrix-no-such-token',
+    },
+  ],
   // Each group's wiki, and the site's, which is for staff only.
   space: (context) => [...eachGroup(context), { value: 'site' }],
   title: () => [{ value: WIKI_MATRIX_TITLE }],

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteEntry } from '../../app.ts';
 import type { MatrixActor } from './actors.ts';
 import type { Marker } from './content.ts';
-import { fillRoute } from './parameters.ts';
+import { fillRoute, OWN_FEED_TOKEN } from './parameters.ts';
 import type { GroupKey, World } from './world.ts';
 
 /** One address to request: a route with its parameters filled in. */
@@ -75,7 +75,7 @@ async function requestOne(
 ): Promise<Outcome> {
   const response = await app.inject({
     method: target.route.method as 'GET' | 'HEAD',
-    url: target.url,
+    url: target.url.replace(OWN_FEED_TOKEN, actor.feedToken),
     headers: isApi(target.url) ? actor.apiHeaders : actor.pageHeaders,
   });
   // Compared without case: a folded copy of a name (a search index, a

@@ -28,9 +28,10 @@ import type { ThreadFilter } from './service.ts';
 // same listThreads, as /api/v1/talk does: what the rule hides there is
 // missing here, and a place one may not read is 404.
 //
-// TODO: feed readers cannot sign in; until personal feed addresses with
-// revocable tokens arrive (issue 7, BUG-02), a signed-in reader's feed is
-// read with their browser session or API token.
+// A feed reader cannot sign in, so the app serves these routes again
+// under /feeds/:token/ (../feeds/personal.ts), where they read as the
+// owner of a personal feed token, which that person can revoke (BUG-02).
+// At the addresses below, a browser session or an API token reads.
 
 export const FEED_ENTRIES = 50;
 
