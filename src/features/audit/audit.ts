@@ -44,6 +44,23 @@ export const AUDIT_ACTIONS = [
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+  'talk.moderator.added',
+  'talk.moderator.removed',
+  'talk.approval.changed',
+  'talk.thread.pinned',
+  'talk.thread.unpinned',
+  'talk.thread.locked',
+  'talk.thread.unlocked',
+  'talk.thread.hidden',
+  'talk.thread.unhidden',
+  'talk.thread.moved',
+  'talk.post.hidden',
+  'talk.post.unhidden',
+  'talk.post.approved',
+  'talk.post.rejected',
+  'talk.post.flagged',
+  'talk.flag.resolved',
+  'talk.flag.dismissed',
 
 /** Each action as the audit log page words it. */
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
@@ -88,6 +105,23 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
 export type AuditActor =
   { personId: number; label: string } | { personId: null; label: string };
 
+  'talk.moderator.added': 'Discussion moderator appointed',
+  'talk.moderator.removed': 'Discussion moderator removed',
+  'talk.approval.changed': 'Approval of first posts changed',
+  'talk.thread.pinned': 'Thread pinned',
+  'talk.thread.unpinned': 'Thread unpinned',
+  'talk.thread.locked': 'Thread locked',
+  'talk.thread.unlocked': 'Thread unlocked',
+  'talk.thread.hidden': 'Thread hidden',
+  'talk.thread.unhidden': 'Thread shown again',
+  'talk.thread.moved': 'Thread moved',
+  'talk.post.hidden': 'Discussion post hidden',
+  'talk.post.unhidden': 'Discussion post shown again',
+  'talk.post.approved': 'Held post approved',
+  'talk.post.rejected': 'Held post rejected',
+  'talk.post.flagged': 'Discussion post flagged',
+  'talk.flag.resolved': 'Flag resolved',
+  'talk.flag.dismissed': 'Flag dismissed',
 export interface AuditEvent {
   action: AuditAction;
   actor: AuditActor;

@@ -9,6 +9,7 @@ import {
 import { recordAudit } from '../audit/audit.ts';
 import { auditActorOf } from '../groups/groups.ts';
 import type { ReplyInput, ThreadInput } from './input.ts';
+import { mustAwaitApproval } from './moderation/approval.ts';
 import {
   appendPost,
   deleteThread,
@@ -16,6 +17,7 @@ import {
   findPost,
   postNotFound,
   unshowPost,
+  removeUnshownPost,
 } from './posts.ts';
 import type { Post } from './posts.ts';
 import type { Place } from './places.ts';
@@ -25,6 +27,7 @@ import {
   assertOpenForReplies,
   createThread,
   requireThreadFor,
+  removeHeldThread,
 } from './threads.ts';
 import type { Thread } from './threads.ts';
 
@@ -55,7 +58,10 @@ export async function startThread(
   now = new Date().toISOString(),
 ): Promise<{ threadId: number; postId: number }> {
   assertMayPost(place);
-  return createThread(db, {
+  // A new member's thread may wait for approval (moderation/approval.ts).
+  const held = await mustAwaitApproval(db, actor, place);
+  const made = await createThread(db, {
+    awaitingApproval: held,
     categoryId: place.category.id,
     title: input.title,
     body: input.body,
@@ -99,6 +105,7 @@ export async function replyToThread(
 }
 
 /** A post `actor` may read, with its thread and place. */
+    awaitingApproval: await mustAwaitApproval(db, actor, place),
 export interface ReadablePost {
   post: Post;
   thread: Thread;
@@ -107,7 +114,8 @@ export interface ReadablePost {
 
 /**
  * The post when `actor` may read its thread. A hidden post is "not
- * found" except to moderators; a deleted one is found, as a placeholder.
+ * found" except to moderators, and a held one except to them and its
+ * author; a deleted one is found, as a placeholder.
  * A post in a thread kept from `actor` answers just as a missing post
  * does, so its id tells nothing of a secret group.
  */
@@ -127,7 +135,9 @@ export async function requirePostFor(
   ).catch((error: unknown) => {
     throw error instanceof NotFoundError ? postNotFound() : error;
   });
-  if (post.hiddenAt !== null && !place.mayModerate) {
+  const own = actor.kind === 'person' && post.authorId === actor.id;
+  const held = post.awaitingApproval && !own;
+  if ((post.hiddenAt !== null || held) && !place.mayModerate) {
     throw postNotFound();
   }
   return { post, thread, place };
@@ -239,7 +249,12 @@ export async function deletePost(
   if (opening && !found.place.mayModerate) {
     await assertNoRepliesByOthers(db, found.thread.id, actor.id);
   }
-  if (opening) {
+  if (found.post.awaitingApproval) {
+    // Never shown, so withdrawn without a trace.
+    await (opening
+      ? removeHeldThread(db, found.thread.id)
+      : removeUnshownPost(db, found.post));
+  } else if (opening) {
     await deleteThread(db, found.thread.id, now);
   } else {
     await unshowPost(db, found.post, { deletedAt: now });

@@ -32,6 +32,7 @@ import { countShownPosts, findPost, postNotFound } from './posts.ts';
 import type { Post } from './posts.ts';
 import { isReactionKind, react, REACTION_KINDS, unreact } from './reactions.ts';
 import { clearWatch, setWatch, watchLevelOf } from './reading.ts';
+import { threadModerationView } from './moderation/thread-view.ts';
 import { requireThreadFor, threadNotFound } from './threads.ts';
 import type { Thread } from './threads.ts';
 import { UNREAD_SCRIPT_PATH } from './unread/page-routes.ts';
@@ -168,6 +169,7 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
         quote,
         unread: await threadPageUnread(db, actor, thread.id, page.posts, here),
         unreadScript: UNREAD_SCRIPT_PATH,
+        moderation: await threadModerationView(db, actor, thread, place, query),
         notice: noticeOf(request),
         values: { body: '' },
         ...context,

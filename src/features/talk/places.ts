@@ -13,7 +13,8 @@ import type { GroupForReader } from '../groups/groups.ts';
 // on first use with the slug `group-<group slug>` (group slugs never
 // change); there the group rule decides: group.read to read,
 // group.contribute to post (guests who are members included),
-// group.manage to moderate.
+// group.manage to moderate. Either kind may also have moderators of its
+// own, appointed in talk_moderators (see ./moderation/).
 
 /** The prefix of every group category's slug; site slugs may not use it. */
 export const GROUP_CATEGORY_PREFIX = 'group-';
@@ -109,7 +110,8 @@ export async function placeOf(
       group: null,
       mayRead: staff,
       mayPost: staff,
-      mayModerate: admin,
+      mayModerate:
+        admin || (staff && (await isAppointed(db, actor, category.id))),
     };
   }
   const group = await groupOfCategory(db, actor, category.groupId);
@@ -118,13 +120,99 @@ export async function placeOf(
     return { category, group: null, ...none };
   }
   const read = canInGroup(actor, 'group.read', group);
+  // An appointed moderator must still be a member: one who leaves the
+  // group stops moderating its discussions without anyone tidying up.
+  const moderate =
+    canInGroup(actor, 'group.manage', group) ||
+    (group.role !== null && (await isAppointed(db, actor, category.id)));
   return {
     category,
     group,
     mayRead: read,
     mayPost: read && canInGroup(actor, 'group.contribute', group),
-    mayModerate: read && canInGroup(actor, 'group.manage', group),
+    mayModerate: read && moderate,
   };
+}
+
+/** True when `actor` has a row in talk_moderators for the category. */
+async function isAppointed(
+  db: Db,
+  actor: Actor,
+  categoryId: number,
+): Promise<boolean> {
+  if (actor.kind !== 'person' || categoryId === 0) {
+    return false;
+  }
+  const row = await db
+    .selectFrom('talk_moderators')
+    .select('person_id')
+    .where('category_id', '=', categoryId)
+    .where('person_id', '=', actor.id)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * The list form of `mayModerate`, for the moderation queue: the ids of
+ * the categories `actor` moderates. It must stay the same rule as
+ * placeOf above (a test holds them together).
+ */
+export function moderatedCategoryIds(db: Db, actor: Actor) {
+  const none = db
+    .selectFrom('talk_categories as mc')
+    .select('mc.id')
+    .where(sql<boolean>`1 = 0`);
+  if (actor.kind !== 'person') {
+    return none;
+  }
+  if (actor.role === 'admin') {
+    return db.selectFrom('talk_categories as mc').select('mc.id');
+  }
+  const managed = db
+    .selectFrom('group_members as gm')
+    .select('gm.group_id')
+    .where('gm.person_id', '=', actor.id)
+    .where('gm.role', 'in', ['owner', 'admin']);
+  const member = db
+    .selectFrom('group_members as gm')
+    .select('gm.group_id')
+    .where('gm.person_id', '=', actor.id);
+  const staff = actor.role !== 'guest';
+  return db
+    .selectFrom('talk_categories as mc')
+    .select('mc.id')
+    .where((eb) =>
+      eb.or([
+        eb('mc.group_id', 'in', managed),
+        eb.and([
+          eb.exists(
+            eb
+              .selectFrom('talk_moderators as tm')
+              .select('tm.person_id')
+              .whereRef('tm.category_id', '=', 'mc.id')
+              .where('tm.person_id', '=', actor.id),
+          ),
+          staff
+            ? eb.or([
+                eb('mc.group_id', 'is', null),
+                eb('mc.group_id', 'in', member),
+              ])
+            : eb('mc.group_id', 'in', member),
+        ]),
+      ]),
+    );
+}
+
+/**
+ * Whether `actor` may appoint the moderators of `place` and switch its
+ * approval of first posts: site administrators for site categories, the
+ * group's owners and admins for a group's.
+ */
+export function mayAppointIn(actor: Actor, place: Place): boolean {
+  if (place.group === null) {
+    return actor.kind === 'person' && actor.role === 'admin';
+  }
+  return place.mayRead && canInGroup(actor, 'group.manage', place.group);
 }
 
 async function groupOfCategory(

@@ -4,6 +4,7 @@ import type { Database } from '../../database.ts';
 import { talkApi } from './api.ts';
 import { talkPages } from './page-routes.ts';
 import { talkFeeds } from './feeds-routes.ts';
+import { talkModeration } from './moderation/plugin.ts';
 import { statusApi } from './status/api.ts';
 
 export interface TalkOptions {
@@ -20,4 +21,5 @@ export const talkPlugin: FastifyPluginAsync<TalkOptions> = async (
   await app.register(statusApi, { db: options.db });
   await app.register(talkPages, { db: options.db });
   await app.register(talkFeeds, options);
+  await app.register(talkModeration, { db: options.db });
 };

@@ -24,6 +24,10 @@ export interface Post {
   hiddenAt: string | null;
   quoteOf: number | null;
   importKey: string | null;
+  /** Held for a moderator's approval; not shown until then. */
+  awaitingApproval: boolean;
+  /** Why a moderator hid it; for moderators' eyes. */
+  hiddenReason: string | null;
 }
 
 export interface NewPost {
@@ -33,6 +37,8 @@ export interface NewPost {
   createdAt?: string;
   quoteOf?: number | null;
   importKey?: string | null;
+  /** Hold it for a moderator: it gets no shown number until approved. */
+  awaitingApproval?: boolean;
 }
 
 export function postNotFound(): NotFoundError {
@@ -56,6 +62,8 @@ function postsWithAuthors(db: Db) {
       'p.hidden_at',
       'p.quote_of',
       'p.import_key',
+      'p.awaiting_approval',
+      'p.hidden_reason',
     ])
     .select((eb) =>
       eb.fn.coalesce('a.display_name', 'p.author_name').as('author'),
@@ -81,6 +89,8 @@ function toPost(row: PostRow): Post {
     hiddenAt: row.hidden_at,
     quoteOf: row.quote_of,
     importKey: row.import_key,
+    awaitingApproval: Boolean(row.awaiting_approval),
+    hiddenReason: row.hidden_reason,
   };
 }
 
@@ -112,12 +122,14 @@ export async function appendPost(
     .executeTakeFirstOrThrow();
   const position = Number(last.position ?? 0) + 1;
   const shownPosition = Number(last.shown ?? 0) + 1;
+  const held = input.awaitingApproval === true;
   const row = await db
     .insertInto('talk_posts')
     .values({
       thread_id: threadId,
       position,
-      shown_position: shownPosition,
+      shown_position: held ? null : shownPosition,
+      awaiting_approval: held ? 1 : 0,
       author_id: input.authorId,
       author_name: input.authorName,
       body: input.body,
@@ -127,7 +139,8 @@ export async function appendPost(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  if (position > 1) {
+  // A held reply changes nothing readers see until it is approved.
+  if (position > 1 && !held) {
     await db
       .updateTable('talk_threads')
       .set({
@@ -292,12 +305,12 @@ export async function listPostRevisions(db: Db, postId: number) {
 export async function unshowPost(
   db: Db,
   post: Post,
-  change: { deletedAt: string } | { hiddenAt: string },
+  change: { deletedAt: string } | { hiddenAt: string; reason?: string },
 ): Promise<void> {
   const set =
     'deletedAt' in change
       ? { deleted_at: change.deletedAt }
-      : { hidden_at: change.hiddenAt };
+      : { hidden_at: change.hiddenAt, hidden_reason: change.reason ?? null };
   // Lock the thread, as appendPost does, and read the post's number
   // again under the lock: a deletion of the same post running at the
   // same time may already have moved the posts after it up.
@@ -334,6 +347,83 @@ export async function unshowPost(
         then null else accepted_post_id end`,
     })
     .where('id', '=', post.threadId)
+    .execute();
+}
+
+/**
+ * Puts a post back among those readers are shown (unhidden, or approved):
+ * it takes the number after the last shown post before it, the posts
+ * after it move down one, and the thread's counter follows. The inverse
+ * of unshowPost; the caller owns the transaction.
+ */
+export async function reshowPost(
+  db: Db,
+  post: Post,
+  now = new Date().toISOString(),
+): Promise<void> {
+  // The same lock as appendPost and unshowPost: numbering takes turns.
+  await db
+    .updateTable('talk_threads')
+    .set({ updated_at: sql`updated_at` })
+    .where('id', '=', post.threadId)
+    .execute();
+  const current = await db
+    .selectFrom('talk_posts')
+    .select(['shown_position', 'deleted_at'])
+    .where('id', '=', post.id)
+    .executeTakeFirstOrThrow();
+  if (current.shown_position !== null || current.deleted_at !== null) {
+    return;
+  }
+  const before = await db
+    .selectFrom('talk_posts')
+    .select((eb) => eb.fn.max('shown_position').as('shown'))
+    .where('thread_id', '=', post.threadId)
+    .where('position', '<', post.position)
+    .executeTakeFirstOrThrow();
+  const shown = Number(before.shown ?? 0) + 1;
+  await db
+    .updateTable('talk_posts')
+    .set({ shown_position: sql`shown_position + 1` })
+    .where('thread_id', '=', post.threadId)
+    .where('shown_position', '>=', shown)
+    .execute();
+  await db
+    .updateTable('talk_posts')
+    .set({
+      shown_position: shown,
+      hidden_at: null,
+      hidden_reason: null,
+      awaiting_approval: 0,
+    })
+    .where('id', '=', post.id)
+    .execute();
+  await recountThread(db, post.threadId);
+  if (post.position > 1 && post.awaitingApproval) {
+    // An approved reply is news: the thread comes up in lists.
+    await db
+      .updateTable('talk_threads')
+      .set({
+        last_reply_at: sql`case when last_reply_at is null
+          or last_reply_at < ${now} then ${now} else last_reply_at end`,
+        last_activity_at: sql`case when last_activity_at < ${now}
+          then ${now} else last_activity_at end`,
+      })
+      .where('id', '=', post.threadId)
+      .execute();
+  }
+}
+
+/**
+ * Removes a post that readers were never shown (a rejected or withdrawn
+ * held post) outright: it leaves no placeholder, because nobody but its
+ * author and the moderators knew of it.
+ */
+export async function removeUnshownPost(db: Db, post: Post): Promise<void> {
+  await db
+    .deleteFrom('talk_posts')
+    .where('id', '=', post.id)
+    .where('shown_position', 'is', null)
     .execute();
 }
 

@@ -94,6 +94,9 @@ export function postJson(post: Post, extras: PostExtras) {
     deleted,
     hidden: post.hiddenAt !== null,
     author: deleted ? null : author(post.authorId, post.authorName),
+    // Only moderators are given hidden posts; only they see why.
+    hiddenReason: post.hiddenAt === null ? null : post.hiddenReason,
+    awaitingApproval: post.awaitingApproval,
     body: deleted ? null : post.body,
     html: deleted ? null : renderMarkdown(post.body),
     createdAt: post.createdAt,
@@ -142,6 +145,9 @@ export function threadJson(thread: Thread, extras: ThreadExtras) {
     watch: extras.watch,
     firstUnread: extras.firstUnread,
     may: {
+    hidden: thread.hidden,
+    hiddenReason: place.mayModerate ? thread.hiddenReason : null,
+    awaitingApproval: thread.awaitingApproval,
       reply: place.mayPost && (!thread.locked || place.mayModerate),
       moderate: place.mayModerate,
     },

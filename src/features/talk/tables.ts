@@ -16,6 +16,8 @@ export interface TalkCategoriesTable {
   group_id: number | null;
   position: Generated<number>;
   created_at: string;
+  /** New members' first posts wait for a moderator (moderation/). */
+  approve_first_posts: Generated<number>;
 }
 
 export interface TalkThreadsTable {
@@ -39,6 +41,10 @@ export interface TalkThreadsTable {
   hidden: Generated<number>;
   deleted_at: string | null;
   import_key: string | null;
+  /** Its opening post waits for a moderator: only they and the author see it. */
+  awaiting_approval: Generated<number>;
+  /** Why a moderator hid it; shown to moderators only. */
+  hidden_reason: Generated<string | null>;
 }
 
 export interface TalkPostsTable {
@@ -58,6 +64,10 @@ export interface TalkPostsTable {
   hidden_at: string | null;
   quote_of: number | null;
   import_key: string | null;
+  /** Held for a moderator: no shown_position until approved. */
+  awaiting_approval: Generated<number>;
+  /** Why a moderator hid it; shown to moderators only. */
+  hidden_reason: Generated<string | null>;
 }
 
 /** A body a post had before an edit. */
@@ -99,6 +109,30 @@ export interface TalkReadsTable {
   read_at: string;
 }
 
+/** Someone appointed to moderate one category. */
+export interface TalkModeratorsTable {
+  category_id: number;
+  person_id: number;
+  added_by: number | null;
+  created_at: string;
+}
+
+export type FlagReason = 'spam' | 'offensive' | 'off-topic' | 'other';
+export type FlagStatus = 'open' | 'resolved' | 'dismissed';
+
+/** A reader's report that a post needs a moderator's eye. */
+export interface TalkFlagsTable {
+  id: Generated<number>;
+  post_id: number;
+  reporter_id: number;
+  reason: FlagReason;
+  note: string | null;
+  status: Generated<FlagStatus>;
+  created_at: string;
+  resolved_by: number | null;
+  resolved_at: string | null;
+}
+
 export interface TalkTables {
   talk_categories: TalkCategoriesTable;
   talk_threads: TalkThreadsTable;
@@ -107,4 +141,6 @@ export interface TalkTables {
   talk_reactions: TalkReactionsTable;
   talk_watches: TalkWatchesTable;
   talk_reads: TalkReadsTable;
+  talk_moderators: TalkModeratorsTable;
+  talk_flags: TalkFlagsTable;
 }

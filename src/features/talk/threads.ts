@@ -33,6 +33,10 @@ export interface Thread {
   importKey: string | null;
 }
 
+  /** Its opening post waits for a moderator. */
+  awaitingApproval: boolean;
+  /** Why a moderator hid it; for moderators' eyes. */
+  hiddenReason: string | null;
 /** A thread in a list, with where it lives. */
 export interface ListedThread extends Thread {
   categorySlug: string;
@@ -53,6 +57,8 @@ export interface NewThread {
 }
 
 export function threadNotFound(): NotFoundError {
+  /** Hold the thread and its opening post for a moderator. */
+  awaitingApproval?: boolean;
   return new NotFoundError('THREAD_NOT_FOUND', 'There is no such thread');
 }
 
@@ -80,6 +86,8 @@ const THREAD_COLUMNS = [
 ] as const;
 
 function threadsWithAuthors(db: Db) {
+  't.awaiting_approval',
+  't.hidden_reason',
   return db
     .selectFrom('talk_threads as t')
     .leftJoin('people as a', 'a.id', 't.author_id')
@@ -116,6 +124,8 @@ function toThread(row: ThreadRow): Thread {
   };
 }
 
+    awaitingApproval: Boolean(row.awaiting_approval),
+    hiddenReason: row.hidden_reason,
 /**
  * Makes a thread and its opening post (post 1). Checks nobody's access
  * and no input: callers do. The caller owns the transaction.
@@ -140,6 +150,7 @@ export async function createThread(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+      awaiting_approval: input.awaitingApproval ? 1 : 0,
   const postId = await appendPost(db, row.id, {
     body: input.body,
     authorId: input.authorId,
@@ -149,6 +160,7 @@ export async function createThread(
   });
   return { threadId: row.id, postId };
 }
+    awaitingApproval: input.awaitingApproval === true,
 
 /** A thread by id, whoever asks, deleted or not. */
 export async function findThread(
@@ -174,8 +186,9 @@ export async function findThreadByImportKey(
 
 /**
  * The thread when `actor` may read it, with its place. A thread that is
- * deleted, hidden from them or in a place they may not read is "not
- * found", never "forbidden", so its existence does not leak.
+ * deleted, hidden from them, held for approval (except to its author) or
+ * in a place they may not read is "not found", never "forbidden", so its
+ * existence does not leak.
  */
 export async function requireThreadFor(
   db: Db,
@@ -191,7 +204,9 @@ export async function requireThreadFor(
     throw threadNotFound();
   }
   const place = await placeOf(db, actor, category);
-  if (!place.mayRead || (thread.hidden && !place.mayModerate)) {
+  const own = actor.kind === 'person' && thread.authorId === actor.id;
+  const held = thread.awaitingApproval && !own;
+  if (!place.mayRead || ((thread.hidden || held) && !place.mayModerate)) {
     throw threadNotFound();
   }
   return { thread, place };
@@ -237,6 +252,61 @@ export async function setThreadPinned(
 export interface ThreadFilter {
   categoryId?: number;
   /** Questions with no accepted answer, or with no reply at all. */
+/** Hides or unhides a thread, keeping the reason for moderators. */
+export async function setThreadHidden(
+  db: Db,
+  threadId: number,
+  hidden: { reason: string } | null,
+): Promise<void> {
+  await db
+    .updateTable('talk_threads')
+    .set({ hidden: hidden ? 1 : 0, hidden_reason: hidden?.reason ?? null })
+    .where('id', '=', threadId)
+    .execute();
+}
+
+/**
+ * Moves a thread to another category. Nothing is left behind: readers
+ * of the old place who may not read the new one simply no longer find
+ * it, as if it had never been there.
+ */
+export async function setThreadCategory(
+  db: Db,
+  threadId: number,
+  categoryId: number,
+): Promise<void> {
+  await db
+    .updateTable('talk_threads')
+    .set({ category_id: categoryId })
+    .where('id', '=', threadId)
+    .execute();
+}
+
+/** Marks a held thread approved; its opening post is approved apart. */
+export async function releaseThread(
+  db: Db,
+  threadId: number,
+  now = new Date().toISOString(),
+): Promise<void> {
+  await db
+    .updateTable('talk_threads')
+    .set({ awaiting_approval: 0, last_activity_at: now })
+    .where('id', '=', threadId)
+    .execute();
+}
+
+/** Removes a held thread, never shown to readers, with its posts. */
+export async function removeHeldThread(
+  db: Db,
+  threadId: number,
+): Promise<void> {
+  await db
+    .deleteFrom('talk_threads')
+    .where('id', '=', threadId)
+    .where('awaiting_approval', '=', 1)
+    .execute();
+}
+
   unanswered?: 'accepted' | 'replies';
 }
 
@@ -258,6 +328,7 @@ export async function listThreads(
     .where(readableContent(db, actor, 'c.group_id'));
   if (filter.categoryId !== undefined) {
     query = query.where('t.category_id', '=', filter.categoryId);
+    .where('t.awaiting_approval', '=', 0)
   }
   if (filter.unanswered) {
     query = query
