@@ -134,7 +134,7 @@ await describeEachDatabase('Talk moderation', (database) => {
     const appointed = await callApi(
       app,
       admin,
-      'PUT',
+      'PUT' as 'POST',
       `/api/v1/talk/categories/${slug}/moderators/${moderator.id}`,
     );
     assert.equal(appointed.statusCode, 204);
@@ -215,7 +215,7 @@ await describeEachDatabase('Talk moderation', (database) => {
     await callApi(
       app,
       admin,
-      'PUT',
+      'PUT' as 'POST',
       `/api/v1/talk/categories/${mine.slug}/moderators/${moderator.id}`,
     );
     for (const post of [mine.replyIds[0], theirs.replyIds[0]]) {
@@ -253,7 +253,7 @@ await describeEachDatabase('Talk moderation', (database) => {
     const switched = await callApi(
       app,
       admin,
-      'PUT',
+      'PUT' as 'POST',
       `/api/v1/talk/categories/${slug}/approval`,
       { required: true },
     );
@@ -398,7 +398,7 @@ await describeEachDatabase('Talk moderation', (database) => {
     const put = await callApi(
       app,
       reader,
-      'PUT',
+      'PUT' as 'POST',
       `/api/v1/talk/categories/${slug}/moderators/${reader.id}`,
     );
     assert.equal(put.statusCode, 403);
