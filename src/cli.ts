@@ -33,6 +33,8 @@ import { importMediaWikiFile } from './features/wiki/mediawiki/import.ts';
 import { formatMediaWikiReport } from './features/wiki/mediawiki/report.ts';
 import { importStackExchangeDirectory } from './features/talk/stackexchange/import.ts';
 import { formatStackExchangeReport } from './features/talk/stackexchange/report.ts';
+import { importWxrFile } from './features/blogs/wxr/import.ts';
+import { formatWxrReport } from './features/blogs/wxr/report.ts';
 import {
   createScimToken,
   listScimTokens,
@@ -71,6 +73,11 @@ Commands:
                                import a Stack Exchange data dump's
                                Posts.xml and Comments.xml into the site
                                Talk category SLUG, made if missing; a
+                               second run adds only what is new
+  import wxr FILE --blog SLUG  import a WordPress export (WXR 1.0 to 1.2)
+                               into the blog SLUG, or the blog of the group
+                               SLUG, or a new site blog SLUG; its pages go
+                               into that group's wiki or the site wiki; a
                                second run adds only what is new
   local-sign-in on|off         switch password sign-in on or off
   deactivate EMAIL             end EMAIL's access at once: sessions and API
@@ -283,6 +290,9 @@ async function importCommand(
   if (args[0] === 'stackexchange') {
     return importStackExchangeCommand(db, args.slice(1));
   }
+  if (args[0] === 'wxr') {
+    return importWxrCommand(db, args.slice(1));
+  }
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -293,7 +303,8 @@ async function importCommand(
     throw new UsageError(
       'usage: civilmedia import organogram [--allow-ending-most] FILE…, ' +
         'or import mediawiki FILE [--space SLUG] [--authors MAPPING.csv], ' +
-        'or import stackexchange DIR --category SLUG',
+        'or import stackexchange DIR --category SLUG, ' +
+        'or import wxr FILE --blog SLUG',
     );
   }
   if (files.length === 0) {
@@ -356,6 +367,31 @@ async function importStackExchangeCommand(
     throw error;
   });
   process.stdout.write(`${formatStackExchangeReport(report)}\n`);
+  return 0;
+}
+
+async function importWxrCommand(
+  db: Kysely<Database>,
+  args: string[],
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { blog: { type: 'string' } },
+  });
+  if (positionals.length !== 1 || !positionals[0] || !values.blog) {
+    throw new UsageError('usage: civilmedia import wxr FILE --blog SLUG');
+  }
+  const report = await importWxrFile(db, positionals[0], {
+    blog: values.blog,
+  }).catch((error: unknown) => {
+    if (error instanceof ValidationError) {
+      const reasons = Object.values(error.fields ?? {}).join('; ');
+      throw new UsageError(reasons || error.message);
+    }
+    throw error;
+  });
+  process.stdout.write(`${formatWxrReport(report)}\n`);
   return 0;
 }
 

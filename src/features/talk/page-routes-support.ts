@@ -139,6 +139,8 @@ const NOTICES: Record<string, string> = {
   'status-posted': 'Your status post has been posted.',
   'status-replied': 'Your reply has been posted.',
   'status-deleted': 'The status post has been deleted.',
+  'marked-read': 'You have marked these posts as read.',
+  'category-read': 'You have marked every discussion here as read.',
 };
 
 /** The success notice a redirect asked for, if any. */

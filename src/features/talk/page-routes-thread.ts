@@ -35,6 +35,9 @@ import { clearWatch, setWatch, watchLevelOf } from './reading.ts';
 import { threadModerationView } from './moderation/thread-view.ts';
 import { requireThreadFor, threadNotFound } from './threads.ts';
 import type { Thread } from './threads.ts';
+import { UNREAD_SCRIPT_PATH } from './unread/page-routes.ts';
+import { threadPageUnread } from './unread/pages.ts';
+import { markOwnPostRead } from './unread/unread.ts';
 
 // A thread's pages: the opening post and replies 25 a page (page N is
 // a range of shown posts, so no page is empty and there is none past
@@ -164,6 +167,8 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
             ? null
             : await watchLevelOf(db, readerId, { threadId: thread.id }),
         quote,
+        unread: await threadPageUnread(db, actor, thread.id, page.posts, here),
+        unreadScript: UNREAD_SCRIPT_PATH,
         moderation: await threadModerationView(db, actor, thread, place, query),
         notice: noticeOf(request),
         values: { body: '' },
@@ -211,9 +216,12 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
       let postId = 0;
       const errors = await formErrors(async () => {
         const input = readReplyInput({ body: values.body, quoteOf });
-        postId = await db
-          .transaction()
-          .execute((trx) => replyToThread(trx, actor, id, input));
+        postId = await db.transaction().execute(async (trx) => {
+          const posted = await replyToThread(trx, actor, id, input);
+          // Their own reply is not news to them.
+          await markOwnPostRead(trx, actor.id, posted);
+          return posted;
+        });
       });
       if (errors) {
         // The form is at the foot of the last page.

@@ -25,7 +25,6 @@ import {
   TALK_CRUMB,
   textOf,
   threadPath,
-  threadRow,
 } from './page-routes-support.ts';
 import { talkStatusPages } from './page-routes-status.ts';
 import { talkThreadPages } from './page-routes-thread.ts';
@@ -42,6 +41,8 @@ import { listStatus } from './status/streams.ts';
 import { readStatusBody, STATUS_MAX_CHARACTERS } from './status/text.ts';
 import { listThreads } from './threads.ts';
 import type { ThreadFilter } from './threads.ts';
+import { talkUnreadPages } from './unread/page-routes.ts';
+import { threadRowsFor } from './unread/pages.ts';
 
 // Talk's pages: the front page (a status box, the Talk stream, the
 // latest threads and the categories), a category's or a group's
@@ -125,7 +126,7 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
         stream: stream.items.map(statusRow),
         streamTotal: stream.total,
         pagination: paginationFor(request.url, page, stream.total),
-        latest: latest.items.map(threadRow),
+        latest: await threadRowsFor(db, actor, latest.items),
         categories: categories.items.map((category) => ({
           name: category.name,
           description: category.description,
@@ -203,10 +204,14 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
             }
           : null,
         breadcrumbs: [TALK_CRUMB, ...view.crumbs],
-        threads: result.items.map(threadRow),
+        threads: await threadRowsFor(db, request.actor, result.items),
         total: result.total,
         pagination: paginationFor(request.url, page, result.total),
         mayPost: place.mayPost,
+        markAllRead:
+          request.actor.kind === 'person' && result.total > 0
+            ? `${categoryPath(place.category.slug)}/read`
+            : null,
         signedIn: request.actor.kind === 'person',
         formAction: view.formAction,
         maxTitle: MAX_TITLE,
@@ -368,12 +373,13 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
     }
     return reply.render('talk/views/unanswered.njk', {
       breadcrumbs: [TALK_CRUMB],
-      threads: result.items.map(threadRow),
+      threads: await threadRowsFor(db, request.actor, result.items),
       total: result.total,
       pagination: paginationFor(request.url, page, result.total),
     });
   });
 
   await app.register(talkThreadPages, { db });
+  await app.register(talkUnreadPages, { db });
   await app.register(talkStatusPages, { db });
 };

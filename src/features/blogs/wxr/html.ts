@@ -29,10 +29,47 @@ export function wordPressToMarkdown(html: string): ConvertedPost {
   const paragraphed = /<!--\s*wp:/.test(expanded)
     ? expanded
     : autoParagraphs(expanded);
-  return {
-    markdown: htmlToMarkdown(paragraphed).markdown,
-    shortcodesKept,
-  };
+  const { markdown } = htmlToMarkdown(guardSpaces(paragraphed));
+  return { markdown: unguardSpaces(markdown), shortcodesKept };
+}
+
+// Characters JavaScript's trim() removes but HTML keeps as text: the
+// shared writer trims each line, which would drop a no-break space or a
+// BOM at a paragraph's end. They travel through it as private-use
+// stand-ins from the top of Unicode and are put back afterwards.
+const TRIMMED_BY_JAVASCRIPT = [
+  0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007,
+  0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
+];
+const STAND_IN_BASE = 0x10ff00;
+
+function guardSpaces(html: string): string {
+  return html
+    .replace(
+      /&(?:#[xX]([0-9a-fA-F]{1,6})|#(\d{1,7})|(nbsp));/g,
+      (whole, hex?: string, decimal?: string, nbsp?: string) => {
+        const code = nbsp ? 0xa0 : hex ? parseInt(hex, 16) : Number(decimal);
+        return TRIMMED_BY_JAVASCRIPT.includes(code)
+          ? String.fromCodePoint(code)
+          : whole;
+      },
+    )
+    .replace(
+      /[\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]/g,
+      (char) =>
+        String.fromCodePoint(
+          STAND_IN_BASE + TRIMMED_BY_JAVASCRIPT.indexOf(char.charCodeAt(0)),
+        ),
+    );
+}
+
+function unguardSpaces(markdown: string): string {
+  return markdown.replace(/[\u{10FF00}-\u{10FF12}]/gu, (char) =>
+    String.fromCodePoint(
+      TRIMMED_BY_JAVASCRIPT[(char.codePointAt(0) ?? 0) - STAND_IN_BASE] ??
+        0xfffd,
+    ),
+  );
 }
 
 /** The text of an HTML fragment on one line, such as an excerpt. */

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import type { Db } from '../../../database.ts';
 import { ValidationError } from '../../../platform/errors.ts';
 import { isTimeZone } from '../../../platform/time-zones.ts';
@@ -64,6 +64,10 @@ export async function importWxrFile(
   file: string,
   options: WxrImportOptions,
 ): Promise<WxrReport> {
+  if (!existsSync(file)) {
+    const message = `${file} does not exist`;
+    throw new ValidationError({ file: message }, message);
+  }
   return importWxr(db, () => createReadStream(file), file, options);
 }
 
@@ -171,9 +175,13 @@ export class ImportRun {
     );
   }
 
-  /** The key of a WordPress thing of this file, in this blog. */
+  /**
+   * The key of a WordPress thing of this file: in this blog, or for a
+   * page in this wiki, which several blogs (the site's) may share.
+   */
   keyOf(kind: 'post' | 'page' | 'comment' | 'attachment', id: number) {
-    return `wxr:${this.blog.id}:${this.siteKey}:${kind}:${id}`;
+    const home = kind === 'page' ? `wiki-${this.space.key}` : `${this.blog.id}`;
+    return `wxr:${home}:${this.siteKey}:${kind}:${id}`;
   }
 
   async item(item: WxrItem): Promise<void> {

@@ -2,40 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readWxr } from './reader.ts';
 import type { WxrEvent, WxrItem } from './reader.ts';
+import { BUG_19 } from './file-facts.ts';
 
 // The reader on its own: namespaces of every WXR version, CDATA as XML
 // defines it (BUG-19), any chunking, and damage reported, not thrown.
-
-/** The peer case's file: CDATA after a line break, and a split section. */
-export const BUG_19 = `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
-  xmlns:content="http://purl.org/rss/1.0/modules/content/"
-  xmlns:dc="http://purl.org/dc/elements/1.1/"
-  xmlns:wp="http://wordpress.org/export/1.2/">
-<channel>
-<title>Peer</title><link>https://peer.example/</link>
-<wp:wxr_version>1.2</wp:wxr_version>
-<item>
-  <title>CDATA spacing</title>
-  <wp:post_id>1</wp:post_id>
-  <wp:post_date_gmt>2024-01-02 10:00:00</wp:post_date_gmt>
-  <wp:post_type>post</wp:post_type><wp:status>publish</wp:status>
-  <content:encoded>
-		<![CDATA[<p>Hello <b>world</b></p>]]>
-		</content:encoded>
-  <excerpt:encoded><![CDATA[]]></excerpt:encoded>
-</item>
-<item>
-  <title>Split section</title>
-  <wp:post_id>2</wp:post_id>
-  <wp:post_date_gmt>2024-01-03 10:00:00</wp:post_date_gmt>
-  <wp:post_type>post</wp:post_type><wp:status>publish</wp:status>
-  <content:encoded><![CDATA[<p>The marker ]]]]><![CDATA[> ends CDATA.</p>]]></content:encoded>
-  <excerpt:encoded><![CDATA[]]></excerpt:encoded>
-</item>
-</channel>
-</rss>
-`;
 
 async function* chunks(text: string, size: number) {
   const bytes = Buffer.from(text, 'utf8');
