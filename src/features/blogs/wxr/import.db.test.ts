@@ -8,7 +8,7 @@ import { describeEachDatabase } from '../../../test-support/databases.ts';
 import { buildPerson } from '../../../test-support/factories.ts';
 import { buildGroup } from '../../../test-support/groups.ts';
 import { sharedDataPath } from '../../../test-support/shared-data.ts';
-import { BUG_19, readFileFacts } from './file-facts.ts';
+import { readFileFacts } from './file-facts.ts';
 import type { FactItem } from './file-facts.ts';
 import { importWxr, importWxrFile } from './import.ts';
 
@@ -257,23 +257,6 @@ await describeEachDatabase('WordPress import', (database) => {
       [...visibleText(htmlText(renderForTest(post.body)))],
       [...visibleText(htmlText(source.content))],
     );
-  });
-
-  it('imports the peer case’s CDATA exactly, 2 of 2 posts (BUG-19)', async () => {
-    const { db } = database();
-    const slug = await newGroupSlug(db);
-    const report = await importWxr(db, bytesOf(BUG_19), 'bug-19.xml', {
-      blog: slug,
-      ...ZONE,
-    });
-
-    assert.equal(report.added.posts, 2);
-    assert.deepEqual(report.skipped, []);
-    const [first, second] = await storedPosts(db, slug);
-    assert.equal(first?.body, 'Hello **world**');
-    assert.equal(first?.summary, '');
-    assert.equal(second?.body, 'The marker \\]\\]\\> ends CDATA.');
-    assert.equal(renderForTest(second?.body ?? '').split(']]&gt;').length, 2);
   });
 
   it('adds nothing when the same file is imported again', async () => {
