@@ -308,7 +308,7 @@ class WxrReader {
         type: field('wp:post_type').trim(),
         status: field('wp:status').trim(),
         title: ownCopy(field('title').trim()),
-        creator: field('dc:creator').trim(),
+        creator: ownCopy(field('dc:creator').trim()),
         content: field('content:encoded'),
         excerpt: field('excerpt:encoded'),
         postName: field('wp:post_name').trim(),
