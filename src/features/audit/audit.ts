@@ -41,9 +41,6 @@ export const AUDIT_ACTIONS = [
   'talk.answer.accepted',
   'talk.answer.unaccepted',
   'talk.status.deleted',
-] as const;
-
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
   'talk.moderator.added',
   'talk.moderator.removed',
   'talk.approval.changed',
@@ -61,6 +58,9 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
   'talk.post.flagged',
   'talk.flag.resolved',
   'talk.flag.dismissed',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Each action as the audit log page words it. */
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
@@ -99,12 +99,6 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'talk.answer.accepted': 'Answer accepted',
   'talk.answer.unaccepted': 'Answer no longer accepted',
   'talk.status.deleted': 'Status post deleted by a moderator',
-};
-
-/** Who did something: a person, or a named system such as a SCIM client. */
-export type AuditActor =
-  { personId: number; label: string } | { personId: null; label: string };
-
   'talk.moderator.added': 'Discussion moderator appointed',
   'talk.moderator.removed': 'Discussion moderator removed',
   'talk.approval.changed': 'Approval of first posts changed',
@@ -122,6 +116,12 @@ export type AuditActor =
   'talk.post.flagged': 'Discussion post flagged',
   'talk.flag.resolved': 'Flag resolved',
   'talk.flag.dismissed': 'Flag dismissed',
+};
+
+/** Who did something: a person, or a named system such as a SCIM client. */
+export type AuditActor =
+  { personId: number; label: string } | { personId: null; label: string };
+
 export interface AuditEvent {
   action: AuditAction;
   actor: AuditActor;

@@ -16,8 +16,8 @@ import {
   editPostBody,
   findPost,
   postNotFound,
-  unshowPost,
   removeUnshownPost,
+  unshowPost,
 } from './posts.ts';
 import type { Post } from './posts.ts';
 import type { Place } from './places.ts';
@@ -26,8 +26,8 @@ import type { ReactionKind } from './reactions.ts';
 import {
   assertOpenForReplies,
   createThread,
-  requireThreadFor,
   removeHeldThread,
+  requireThreadFor,
 } from './threads.ts';
 import type { Thread } from './threads.ts';
 
@@ -60,7 +60,7 @@ export async function startThread(
   assertMayPost(place);
   // A new member's thread may wait for approval (moderation/approval.ts).
   const held = await mustAwaitApproval(db, actor, place);
-  const made = await createThread(db, {
+  return createThread(db, {
     awaitingApproval: held,
     categoryId: place.category.id,
     title: input.title,
@@ -101,11 +101,11 @@ export async function replyToThread(
     authorName: actor.displayName,
     createdAt: now,
     quoteOf: input.quoteOf,
+    awaitingApproval: await mustAwaitApproval(db, actor, place),
   });
 }
 
 /** A post `actor` may read, with its thread and place. */
-    awaitingApproval: await mustAwaitApproval(db, actor, place),
 export interface ReadablePost {
   post: Post;
   thread: Thread;

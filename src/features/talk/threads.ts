@@ -31,12 +31,12 @@ export interface Thread {
   hidden: boolean;
   deletedAt: string | null;
   importKey: string | null;
-}
-
   /** Its opening post waits for a moderator. */
   awaitingApproval: boolean;
   /** Why a moderator hid it; for moderators' eyes. */
   hiddenReason: string | null;
+}
+
 /** A thread in a list, with where it lives. */
 export interface ListedThread extends Thread {
   categorySlug: string;
@@ -54,11 +54,11 @@ export interface NewThread {
   /** Marks an imported thread and its opening post, so a rerun finds them. */
   importKey?: string | null;
   postImportKey?: string | null;
+  /** Hold the thread and its opening post for a moderator. */
+  awaitingApproval?: boolean;
 }
 
 export function threadNotFound(): NotFoundError {
-  /** Hold the thread and its opening post for a moderator. */
-  awaitingApproval?: boolean;
   return new NotFoundError('THREAD_NOT_FOUND', 'There is no such thread');
 }
 
@@ -83,11 +83,11 @@ const THREAD_COLUMNS = [
   't.hidden',
   't.deleted_at',
   't.import_key',
+  't.awaiting_approval',
+  't.hidden_reason',
 ] as const;
 
 function threadsWithAuthors(db: Db) {
-  't.awaiting_approval',
-  't.hidden_reason',
   return db
     .selectFrom('talk_threads as t')
     .leftJoin('people as a', 'a.id', 't.author_id')
@@ -121,11 +121,11 @@ function toThread(row: ThreadRow): Thread {
     hidden: Boolean(row.hidden),
     deletedAt: row.deleted_at,
     importKey: row.import_key,
+    awaitingApproval: Boolean(row.awaiting_approval),
+    hiddenReason: row.hidden_reason,
   };
 }
 
-    awaitingApproval: Boolean(row.awaiting_approval),
-    hiddenReason: row.hidden_reason,
 /**
  * Makes a thread and its opening post (post 1). Checks nobody's access
  * and no input: callers do. The caller owns the transaction.
@@ -147,20 +147,20 @@ export async function createThread(
       last_activity_at: now,
       is_question: input.isQuestion ? 1 : 0,
       import_key: input.importKey ?? null,
+      awaiting_approval: input.awaitingApproval ? 1 : 0,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-      awaiting_approval: input.awaitingApproval ? 1 : 0,
   const postId = await appendPost(db, row.id, {
     body: input.body,
     authorId: input.authorId,
     authorName: input.authorName,
     createdAt: now,
     importKey: input.postImportKey ?? null,
+    awaitingApproval: input.awaitingApproval === true,
   });
   return { threadId: row.id, postId };
 }
-    awaitingApproval: input.awaitingApproval === true,
 
 /** A thread by id, whoever asks, deleted or not. */
 export async function findThread(
@@ -249,9 +249,6 @@ export async function setThreadPinned(
     .execute();
 }
 
-export interface ThreadFilter {
-  categoryId?: number;
-  /** Questions with no accepted answer, or with no reply at all. */
 /** Hides or unhides a thread, keeping the reason for moderators. */
 export async function setThreadHidden(
   db: Db,
@@ -307,6 +304,9 @@ export async function removeHeldThread(
     .execute();
 }
 
+export interface ThreadFilter {
+  categoryId?: number;
+  /** Questions with no accepted answer, or with no reply at all. */
   unanswered?: 'accepted' | 'replies';
 }
 
@@ -325,10 +325,10 @@ export async function listThreads(
     .innerJoin('talk_categories as c', 'c.id', 't.category_id')
     .where('t.deleted_at', 'is', null)
     .where('t.hidden', '=', 0)
+    .where('t.awaiting_approval', '=', 0)
     .where(readableContent(db, actor, 'c.group_id'));
   if (filter.categoryId !== undefined) {
     query = query.where('t.category_id', '=', filter.categoryId);
-    .where('t.awaiting_approval', '=', 0)
   }
   if (filter.unanswered) {
     query = query
