@@ -200,6 +200,7 @@ await describeEachDatabase('the route table', (database) => {
       '/api/v1/talk/latest',
       '/api/v1/talk/status',
       '/api/v1/talk/tags/:tag',
+      '/api/v1/talk/tags/:tag/threads',
       '/api/v1/talk/unanswered',
       '/api/v1/wiki/recent-changes',
       '/groups',
@@ -215,6 +216,7 @@ await describeEachDatabase('the route table', (database) => {
       '/api/v1/talk/categories',
       '/api/v1/talk/latest',
       '/api/v1/talk/status',
+      '/api/v1/talk/tags/:tag/threads',
       '/api/v1/talk/unanswered',
       '/api/v1/wiki/recent-changes',
     ]) {

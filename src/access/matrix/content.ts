@@ -12,6 +12,7 @@ import {
   ensureSiteCategory,
 } from '../../features/talk/categories.ts';
 import { appendPost, createThread } from '../../features/talk/service.ts';
+import { setThreadTags } from '../../features/talk/tags/tags.ts';
 import {
   createStatus,
   replyToStatus,
@@ -238,6 +239,32 @@ const talkThreads: ContentBuilder = {
   },
 };
 
+// Tags on each place's thread: the status posts' tag, so the tag's page
+// and API list every group's thread, and one naming its group, which
+// only the group's readers may see in any list or on the thread.
+const threadTags: ContentBuilder = {
+  name: 'discussion thread tags',
+  async build(db) {
+    const markers: Marker[] = [];
+    for (const key of [...GROUP_KEYS, 'site' as const]) {
+      const text = `${key.toUpperCase()}THREADTAG-7PZ`;
+      await setThreadTags(db, talkThreadIds[key] ?? 0, [
+        { tag: STATUS_MATRIX_TAG, key: STATUS_MATRIX_TAG },
+        { tag: text, key: text.toLowerCase() },
+      ]);
+      if (key !== 'site') {
+        markers.push({
+          text,
+          group: key,
+          action: 'group.read',
+          where: 'discussion tag',
+        });
+      }
+    }
+    return markers;
+  },
+};
+
 /** The tag every status post and reply of the matrix carries. */
 export const STATUS_MATRIX_TAG = 'matrixstatus';
 
@@ -317,6 +344,7 @@ export const CONTENT_BUILDERS: readonly ContentBuilder[] = [
   invitations,
   wikiPages,
   talkThreads,
+  threadTags,
   statusPosts,
 ];
 

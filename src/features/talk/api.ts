@@ -11,12 +11,7 @@ import {
   signedIn,
 } from '../groups/api-support.ts';
 import { talkPostApi } from './api-posts.ts';
-import {
-  locatedPostJson,
-  postsJson,
-  queryOf,
-  readerThreadJson,
-} from './api-support.ts';
+import { locatedPostJson, postsJson, queryOf } from './api-support.ts';
 import type {
   CategoryParams,
   GroupParams,
@@ -36,6 +31,9 @@ import type { Category } from './places.ts';
 import { categoryJson, listedThreadJson } from './representations.ts';
 import { listThreads, requireThreadFor, threadNotFound } from './threads.ts';
 import type { ThreadFilter } from './threads.ts';
+import { readTagFilter, taggedThreadJson, talkTagApi } from './tags/api.ts';
+import { listTaggedThreads } from './tags/listing.ts';
+import { talkExpertApi } from './experts/api.ts';
 
 // The discussions API under /api/v1/talk, following DESIGN.md: categories,
 // their threads, a group's discussions, a thread and its pages of posts,
@@ -109,14 +107,24 @@ export const talkApi: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
     '/api/v1/talk/categories/:category/threads',
     readers,
     async (request) => {
-      const page = readPageRequest(queryOf(request));
+      const query = queryOf(request);
+      const page = readPageRequest(query);
+      const tagKey = readTagFilter(query);
       const place = await requireReadablePlace(
         db,
         request.actor,
         request.params.category,
       );
       const filter = { categoryId: place.category.id };
-      const result = await listThreads(db, request.actor, filter, page);
+      const result =
+        tagKey === undefined
+          ? await listThreads(db, request.actor, filter, page)
+          : await listTaggedThreads(
+              db,
+              request.actor,
+              { ...filter, tagKey },
+              page,
+            );
       return pageOf(result, page, listedThreadJson);
     },
   );
@@ -137,7 +145,7 @@ export const talkApi: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
         .execute((trx) => startThread(trx, actor, place, input));
       const { thread } = await requireThreadFor(db, actor, threadId);
       reply.code(201);
-      return readerThreadJson(db, actor, thread, place, POSTS_PER_PAGE);
+      return taggedThreadJson(db, actor, thread, place, POSTS_PER_PAGE);
     },
   );
 
@@ -184,7 +192,7 @@ export const talkApi: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
         });
       const { thread } = await requireThreadFor(db, actor, threadId);
       reply.code(201);
-      return readerThreadJson(db, actor, thread, place, POSTS_PER_PAGE);
+      return taggedThreadJson(db, actor, thread, place, POSTS_PER_PAGE);
     },
   );
 
@@ -209,7 +217,7 @@ export const talkApi: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
       const id = readIdParam(request.params.threadId, threadNotFound);
       const { pageSize } = readPageRequest(queryOf(request), POSTS_PER_PAGE);
       const { thread, place } = await requireThreadFor(db, request.actor, id);
-      return readerThreadJson(db, request.actor, thread, place, pageSize);
+      return taggedThreadJson(db, request.actor, thread, place, pageSize);
     },
   );
 
@@ -261,4 +269,6 @@ export const talkApi: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
   );
 
   await app.register(talkPostApi, { db });
+  await app.register(talkTagApi, { db });
+  await app.register(talkExpertApi, { db });
 };

@@ -8,7 +8,7 @@ import {
 } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { auditActorOf } from '../groups/groups.ts';
-import type { ReplyInput, ThreadInput } from './input.ts';
+import type { EditInput, ReplyInput, ThreadInput } from './input.ts';
 import { mustAwaitApproval } from './moderation/approval.ts';
 import {
   appendPost,
@@ -30,6 +30,7 @@ import {
   requireThreadFor,
 } from './threads.ts';
 import type { Thread } from './threads.ts';
+import { setThreadTags } from './tags/tags.ts';
 
 // What people do in discussions, each checked against the place: start a
 // thread, reply, edit, delete, accept an answer. The caller owns the
@@ -70,6 +71,8 @@ export async function startThread(
     isQuestion: input.isQuestion,
     createdAt: now,
   });
+  await setThreadTags(db, made.threadId, input.tags);
+  return made;
 }
 
 /** Adds a reply; a quote must be of a shown post of the same thread. */
@@ -180,7 +183,7 @@ export async function editPost(
   db: Db,
   actor: PersonActor,
   postId: number,
-  change: { body: string | null; title: string | null },
+  change: EditInput,
   now = new Date().toISOString(),
 ): Promise<ReadablePost> {
   const found = await requirePostFor(db, actor, postId);
@@ -189,6 +192,14 @@ export async function editPost(
     throw new ValidationError({
       title: 'Only the opening post of a thread has a title',
     });
+  }
+  if (change.tags !== null && found.post.position !== 1) {
+    throw new ValidationError({
+      tags: 'Only the opening post of a thread has tags',
+    });
+  }
+  if (change.tags !== null) {
+    await setThreadTags(db, found.thread.id, change.tags);
   }
   if (change.body !== null && change.body !== found.post.body) {
     await editPostBody(db, found.post, change.body, actor.id, now);

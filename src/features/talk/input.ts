@@ -1,5 +1,7 @@
 import { ValidationError } from '../../platform/errors.ts';
 import { FieldValidator } from '../../platform/validation.ts';
+import { readTagList, TagListError } from './tags/tags.ts';
+import type { ThreadTag } from './tags/tags.ts';
 
 // The checks on what people write in Talk's discussions.
 
@@ -10,6 +12,7 @@ export interface ThreadInput {
   title: string;
   body: string;
   isQuestion: boolean;
+  tags: ThreadTag[];
 }
 
 export interface ReplyInput {
@@ -28,12 +31,27 @@ export function readThreadInput(input: Record<string, unknown>): ThreadInput {
   if (typeof question !== 'boolean') {
     check.fail('question', 'Question must be true or false');
   }
+  const tags = readTags(check, input.tags ?? []);
   check.done();
   return {
     title: title ?? '',
     body: body ?? '',
     isQuestion: question === true,
+    tags: tags ?? [],
   };
+}
+
+/** The `tags` field's list, or null with the field failed. */
+function readTags(check: FieldValidator, value: unknown): ThreadTag[] | null {
+  try {
+    return readTagList(value);
+  } catch (error) {
+    if (error instanceof TagListError) {
+      check.fail('tags', error.message);
+      return null;
+    }
+    throw error;
+  }
 }
 
 export function readReplyInput(input: Record<string, unknown>): ReplyInput {
@@ -47,19 +65,24 @@ export function readReplyInput(input: Record<string, unknown>): ReplyInput {
   return { body: body ?? '', quoteOf: quoteOf as number | null };
 }
 
-/** An edit: a new body, and on an opening post perhaps a new title. */
-export function readEditInput(input: Record<string, unknown>): {
+/** An edit to a post; an opening post's may also change title and tags. */
+export interface EditInput {
   body: string | null;
   title: string | null;
-} {
+  tags: ThreadTag[] | null;
+}
+
+/** An edit: a new body, and on an opening post perhaps a new title. */
+export function readEditInput(input: Record<string, unknown>): EditInput {
   const check = new FieldValidator(input);
   const body = check.has('body') ? check.text('body', BODY) : null;
   const title = check.has('title') ? check.text('title', TITLE) : null;
-  if (!check.has('body') && !check.has('title')) {
+  const tags = check.has('tags') ? readTags(check, input.tags) : null;
+  if (!check.has('body') && !check.has('title') && !check.has('tags')) {
     check.fail('body', 'Send the new text');
   }
   check.done();
-  return { body, title };
+  return { body, title, tags };
 }
 
 // Ids are PostgreSQL integers: anything larger can name nothing.

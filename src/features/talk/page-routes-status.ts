@@ -18,6 +18,7 @@ import {
   statusRow,
   TALK_CRUMB,
   textOf,
+  threadRow,
 } from './page-routes-support.ts';
 import {
   canInContainer,
@@ -27,6 +28,7 @@ import {
   setLike,
 } from './status/posts.ts';
 import { getStatus, listStatus } from './status/streams.ts';
+import { listTaggedThreads } from './tags/listing.ts';
 import {
   readStatusBody,
   STATUS_MAX_CHARACTERS,
@@ -196,9 +198,20 @@ export const talkStatusPages: FastifyPluginAsync<{ db: Db }> = async (
     if (key === '') {
       throw new NotFoundError('TAG_NOT_FOUND', 'There is no such tag');
     }
-    const page = readPageRequest(queryOf(request), TAGGED_PER_PAGE);
-    const result = await listStatus(db, request.actor, { tagKey: key }, page);
-    if (page.page > pageCount(result.total, page.pageSize)) {
+    const query = queryOf(request);
+    const page = readPageRequest(query, TAGGED_PER_PAGE);
+    const threadPage = readPageRequest(
+      { page: query.threadsPage },
+      TAGGED_PER_PAGE,
+    );
+    const [result, threads] = await Promise.all([
+      listStatus(db, request.actor, { tagKey: key }, page),
+      listTaggedThreads(db, request.actor, { tagKey: key }, threadPage),
+    ]);
+    if (
+      page.page > pageCount(result.total, page.pageSize) ||
+      threadPage.page > pageCount(threads.total, threadPage.pageSize)
+    ) {
       throw noSuchPage();
     }
     return reply.render('talk/views/tag.njk', {
@@ -207,6 +220,14 @@ export const talkStatusPages: FastifyPluginAsync<{ db: Db }> = async (
       posts: result.items.map(statusRow),
       total: result.total,
       pagination: paginationFor(request.url, page, result.total),
+      threads: threads.items.map(threadRow),
+      threadTotal: threads.total,
+      threadPagination: paginationFor(
+        request.url,
+        threadPage,
+        threads.total,
+        'threadsPage',
+      ),
     });
   });
 };

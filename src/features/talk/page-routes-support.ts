@@ -6,6 +6,7 @@ import { paginationParams } from '../../platform/pagination.ts';
 import { withQuery } from '../../platform/views.ts';
 import type { StatusPost } from './status/streams.ts';
 import type { ListedThread } from './threads.ts';
+import { tagPath } from './tags/tags.ts';
 
 // What Talk's pages share: the routes' access, the addresses of threads
 // and posts, what lists show of a thread, and the notice a page shows
@@ -53,6 +54,10 @@ export function threadRow(thread: ListedThread) {
     answered: thread.acceptedPostId !== null,
     pinned: thread.pinned,
     locked: thread.locked,
+    tags: thread.tags.map(({ tag, key }) => ({
+      text: tag,
+      path: tagPath(key),
+    })),
   };
 }
 
@@ -139,6 +144,7 @@ const NOTICES: Record<string, string> = {
   'status-posted': 'Your status post has been posted.',
   'status-replied': 'Your reply has been posted.',
   'status-deleted': 'The status post has been deleted.',
+  'tags-changed': 'The thread’s tags have been changed.',
   'marked-read': 'You have marked these posts as read.',
   'category-read': 'You have marked every discussion here as read.',
 };

@@ -32,6 +32,8 @@ import { countShownPosts, findPost, postNotFound } from './posts.ts';
 import type { Post } from './posts.ts';
 import { isReactionKind, react, REACTION_KINDS, unreact } from './reactions.ts';
 import { clearWatch, setWatch, watchLevelOf } from './reading.ts';
+import { expertsPanel } from './experts/api.ts';
+import { threadTagsView } from './tags/page-routes.ts';
 import { threadModerationView } from './moderation/thread-view.ts';
 import { requireThreadFor, threadNotFound } from './threads.ts';
 import type { Thread } from './threads.ts';
@@ -170,6 +172,8 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
         unread: await threadPageUnread(db, actor, thread.id, page.posts, here),
         unreadScript: UNREAD_SCRIPT_PATH,
         moderation: await threadModerationView(db, actor, thread, place, query),
+        threadTags: await threadTagsView(db, actor, thread, place),
+        experts: await expertsPanel(db, actor, thread),
         notice: noticeOf(request),
         values: { body: '' },
         ...context,

@@ -41,6 +41,10 @@ import { listStatus } from './status/streams.ts';
 import { readStatusBody, STATUS_MAX_CHARACTERS } from './status/text.ts';
 import { listThreads } from './threads.ts';
 import type { ThreadFilter } from './threads.ts';
+import { readTagFilter } from './tags/api.ts';
+import { listTaggedThreads } from './tags/listing.ts';
+import { talkTagPages } from './tags/page-routes.ts';
+import { MAX_THREAD_TAGS, splitTagText, tagPath } from './tags/tags.ts';
 import { talkUnreadPages } from './unread/page-routes.ts';
 import { threadRowsFor } from './unread/pages.ts';
 
@@ -62,6 +66,7 @@ interface ThreadForm {
   title: string;
   body: string;
   question: boolean;
+  tags: string;
 }
 
 function noSuchPage(): NotFoundError {
@@ -76,6 +81,7 @@ function readThreadForm(form: Record<string, unknown>): ThreadForm {
     title: textOf(form.title),
     body: textOf(form.body),
     question: form.question === 'yes',
+    tags: textOf(form.tags),
   };
 }
 
@@ -176,17 +182,21 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
     status = 200,
   ) {
     const page = readPageRequest(queryOf(request), THREADS_PER_PAGE);
+    const tagKey = readTagFilter(queryOf(request));
+    const filter = { categoryId: place.category.id };
     // A group's category is made on its first thread; until then the
     // group simply has none.
     const result =
       place.category.id === 0
         ? { items: [], total: 0 }
-        : await listThreads(
-            db,
-            request.actor,
-            { categoryId: place.category.id },
-            page,
-          );
+        : tagKey === undefined
+          ? await listThreads(db, request.actor, filter, page)
+          : await listTaggedThreads(
+              db,
+              request.actor,
+              { ...filter, tagKey },
+              page,
+            );
     if (page.page > pageCount(result.total, page.pageSize)) {
       throw noSuchPage();
     }
@@ -207,6 +217,14 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
         threads: await threadRowsFor(db, request.actor, result.items),
         total: result.total,
         pagination: paginationFor(request.url, page, result.total),
+        tagFilter: tagKey
+          ? {
+              key: tagKey,
+              path: tagPath(tagKey),
+              all: request.url.split('?')[0],
+            }
+          : null,
+        maxTags: MAX_THREAD_TAGS,
         mayPost: place.mayPost,
         markAllRead:
           request.actor.kind === 'person' && result.total > 0
@@ -216,7 +234,7 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
         formAction: view.formAction,
         maxTitle: MAX_TITLE,
         notice: noticeOf(request),
-        values: { title: '', body: '', question: false },
+        values: { title: '', body: '', question: false, tags: '' },
         ...context,
       },
       status,
@@ -274,7 +292,8 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
   ) {
     let threadId = 0;
     const errors = await formErrors(async () => {
-      const input = readThreadInput({ ...values });
+      const tags = splitTagText(values.tags);
+      const input = readThreadInput({ ...values, tags });
       threadId = await db.transaction().execute(async (trx) => {
         const where = await places.make(trx);
         return (await startThread(trx, actor, where, input)).threadId;
@@ -380,6 +399,7 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
   });
 
   await app.register(talkThreadPages, { db });
+  await app.register(talkTagPages, { db });
   await app.register(talkUnreadPages, { db });
   await app.register(talkStatusPages, { db });
 };

@@ -49,6 +49,7 @@ export function listedThreadJson(thread: ListedThread) {
     answered: thread.acceptedPostId !== null,
     pinned: thread.pinned,
     locked: thread.locked,
+    tags: thread.tags.map(({ tag }) => tag),
     path: threadApiPath(thread.id),
   };
 }

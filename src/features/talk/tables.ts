@@ -109,6 +109,13 @@ export interface TalkReadsTable {
   read_at: string;
 }
 
+/** A thread's tag: as written, and folded (see status/text.ts tagKey). */
+export interface TalkThreadTagsTable {
+  thread_id: number;
+  tag: string;
+  tag_key: string;
+}
+
 /** Someone appointed to moderate one category. */
 export interface TalkModeratorsTable {
   category_id: number;
@@ -143,4 +150,5 @@ export interface TalkTables {
   talk_reads: TalkReadsTable;
   talk_moderators: TalkModeratorsTable;
   talk_flags: TalkFlagsTable;
+  talk_thread_tags: TalkThreadTagsTable;
 }

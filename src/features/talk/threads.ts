@@ -6,6 +6,8 @@ import { AppError, NotFoundError } from '../../platform/errors.ts';
 import { appendPost } from './posts.ts';
 import { findCategoryRow, placeOf } from './places.ts';
 import type { Place } from './places.ts';
+import { tagsOfThreads } from './tags/tags.ts';
+import type { ThreadTag } from './tags/tags.ts';
 
 // Threads: making them (for people and the importer alike), reading one
 // as an actor, and the lists of them. Lists leave out deleted and hidden
@@ -37,10 +39,11 @@ export interface Thread {
   hiddenReason: string | null;
 }
 
-/** A thread in a list, with where it lives. */
+/** A thread in a list, with where it lives and its tags. */
 export interface ListedThread extends Thread {
   categorySlug: string;
   categoryName: string;
+  tags: ThreadTag[];
 }
 
 export interface NewThread {
@@ -362,12 +365,52 @@ export async function listThreads(
     .limit(page.pageSize)
     .offset(page.offset)
     .execute();
+  const tags = await tagsOfThreads(
+    db,
+    rows.map((row) => row.id),
+  );
   return {
     items: rows.map((row) => ({
       ...toThread(row),
       categorySlug: row.category_slug,
       categoryName: row.category_name,
+      tags: tags.get(row.id) ?? [],
     })),
     total: Number(count.total),
   };
+}
+
+/**
+ * Threads by id as lists show them, in the order of `ids`. Checks no
+ * access: the caller chose the ids through the group rule.
+ */
+export async function findListedThreads(
+  db: Db,
+  ids: readonly number[],
+): Promise<ListedThread[]> {
+  if (ids.length === 0) {
+    return [];
+  }
+  const [rows, tags] = await Promise.all([
+    threadsWithAuthors(db)
+      .innerJoin('talk_categories as c', 'c.id', 't.category_id')
+      .select(['c.slug as category_slug', 'c.name as category_name'])
+      .where('t.id', 'in', [...ids])
+      .execute(),
+    tagsOfThreads(db, ids),
+  ]);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row
+      ? [
+          {
+            ...toThread(row),
+            categorySlug: row.category_slug,
+            categoryName: row.category_name,
+            tags: tags.get(id) ?? [],
+          },
+        ]
+      : [];
+  });
 }

@@ -7,6 +7,8 @@ import {
 import type { DumpAuthor, DumpComment, DumpPost, PostEvent } from './reader.ts';
 import type { StackExchangeReport } from './report.ts';
 import type { ImportedPost, ImportedThread } from './storage.ts';
+import { tagKey } from '../status/text.ts';
+import type { ThreadTag } from '../tags/tags.ts';
 
 // What the importer reads from a dump, checked, converted to Markdown
 // and put in thread order before anything is written: the question, its
@@ -142,7 +144,7 @@ export class DumpReading {
       add(answer);
     }
     for (const tag of question.tags) {
-      report.tagsNotStored[tag] = (report.tagsNotStored[tag] ?? 0) + 1;
+      report.tags[tag] = (report.tags[tag] ?? 0) + 1;
     }
     report.closedQuestions += question.closedAt ? 1 : 0;
     let acceptedKey: string | undefined;
@@ -164,6 +166,7 @@ export class DumpReading {
       title: cleanLine(question.title ?? ''),
       importKey: `${keyPrefix}:question:${question.id}`,
       locked: question.closedAt !== undefined,
+      tags: importedTags(question.tags),
       posts,
       ...(acceptedKey !== undefined ? { acceptedKey } : {}),
     };
@@ -185,6 +188,22 @@ export class DumpReading {
     }
     this.comments.delete(postId);
   }
+}
+
+/**
+ * A question's tags as Talk keeps them: folded as every tag is, one of
+ * each key. They are stored as the site had them, even where Talk's own
+ * form would refuse one: the dump is the record of what was there.
+ */
+function importedTags(tags: string[]): ThreadTag[] {
+  const byKey = new Map<string, string>();
+  for (const tag of tags) {
+    const key = tagKey(tag);
+    if (key !== '' && !byKey.has(key)) {
+      byKey.set(key, tag);
+    }
+  }
+  return [...byKey].map(([key, tag]) => ({ key, tag }));
 }
 
 function byTime(

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { it } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../database.ts';
@@ -66,6 +66,43 @@ async function acceptedAnswersInFile(): Promise<Map<number, number>> {
     }
   }
   return accepted;
+}
+
+/**
+ * The questions' tags as the file holds them, read with a plain pattern
+ * over its rows (one row a line), not with the importer's reader: the
+ * distinct tags and the question-tag pairs.
+ */
+function tagsInFile(): { tags: number; pairs: number } {
+  const text = readFileSync(sharedDataPath('forum', 'Posts.xml'), 'utf8');
+  const tags = new Set<string>();
+  let pairs = 0;
+  for (const line of text.split('\n')) {
+    if (!/^\s*<row [^>]*PostTypeId="1"/.test(line)) {
+      continue;
+    }
+    const packed = /\sTags="([^"]*)"/.exec(line)?.[1] ?? '';
+    const decoded = packed.replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+    const own = new Set([...decoded.matchAll(/<([^<>]+)>/g)].map((m) => m[1]));
+    pairs += own.size;
+    own.forEach((tag) => tags.add(String(tag).toLowerCase()));
+  }
+  return { tags: tags.size, pairs };
+}
+
+/** The thread tags stored in a category: distinct keys and pairs. */
+async function storedTags(db: Kysely<Database>, slug: string) {
+  const rows = await db
+    .selectFrom('talk_thread_tags as tt')
+    .innerJoin('talk_threads as t', 't.id', 'tt.thread_id')
+    .innerJoin('talk_categories as c', 'c.id', 't.category_id')
+    .select(['tt.tag_key', 'tt.thread_id'])
+    .where('c.slug', '=', slug)
+    .execute();
+  return {
+    tags: new Set(rows.map((row) => row.tag_key)).size,
+    pairs: rows.length,
+  };
 }
 
 async function threadPosts(db: Kysely<Database>, slug: string) {
@@ -135,8 +172,13 @@ await describeEachDatabase('importing a Stack Exchange dump', (database) => {
         comments: 3454,
         acceptedAnswers: 181,
         scores: undefined,
+        tags: 981,
       },
     );
+    const fileTags = tagsInFile();
+    assert.deepEqual(fileTags, { tags: 65, pairs: 981 });
+    assert.deepEqual(await storedTags(db, 'history-meta'), fileTags);
+    assert.equal(Object.keys(report.tags).length, 65);
     assert.equal(report.closedQuestions, 8);
     assert.deepEqual(await storedCounts(db, 'history-meta'), {
       threads: 556,
@@ -162,9 +204,11 @@ await describeEachDatabase('importing a Stack Exchange dump', (database) => {
       comments: 0,
       acceptedAnswers: 0,
       scores: 0,
+      tags: 0,
     });
     assert.deepEqual(again.skipped, []);
     assert.equal((await storedCounts(db, 'history-meta')).comments, 3454);
+    assert.deepEqual(await storedTags(db, 'history-meta'), fileTags);
   });
 
   it('keeps comments after their post and skips damaged rows', async () => {
@@ -186,7 +230,8 @@ await describeEachDatabase('importing a Stack Exchange dump', (database) => {
           'imported without one',
       ],
     );
-    assert.deepEqual(report.tagsNotStored, { meta: 2, html: 1 });
+    assert.deepEqual(report.tags, { meta: 2, html: 1 });
+    assert.equal(report.added.tags, 3);
     assert.deepEqual(report.keptAsText, { script: 1 });
     assert.equal(report.refusedLinks, 1);
 
@@ -254,6 +299,7 @@ await describeEachDatabase('importing a Stack Exchange dump', (database) => {
       comments: 0,
       acceptedAnswers: 1,
       scores: 1,
+      tags: 0,
     });
     const rows = await threadPosts(db, 'later-dumps');
     assert.deepEqual(

@@ -11,7 +11,7 @@ import type { Bundle, BundlePost } from './bundles.ts';
 import { readComments, readPosts } from './reader.ts';
 import { emptyStackExchangeReport } from './report.ts';
 import type { StackExchangeReport } from './report.ts';
-import { insertImportedThread } from './storage.ts';
+import { addMissingTags, insertImportedThread } from './storage.ts';
 
 // `civilmedia import stackexchange DIR --category SLUG`: each question of
 // Posts.xml becomes a thread in a site category, made when missing. Its
@@ -22,7 +22,8 @@ import { insertImportedThread } from './storage.ts';
 // comments with no votes carry none, as the site showed none. Authors
 // are named former contributors: the dump has no e-mail addresses, and
 // Users.xml is not read, so a user with no display name in the rows is
-// "user12", as Stack Exchange names deleted users.
+// "user12", as Stack Exchange names deleted users. A question's tags
+// become its thread's tags, folded as Talk folds every tag.
 //
 // Every thread and post has an import key of the category and its dump
 // id, so a second run adds nothing, and a later dump adds only what is
@@ -139,6 +140,7 @@ async function writeBatch(
     if (!existing) {
       await insertImportedThread(db, bundle);
       countAdded(report, bundle.posts, bundle.acceptedKey !== undefined);
+      report.added.tags += bundle.tags.length;
       continue;
     }
     const created = Date.parse(String(existing.created_at));
@@ -152,6 +154,7 @@ async function writeBatch(
       continue;
     }
     await addMissingPosts(db, existing, bundle, report);
+    report.added.tags += await addMissingTags(db, existing.id, bundle.tags);
   }
 }
 

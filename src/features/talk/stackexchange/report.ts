@@ -13,15 +13,15 @@ export interface StackExchangeReport {
   category: string;
   categoryCreated: boolean;
   read: DumpCounts & { tagWikiEntries: number };
-  /** What this run added; a second run of the same files adds nothing. */
-  added: DumpCounts & { scores: number };
+  /**
+   * What this run added; a second run of the same files adds nothing.
+   * `tags` counts a thread's tags, one for each thread and tag.
+   */
+  added: DumpCounts & { scores: number; tags: number };
   /** Closed questions, imported as locked threads. */
   closedQuestions: number;
-  /**
-   * The dump's tags and how many questions carry each. Talk has no
-   * thread tags, so they are listed here and not stored.
-   */
-  tagsNotStored: Record<string, number>;
+  /** The dump's tags and how many questions carry each. */
+  tags: Record<string, number>;
   /** HTML elements whose content was kept as text, by name. */
   keptAsText: Record<string, number>;
   /** Links and images dropped for their target (javascript: and such). */
@@ -45,9 +45,9 @@ export function emptyStackExchangeReport(
     category,
     categoryCreated: false,
     read: { ...counts(), tagWikiEntries: 0 },
-    added: { ...counts(), scores: 0 },
+    added: { ...counts(), scores: 0, tags: 0 },
     closedQuestions: 0,
-    tagsNotStored: {},
+    tags: {},
     keptAsText: {},
     refusedLinks: 0,
     skipped: [],
@@ -58,7 +58,7 @@ export function emptyStackExchangeReport(
 /** The report as the command line prints it. */
 export function formatStackExchangeReport(report: StackExchangeReport): string {
   const { read, added } = report;
-  const tags = Object.entries(report.tagsNotStored).sort(
+  const tags = Object.entries(report.tags).sort(
     ([a, x], [b, y]) => y - x || a.localeCompare(b),
   );
   const kept = Object.entries(report.keptAsText).sort(([a], [b]) =>
@@ -73,9 +73,9 @@ export function formatStackExchangeReport(report: StackExchangeReport): string {
       `(${read.tagWikiEntries} tag wiki entries not imported)`,
     `  added: ${added.questions} threads, ${added.answers} answers, ` +
       `${added.comments} comments, ${added.acceptedAnswers} accepted ` +
-      `answers, ${added.scores} scores`,
+      `answers, ${added.scores} scores, ${added.tags} thread tags`,
     `  closed questions imported as locked threads: ${report.closedQuestions}`,
-    `  tags (not stored; Talk threads have no tags): ${tags.length}`,
+    `  tags read: ${tags.length}`,
     ...(tags.length > 0
       ? [`    ${tags.map(([tag, n]) => `${tag} ${n}`).join(', ')}`]
       : []),

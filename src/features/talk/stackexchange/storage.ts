@@ -1,5 +1,7 @@
 import type { Db } from '../../../database.ts';
 import { IMPORTED_SCORE } from '../reactions.ts';
+import { setThreadTags } from '../tags/tags.ts';
+import type { ThreadTag } from '../tags/tags.ts';
 
 // Import-only writing of a whole thread through Talk's tables, in a few
 // multi-row statements instead of Talk's appendPost (four statements a
@@ -29,6 +31,7 @@ export interface ImportedThread {
   title: string;
   importKey: string;
   locked: boolean;
+  tags: ThreadTag[];
   /** The question first, then the replies in the order they are shown. */
   posts: ImportedPost[];
   /** The import key of the accepted answer. */
@@ -137,7 +140,43 @@ export async function insertImportedThread(
   for (const chunk of chunks(scores)) {
     await db.insertInto('talk_reactions').values(chunk).execute();
   }
+  await setThreadTags(db, threadId, thread.tags);
   return { threadId, postIds };
+}
+
+/**
+ * Adds the tags a thread already imported lacks, keeping those it has:
+ * a thread imported before tags were stored gains them, and a second run
+ * adds none. Returns how many it added.
+ */
+export async function addMissingTags(
+  db: Db,
+  threadId: number,
+  tags: readonly ThreadTag[],
+): Promise<number> {
+  if (tags.length === 0) {
+    return 0;
+  }
+  const had = await db
+    .selectFrom('talk_thread_tags')
+    .select('tag_key')
+    .where('thread_id', '=', threadId)
+    .execute();
+  const keys = new Set(had.map((row) => row.tag_key));
+  const missing = tags.filter(({ key }) => !keys.has(key));
+  if (missing.length > 0) {
+    await db
+      .insertInto('talk_thread_tags')
+      .values(
+        missing.map(({ tag, key }) => ({
+          thread_id: threadId,
+          tag,
+          tag_key: key,
+        })),
+      )
+      .execute();
+  }
+  return missing.length;
 }
 
 function chunks<T>(rows: T[]): T[][] {
