@@ -27,6 +27,7 @@ import { peoplePlugin } from './features/people/plugin.ts';
 import { scimPlugin } from './features/scim/plugin.ts';
 import { talkPlugin } from './features/talk/plugin.ts';
 import { talkFeeds } from './features/talk/feeds-routes.ts';
+import { blogFeeds } from './features/blogs/feeds-routes.ts';
 import { wikiPlugin } from './features/wiki/plugin.ts';
 import { assetsPlugin } from './platform/assets.ts';
 import type { Config } from './platform/config.ts';
@@ -163,6 +164,10 @@ export async function buildApp(
     db: deps.db,
     publicUrl: config.publicUrl,
   });
+  await app.register(blogFeeds, {
+    db: deps.db,
+    publicUrl: config.publicUrl,
+  });
   await app.register(feedsPlugin, {
     db: deps.db,
     publicUrl: config.publicUrl,
@@ -173,6 +178,7 @@ export async function buildApp(
     feeds: async (scope) => {
       const options = { db: deps.db, publicUrl: config.publicUrl };
       await scope.register(talkFeeds, options);
+      await scope.register(blogFeeds, options);
     },
   });
 

@@ -203,6 +203,8 @@ await describeEachDatabase('the route table', (database) => {
       '/api/v1/talk/tags/:tag/threads',
       '/api/v1/talk/unanswered',
       '/api/v1/wiki/recent-changes',
+      '/blogs/feed.atom',
+      '/blogs/tags/:tag/feed.atom',
       '/groups',
       '/groups/invitations',
       '/groups/mine',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { PersonActor } from '../actor.ts';
 import type { GroupAction } from '../groups.ts';
 import type { Db } from '../../database.ts';
+import { ensureGroupBlog } from '../../features/blogs/blogs.ts';
 import { findGroupForReader } from '../../features/groups/groups.ts';
 import { invite } from '../../features/groups/invitations.ts';
 import { requestToJoin } from '../../features/groups/members.ts';
@@ -320,6 +321,73 @@ const statusPosts: ContentBuilder = {
   },
 };
 
+/** Each group's blog's slug, noted when its post is written. */
+export const blogSlugs: Partial<Record<GroupKey, string>> = {};
+
+/** The slug of the post written in each group's blog. */
+export const BLOG_MATRIX_POST = 'matrix-post';
+
+// A published post in each group's blog, by the owner of every group,
+// with markers in its title, summary and body and the status posts' tag,
+// so the blogs' feeds (every blog's, the blog's, the tag's, the
+// author's, and their personal forms) are all checked. Written straight
+// into the tables, as the blog service would write it.
+const blogPosts: ContentBuilder = {
+  name: 'blog posts',
+  async build(db, world) {
+    const markers: Marker[] = [];
+    const at = '2026-11-02T10:00:00.000Z';
+    for (const key of GROUP_KEYS) {
+      const blog = await ensureGroupBlog(db, world.groups[key].id, at);
+      blogSlugs[key] = blog.slug;
+      const tag = key.toUpperCase();
+      const { id } = await db
+        .insertInto('blog_posts')
+        .values({
+          blog_id: blog.id,
+          slug: BLOG_MATRIX_POST,
+          title: `Post ${tag}BLOGTITLE-8PD`,
+          summary: `In short ${tag}BLOGSUMMARY-8PD`,
+          body: `At length ${tag}BLOGBODY-8PD`,
+          status: 'published',
+          publish_at: at,
+          author_id: world.owner.id,
+          author_name: 'Owen Owner',
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('blog_post_authors')
+        .values({
+          post_id: id,
+          position: 1,
+          person_id: world.owner.id,
+          name: 'Owen Owner',
+        })
+        .execute();
+      await db
+        .insertInto('blog_post_tags')
+        .values({
+          post_id: id,
+          tag: STATUS_MATRIX_TAG,
+          tag_key: STATUS_MATRIX_TAG,
+        })
+        .execute();
+      for (const part of ['TITLE', 'SUMMARY', 'BODY']) {
+        markers.push({
+          text: `${tag}BLOG${part}-8PD`,
+          group: key,
+          action: 'group.read',
+          where: `blog post ${part.toLowerCase()}`,
+        });
+      }
+    }
+    return markers;
+  },
+};
+
 /**
  * Every kind of group content the matrix writes. Append, do not replace:
  * a builder that lands with its feature keeps that feature's routes
@@ -346,6 +414,7 @@ export const CONTENT_BUILDERS: readonly ContentBuilder[] = [
   talkThreads,
   threadTags,
   statusPosts,
+  blogPosts,
 ];
 
 /** Writes every builder's content and returns all their markers. */

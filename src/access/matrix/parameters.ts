@@ -1,6 +1,8 @@
 import type { GroupKey, World } from './world.ts';
 import { GROUP_KEYS } from './world.ts';
 import {
+  BLOG_MATRIX_POST,
+  blogSlugs,
   STATUS_MATRIX_TAG,
   statusPostIds,
   TALK_SITE_CATEGORY,
@@ -114,6 +116,10 @@ export const PARAMETERS: Record<string, Filler> = {
       ...(key === 'site' ? {} : { group: key }),
     })),
   tag: () => [{ value: STATUS_MATRIX_TAG }],
+  // Each group's blog, and the post the matrix wrote in it.
+  blog: () =>
+    GROUP_KEYS.map((group) => ({ value: blogSlugs[group] ?? '', group })),
+  post: () => [{ value: BLOG_MATRIX_POST }],
   // Fastify's name for a wildcard: a file under /assets/, a path elsewhere.
   '*': () => [{ value: 'civilmedia-icon.svg' }],
 };
