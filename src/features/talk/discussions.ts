@@ -61,7 +61,7 @@ export async function startThread(
   assertMayPost(place);
   // A new member's thread may wait for approval (moderation/approval.ts).
   const held = await mustAwaitApproval(db, actor, place);
-  return createThread(db, {
+  const made = await createThread(db, {
     awaitingApproval: held,
     categoryId: place.category.id,
     title: input.title,
