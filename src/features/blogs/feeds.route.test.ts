@@ -13,7 +13,8 @@ import {
 import type { ApiCaller } from '../../test-support/groups.ts';
 import { setSetting } from '../admin/settings.ts';
 import { SYSTEM_ACTOR } from '../audit/audit.ts';
-import { createFeedToken } from '../feeds/tokens.ts';
+import { deactivateAccount } from '../auth/lifecycle.ts';
+import { createFeedToken, revokeFeedToken } from '../feeds/tokens.ts';
 import { ensureGroupBlog } from './blogs.ts';
 import type { BlogAudience, BlogPostStatus } from './tables.ts';
 
@@ -308,6 +309,34 @@ await describeEachDatabase('the blog Atom feeds', (database) => {
     );
     assert.equal(emptyTag.statusCode, 200);
     assert.deepEqual(titlesIn(emptyTag), []);
+  });
+
+  it("answers a revoked token and a deactivated person's token 404 (BUG-02)", async () => {
+    const { db } = database();
+    const revoked = await createFeedToken(db, alice.id);
+    await revokeFeedToken(db, alice.id, revoked.id);
+    const leaver = await buildCaller(db, { displayName: 'Lee Leaver' });
+    const hr = await db
+      .selectFrom('blogs')
+      .select('group_id')
+      .where('slug', '=', hrBlogSlug)
+      .executeTakeFirstOrThrow();
+    await addGroupMember(db, { id: hr.group_id ?? 0 }, leaver.id);
+    const leaving = await createFeedToken(db, leaver.id);
+    const path = `/blogs/${hrBlogSlug}/feed.atom`;
+    const before = await app.inject({ url: `/feeds/${leaving.token}${path}` });
+    assert.deepEqual(titlesIn(before), ['Salary bands 2025']);
+
+    await deactivateAccount(db, leaver.id, {
+      actor: SYSTEM_ACTOR,
+      via: 'test',
+    });
+
+    for (const token of [revoked.token, leaving.token]) {
+      const response = await app.inject({ url: `/feeds/${token}${path}` });
+      assert.equal(response.statusCode, 404);
+      assert.equal(response.body, 'Not found');
+    }
   });
 
   it('keeps no feed for another reader: every answer says no-store', async () => {
