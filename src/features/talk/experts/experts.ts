@@ -167,6 +167,7 @@ async function acceptedAnswers(
     .innerJoin('people as p', 'p.id', 'a.author_id')
     .where('t.deleted_at', 'is', null)
     .where('t.hidden', '=', 0)
+    .where('t.awaiting_approval', '=', 0)
     .where('a.shown_position', 'is not', null)
     .where(readableContent(db, viewer, 'c.group_id'))
     .where(suggestable(thread.id, thread.authorId))

@@ -30,6 +30,7 @@ export async function listTaggedThreads(
     .where('tt.tag_key', '=', filter.tagKey)
     .where('t.deleted_at', 'is', null)
     .where('t.hidden', '=', 0)
+    .where('t.awaiting_approval', '=', 0)
     .where(readableContent(db, actor, 'c.group_id'));
   if (filter.categoryId !== undefined) {
     query = query.where('t.category_id', '=', filter.categoryId);
