@@ -2,7 +2,6 @@
 // starts the real server in production mode and measures directory
 // search, printing numbers and ratios only. See options.ts for the flags.
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Database } from '../src/database.ts';
 import { createApiToken } from '../src/features/auth/tokens.ts';
 import { seedDemoSite } from '../src/demo-site.ts';
@@ -16,8 +15,8 @@ import type { Measurement } from './load.ts';
 import { readBenchOptions, USAGE } from './options.ts';
 import { groupScenarios } from './scenarios/groups.ts';
 import { measureWiki } from './scenarios/wiki.ts';
-import { measureThreadPages } from './talk.ts';
-import type { PageTiming } from './talk.ts';
+import { formatTalk, measureTalk, TALK_SIZES } from './talk.ts';
+import type { TalkResults } from './talk.ts';
 import type { WikiTimings } from './scenarios/wiki.ts';
 import type { GroupScenario } from './scenarios/groups.ts';
 import type { BenchOptions } from './options.ts';
@@ -33,7 +32,9 @@ import type { MixEntry, SearchTimings } from './scenarios/directory.ts';
 import { startBareNode, startCivilMedia } from './server.ts';
 import type { RunningServer } from './server.ts';
 
-const TALK = { id: 'talk', name: 'talk thread pages' };
+const TALK = { id: 'talk', name: 'talk thread and category pages' };
+// The real server the Talk scenario starts listens here.
+const TALK_PORT = 3301;
 const WIKI = { id: 'wiki', name: 'wiki import, rendering and diff' };
 const BARE = { id: 'bare-node', name: 'bare Node, same bytes as a page' };
 const WARM_UP_SECONDS = 2;
@@ -102,9 +103,15 @@ async function main(options: BenchOptions): Promise<void> {
   if (rows.length > 0) {
     process.stdout.write(`\n${formatTable(rows)}\n`);
   }
-  let talk: PageTiming[] | undefined;
+  let talk: TalkResults | undefined;
   if (wanted(TALK)) {
-    talk = await onFreshDatabase(options.db, measureThreadPages);
+    talk = await measureTalk(options.db, {
+      sizes: options.scale === 'small' ? TALK_SIZES.small : TALK_SIZES.full,
+      rounds: options.scale === 'small' ? 30 : 100,
+      duration: Math.min(options.duration, 5),
+      connections: options.connections,
+      port: TALK_PORT,
+    });
     process.stdout.write(`\n${formatTalk(talk)}\n`);
   }
   let wiki: WikiTimings | undefined;
@@ -248,36 +255,6 @@ function formatWiki(wiki: WikiTimings): string {
     lines.push(
       `${timing.name.padEnd(42)} ${timing.p50.toFixed(2).padStart(7)}` +
         `  ${timing.p95.toFixed(2).padStart(7)}`,
-    );
-  }
-  return lines.join('\n');
-}
-
-/** Runs `work` on a new, migrated database of the kind benchmarked. */
-async function onFreshDatabase<T>(
-  kind: BenchOptions['db'],
-  work: (db: Kysely<Database>) => Promise<T>,
-): Promise<T> {
-  const database = await createBenchDatabase(kind);
-  const handle = openDatabase<Database>(database.url);
-  try {
-    await migrateToLatest(handle.db);
-    return await work(handle.db);
-  } finally {
-    await handle.close();
-    await database.drop();
-  }
-}
-
-/** Page reads of a long thread, in process, as a small table. */
-function formatTalk(timings: PageTiming[]): string {
-  const lines = [
-    `talk thread pages (in process)${' '.repeat(14)}p50 ms   p95 ms`,
-  ];
-  for (const t of timings) {
-    lines.push(
-      `${`${t.replies} replies, page ${t.page}`.padEnd(44)}` +
-        `${t.p50.toFixed(3).padStart(7)}  ${t.p95.toFixed(3).padStart(7)}`,
     );
   }
   return lines.join('\n');

@@ -29,12 +29,13 @@ export function freePort(): Promise<number> {
 /**
  * Starts CivilMedia as an operator would, `civilmedia serve` in
  * production mode, against `databaseUrl`, and waits until /healthz
- * answers.
+ * answers. Listens on `port` when given, else on one the system picks.
  */
 export async function startCivilMedia(
   databaseUrl: string,
+  port?: number,
 ): Promise<RunningServer> {
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(process.execPath, ['bin/civilmedia.js', 'serve'], {
     cwd: ROOT,
     env: {

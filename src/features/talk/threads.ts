@@ -356,15 +356,28 @@ export async function listThreads(
       'c.slug as category_slug',
       'c.name as category_name',
     ]);
+  // Past the middle, read from the other end and turn the page round:
+  // the last page of 100,000 threads then costs what the first does,
+  // instead of walking every row before it.
+  const total = Number(count.total);
+  const fromEnd = page.offset > total / 2;
+  const direction = fromEnd ? 'asc' : 'desc';
   if (filter.categoryId !== undefined) {
-    ordered = ordered.orderBy('t.pinned', 'desc');
+    ordered = ordered.orderBy('t.pinned', direction);
   }
-  const rows = await ordered
-    .orderBy('t.last_activity_at', 'desc')
-    .orderBy('t.id', 'desc')
-    .limit(page.pageSize)
-    .offset(page.offset)
+  const found = await ordered
+    .orderBy('t.last_activity_at', direction)
+    .orderBy('t.id', direction)
+    .limit(
+      fromEnd
+        ? Math.max(0, Math.min(page.pageSize, total - page.offset))
+        : page.pageSize,
+    )
+    .offset(
+      fromEnd ? Math.max(0, total - page.offset - page.pageSize) : page.offset,
+    )
     .execute();
+  const rows = fromEnd ? found.reverse() : found;
   const tags = await tagsOfThreads(
     db,
     rows.map((row) => row.id),
