@@ -20,6 +20,7 @@ import { feedsPlugin } from './features/feeds/plugin.ts';
 import { personalFeeds } from './features/feeds/personal.ts';
 import { authPlugin } from './features/auth/plugin.ts';
 import { oidcSignIn } from './features/auth/oidc/plugin.ts';
+import { blogsPlugin } from './features/blogs/plugin.ts';
 import { groupsPlugin } from './features/groups/plugin.ts';
 import { healthPlugin } from './features/health/plugin.ts';
 import { homePlugin } from './features/home/plugin.ts';
@@ -160,6 +161,7 @@ export async function buildApp(
     publicUrl: config.publicUrl,
   });
   await app.register(wikiPlugin, { db: deps.db });
+  await app.register(blogsPlugin, { db: deps.db });
   await app.register(talkPlugin, {
     db: deps.db,
     publicUrl: config.publicUrl,

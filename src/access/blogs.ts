@@ -297,3 +297,17 @@ function blogManagers(role: string, me: number): RawBuilder<SqlBool> {
   const runsGroup = sql<SqlBool>`b.group_id in (select gm.group_id from group_members as gm where gm.person_id = ${me} and gm.role in ('owner', 'admin'))`;
   return sql<SqlBool>`(${ownBlog} or ${runsGroup})`;
 }
+
+/**
+ * A condition over `blogs as b`: true for the blogs `actor` may open
+ * (`blog.read`), for lists of blogs. Same rule as `canInBlog`.
+ */
+export function readableBlogs(db: Db, actor: Actor): Expression<SqlBool> {
+  const inGroups = readableContent(db, actor, 'b.group_id');
+  if (actor.kind !== 'person') {
+    return actor.publicReading === true
+      ? sql<SqlBool>`(b.group_id is null or ${inGroups})`
+      : sql<SqlBool>`1 = 0`;
+  }
+  return sql<SqlBool>`(${inGroups} or b.person_id = ${actor.id})`;
+}

@@ -194,6 +194,8 @@ await describeEachDatabase('the route table', (database) => {
       '/account/feeds',
       '/account/password',
       '/api/v1/account/feed-tokens',
+      '/api/v1/blogs',
+      '/api/v1/blogs/tags/:tag',
       '/api/v1/groups',
       '/api/v1/invitations',
       '/api/v1/talk/categories',
@@ -203,7 +205,9 @@ await describeEachDatabase('the route table', (database) => {
       '/api/v1/talk/tags/:tag/threads',
       '/api/v1/talk/unanswered',
       '/api/v1/wiki/recent-changes',
+      '/blogs',
       '/blogs/feed.atom',
+      '/blogs/tags/:tag',
       '/blogs/tags/:tag/feed.atom',
       '/groups',
       '/groups/invitations',
@@ -215,6 +219,8 @@ await describeEachDatabase('the route table', (database) => {
       '/wiki',
     ]);
     for (const url of [
+      '/api/v1/blogs',
+      '/api/v1/blogs/tags/:tag',
       '/api/v1/talk/categories',
       '/api/v1/talk/latest',
       '/api/v1/talk/status',

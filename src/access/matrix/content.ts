@@ -3,6 +3,7 @@ import type { PersonActor } from '../actor.ts';
 import type { GroupAction } from '../groups.ts';
 import type { Db } from '../../database.ts';
 import { ensureGroupBlog } from '../../features/blogs/blogs.ts';
+import { addComment } from '../../features/blogs/comments.ts';
 import { findGroupForReader } from '../../features/groups/groups.ts';
 import { invite } from '../../features/groups/invitations.ts';
 import { requestToJoin } from '../../features/groups/members.ts';
@@ -388,6 +389,35 @@ const blogPosts: ContentBuilder = {
   },
 };
 
+// A comment on each group's blog post, which the post's readers see.
+const blogComments: ContentBuilder = {
+  name: 'blog comments',
+  async build(db, world) {
+    const markers: Marker[] = [];
+    const at = '2026-11-03T10:00:00.000Z';
+    const owner = { id: world.owner.id, displayName: 'Owen Owner' };
+    for (const key of GROUP_KEYS) {
+      const tag = key.toUpperCase();
+      const blog = await ensureGroupBlog(db, world.groups[key].id, at);
+      const post = await db
+        .selectFrom('blog_posts')
+        .select('id')
+        .where('blog_id', '=', blog.id)
+        .where('slug', '=', BLOG_MATRIX_POST)
+        .executeTakeFirstOrThrow();
+      const text = `${tag}BLOGCOMMENT-4KT`;
+      await addComment(db, post.id, owner, `Comment ${text}`, null, 'open', at);
+      markers.push({
+        text,
+        group: key,
+        action: 'group.read',
+        where: 'blog comment',
+      });
+    }
+    return markers;
+  },
+};
+
 /**
  * Every kind of group content the matrix writes. Append, do not replace:
  * a builder that lands with its feature keeps that feature's routes
@@ -415,6 +445,7 @@ export const CONTENT_BUILDERS: readonly ContentBuilder[] = [
   threadTags,
   statusPosts,
   blogPosts,
+  blogComments,
 ];
 
 /** Writes every builder's content and returns all their markers. */

@@ -21,6 +21,9 @@ export const AUDIT_ACTIONS = [
   'token.revoked',
   'feed-token.created',
   'feed-token.revoked',
+  'blog.post.deleted',
+  'blog.comment.deleted',
+  'blog.comment-policy.changed',
   'scim.token.created',
   'scim.token.revoked',
   'scim.request',
@@ -79,6 +82,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'token.revoked': 'API token revoked',
   'feed-token.created': 'Feed address created',
   'feed-token.revoked': 'Feed address revoked',
+  'blog.post.deleted': 'Blog post deleted',
+  'blog.comment.deleted': 'Blog comment deleted by a manager',
+  'blog.comment-policy.changed': 'Blog comment policy changed',
   'scim.token.created': 'SCIM token created',
   'scim.token.revoked': 'SCIM token revoked',
   'scim.request': 'SCIM request',
@@ -130,6 +136,9 @@ export interface AuditEvent {
       | 'person'
       | 'token'
       | 'feed-token'
+      | 'blog'
+      | 'blog-post'
+      | 'blog-comment'
       | 'scim-token'
       | 'setting'
       | 'group'

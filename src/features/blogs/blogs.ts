@@ -26,7 +26,14 @@ export interface NewSiteBlog {
 }
 
 // Addresses under /blogs/ that are pages of their own, not blogs.
-const RESERVED_SLUGS = new Set(['new', 'tags', 'feed', 'feeds', 'mine']);
+const RESERVED_SLUGS = new Set([
+  'new',
+  'tags',
+  'feed',
+  'feeds',
+  'mine',
+  'start',
+]);
 
 const BLOG_COLUMNS = [
   'id',

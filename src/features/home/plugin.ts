@@ -2,14 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 
 // Areas whose features have not been built yet. Their pages say so plainly
 // rather than pretending; each disappears from here when its feature lands.
-const COMING = [
-  {
-    path: '/blogs',
-    area: 'Blogs',
-    plural: true,
-    description: 'Every person and group will have a blog.',
-  },
-];
+const COMING: {
+  path: string;
+  area: string;
+  plural: boolean;
+  description: string;
+}[] = [];
 
 /** The home page, the API's index and the pages of areas still to come. */
 export const homePlugin: FastifyPluginAsync = async (app) => {
