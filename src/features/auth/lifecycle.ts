@@ -10,6 +10,7 @@ import {
 } from '../people/accounts.ts';
 import { deleteSessionsOf } from './sessions.ts';
 import { revokeTokensOf } from './tokens.ts';
+import { revokeFeedTokensOf } from '../feeds/tokens.ts';
 
 /** Where a lifecycle change came from, for the audit log. */
 export interface LifecycleCause {
@@ -21,8 +22,8 @@ export interface LifecycleCause {
 
 /**
  * Takes away a person's access at once, whichever path asks (BUG-15):
- * every session on every device ends, every API token is revoked, and they
- * leave the directory. What they wrote stays. Reactivating later gives
+ * every session on every device ends, every API token and feed address is
+ * revoked, and they leave the directory. What they wrote stays. Reactivating later gives
  * none of the old sessions or tokens back. In the caller's transaction.
  */
 export async function deactivateAccount(
@@ -51,6 +52,7 @@ export async function deactivateAccount(
   );
   const sessions = await deleteSessionsOf(db, personId);
   const tokens = await revokeTokensOf(db, personId, now);
+  const feeds = await revokeFeedTokensOf(db, personId, now);
   if (changed) {
     await recordAudit(
       db,
@@ -63,6 +65,7 @@ export async function deactivateAccount(
           via: cause.via,
           sessionsEnded: sessions,
           tokensRevoked: tokens,
+          feedAddressesRevoked: feeds,
         },
       },
       now.toISOString(),

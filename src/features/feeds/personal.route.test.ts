@@ -10,7 +10,7 @@ import { describeEachDatabase } from '../../test-support/databases.ts';
 import { buildCaller, buildGroup, callApi } from '../../test-support/groups.ts';
 import type { ApiCaller } from '../../test-support/groups.ts';
 import { SYSTEM_ACTOR } from '../audit/audit.ts';
-import { deactivateAccount } from '../auth/lifecycle.ts';
+import { deactivateAccount, reactivateAccount } from '../auth/lifecycle.ts';
 import { personalFeeds } from './personal.ts';
 import { createFeedToken, revokeFeedToken } from './tokens.ts';
 
@@ -141,6 +141,19 @@ await describeEachDatabase('personal feed addresses', (database) => {
       const url = `/feeds/${token}/talk/latest.atom`;
       assertBareNotFound(await app.inject({ url }), url);
     }
+  });
+
+  it("keeps a deactivated person's token dead after they are reactivated", async () => {
+    const { db } = database();
+    const returner = await buildCaller(db, { displayName: 'Rae Returner' });
+    const token = await tokenOf(returner.id);
+    const url = `/feeds/${token}/talk/latest.atom`;
+    const cause = { actor: SYSTEM_ACTOR, via: 'test' };
+
+    await deactivateAccount(db, returner.id, cause);
+    await reactivateAccount(db, returner.id, cause);
+
+    assertBareNotFound(await app.inject({ url }), url);
   });
 
   it("stops a deactivated person's token on its very next use", async () => {

@@ -72,8 +72,6 @@ export const personalFeeds: FastifyPluginAsync<PersonalFeedsOptions> = async (
   );
 };
 
-// TODO: reactivating a person brings back their feed addresses, since
-// deactivateAccount (auth/lifecycle.ts) does not yet call revokeFeedTokensOf.
 /** The token's owner as the actor; 404 for no one who may read. */
 async function ownerOf(db: Db, request: FastifyRequest): Promise<PersonActor> {
   const { token } = request.params as { token?: string };
