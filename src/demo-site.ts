@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
+import { seedDemoBlogs } from './features/blogs/demo.ts';
 import { seedDemoGroups } from './features/groups/demo.ts';
 import { seedDemo } from './features/people/demo/seed.ts';
 import { seedDemoTalk } from './features/talk/demo.ts';
@@ -46,6 +47,7 @@ export async function seedDemoSite(
       );
     }
     await seedDemoTalk(trx, authors, options.now);
+    await seedDemoBlogs(trx, authors, options.now);
     return { ...people, groups: groups.groups };
   });
 }
