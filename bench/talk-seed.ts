@@ -5,6 +5,7 @@
 // rows written are the ones those functions would write.
 import { sql } from 'kysely';
 import type { Db } from '../src/database.ts';
+import { countNewThreads } from '../src/features/talk/category-counts.ts';
 
 const BATCH = 1_000;
 const START = Date.parse('2026-01-05T08:00:00.000Z');
@@ -67,6 +68,7 @@ export async function growCategory(
           })),
         )
         .execute();
+      await countNewThreads(trx, categoryId, threads.length);
     });
   }
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import { changeThread } from './category-counts.ts';
 
 // The posts of a thread: the opening post is post 1, replies follow. How
 // they are numbered, and why pages are ranges, is in the migration
@@ -433,11 +434,7 @@ export async function deleteThread(
   threadId: number,
   now = new Date().toISOString(),
 ): Promise<void> {
-  await db
-    .updateTable('talk_threads')
-    .set({ deleted_at: now })
-    .where('id', '=', threadId)
-    .execute();
+  await changeThread(db, threadId, { deleted_at: now });
 }
 
 /**

@@ -18,6 +18,8 @@ export interface TalkCategoriesTable {
   created_at: string;
   /** New members' first posts wait for a moderator (moderation/). */
   approve_first_posts: Generated<number>;
+  /** Threads every reader is shown, kept by category-counts.ts. */
+  thread_count: Generated<number>;
 }
 
 export interface TalkThreadsTable {

@@ -3,6 +3,7 @@ import type { Actor } from '../../access/actor.ts';
 import { readableContent } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
 import { AppError, NotFoundError } from '../../platform/errors.ts';
+import { changeThread, countNewThreads } from './category-counts.ts';
 import { appendPost } from './posts.ts';
 import { findCategoryRow, placeOf } from './places.ts';
 import type { Place } from './places.ts';
@@ -162,6 +163,9 @@ export async function createThread(
     importKey: input.postImportKey ?? null,
     awaitingApproval: input.awaitingApproval === true,
   });
+  if (input.awaitingApproval !== true) {
+    await countNewThreads(db, input.categoryId, 1);
+  }
   return { threadId: row.id, postId };
 }
 
@@ -258,11 +262,10 @@ export async function setThreadHidden(
   threadId: number,
   hidden: { reason: string } | null,
 ): Promise<void> {
-  await db
-    .updateTable('talk_threads')
-    .set({ hidden: hidden ? 1 : 0, hidden_reason: hidden?.reason ?? null })
-    .where('id', '=', threadId)
-    .execute();
+  await changeThread(db, threadId, {
+    hidden: hidden ? 1 : 0,
+    hidden_reason: hidden?.reason ?? null,
+  });
 }
 
 /**
@@ -275,11 +278,7 @@ export async function setThreadCategory(
   threadId: number,
   categoryId: number,
 ): Promise<void> {
-  await db
-    .updateTable('talk_threads')
-    .set({ category_id: categoryId })
-    .where('id', '=', threadId)
-    .execute();
+  await changeThread(db, threadId, { category_id: categoryId });
 }
 
 /** Marks a held thread approved; its opening post is approved apart. */
@@ -288,14 +287,16 @@ export async function releaseThread(
   threadId: number,
   now = new Date().toISOString(),
 ): Promise<void> {
-  await db
-    .updateTable('talk_threads')
-    .set({ awaiting_approval: 0, last_activity_at: now })
-    .where('id', '=', threadId)
-    .execute();
+  await changeThread(db, threadId, {
+    awaiting_approval: 0,
+    last_activity_at: now,
+  });
 }
 
-/** Removes a held thread, never shown to readers, with its posts. */
+/**
+ * Removes a held thread, never shown to readers, with its posts; held,
+ * it was never in its category's count either.
+ */
 export async function removeHeldThread(
   db: Db,
   threadId: number,
@@ -314,8 +315,24 @@ export interface ThreadFilter {
 }
 
 /**
+ * How many threads of a category `actor` is shown: its counter, which
+ * holds what every reader of the place is shown, through the same group
+ * rule as the list, so a place they may not read counts none.
+ */
+async function categoryTotal(db: Db, actor: Actor, categoryId: number) {
+  const row = await db
+    .selectFrom('talk_categories as c')
+    .select('c.thread_count as total')
+    .where('c.id', '=', categoryId)
+    .where(readableContent(db, actor, 'c.group_id'))
+    .executeTakeFirst();
+  return { total: row?.total ?? 0 };
+}
+
+/**
  * A page of the threads `actor` may read: in one category pinned first,
- * otherwise by latest activity. The count uses the same conditions.
+ * otherwise by latest activity. The count uses the same conditions, or
+ * for a whole category its counter, which holds to them.
  */
 export async function listThreads(
   db: Db,
@@ -344,9 +361,12 @@ export async function listThreads(
         where r.thread_id = t.id and r.shown_position > 1)`,
     );
   }
-  const count = await query
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
+  const count =
+    filter.categoryId !== undefined && filter.unanswered === undefined
+      ? await categoryTotal(db, actor, filter.categoryId)
+      : await query
+          .select((eb) => eb.fn.countAll<number>().as('total'))
+          .executeTakeFirstOrThrow();
   let ordered = query
     .leftJoin('people as a', 'a.id', 't.author_id')
     .select(THREAD_COLUMNS)

@@ -1,4 +1,5 @@
 import type { Db } from '../../../database.ts';
+import { countNewThreads } from '../category-counts.ts';
 import { IMPORTED_SCORE } from '../reactions.ts';
 import { setThreadTags } from '../tags/tags.ts';
 import type { ThreadTag } from '../tags/tags.ts';
@@ -73,6 +74,7 @@ export async function insertImportedThread(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await countNewThreads(db, thread.categoryId, 1);
 
   // Posts that comment on others go in second, once the ids they refer
   // to are known; their numbers are given, so the order of inserts does
