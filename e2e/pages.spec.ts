@@ -3,6 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { PersonActor } from '../src/access/actor.ts';
 import { hashPassword } from '../src/features/auth/passwords.ts';
+import { ensurePersonBlog } from '../src/features/blogs/blogs.ts';
+import { addComment } from '../src/features/blogs/comments.ts';
+import { readTags } from '../src/features/blogs/input.ts';
+import { createPost } from '../src/features/blogs/posts.ts';
 import { ensureSiteCategory } from '../src/features/talk/categories.ts';
 import { appendPost } from '../src/features/talk/posts.ts';
 import { createStatus } from '../src/features/talk/status/posts.ts';
@@ -173,6 +177,28 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       'Lamp lit at dusk #lighthouses',
       null,
     );
+
+    // Blogs: a post with a tag, an edit and a comment in Bea's own blog.
+    const blog = await ensurePersonBlog(db, ids.member);
+    const keeper = { personId: ids.member, name: 'Bea Member' };
+    const lit = await createPost(db, blog, {
+      title: 'Lighting the lamp in a gale',
+      summary: 'What the night of the storm taught us.',
+      body: 'Trim the wick **before** dusk.\n\n- check the oil\n- wind the clock',
+      tags: readTags(['Lighthouses']),
+      status: 'published',
+      audience: 'everyone',
+      publishAt: '2026-11-30T18:00:00.000Z',
+      authors: [keeper],
+    });
+    await addComment(
+      db,
+      lit.id,
+      { id: ids.admin, displayName: 'Ada Admin' },
+      'Well kept.',
+      null,
+      'open',
+    );
   });
 
   after(async () => {
@@ -230,7 +256,29 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       ['your invitations', '/groups/invitations', 200],
       ['edit a group', `/groups/${groups.mine}/edit`, 200],
       ['create a group', '/groups/new', 200],
-      ['area still to come', '/blogs', 200],
+      ['blogs', '/blogs', 200],
+      ['a blog', '/blogs/bea-member', 200],
+      ['a blog post', '/blogs/bea-member/lighting-the-lamp-in-a-gale', 200],
+      ['new blog post', '/blogs/bea-member/new', 200],
+      [
+        'edit a blog post',
+        '/blogs/bea-member/lighting-the-lamp-in-a-gale/edit',
+        200,
+      ],
+      [
+        'blog post history',
+        '/blogs/bea-member/lighting-the-lamp-in-a-gale/history',
+        200,
+      ],
+      [
+        'delete a blog post',
+        '/blogs/bea-member/lighting-the-lamp-in-a-gale/delete',
+        200,
+      ],
+      ['blog drafts', '/blogs/bea-member/drafts', 200],
+      ['blog settings', '/blogs/bea-member/settings', 200],
+      ['blog tag', '/blogs/tags/lighthouses', 200],
+      ['start writing', '/blogs/start', 200],
       ['talk', '/talk', 200],
       ['talk category', '/talk/categories/lamp-room', 200],
       ['talk thread', `/talk/threads/${ids.talkThread}`, 200],
@@ -385,6 +433,9 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       '/talk/categories/lamp-room',
       `/talk/threads/${ids.talkThread}`,
       `/talk/status/${ids.status}`,
+      '/blogs',
+      '/blogs/bea-member/lighting-the-lamp-in-a-gale',
+      '/blogs/bea-member/new',
     ]) {
       await page.goto(`${site.url}${path}`);
       const overflow = await page.evaluate(() => {

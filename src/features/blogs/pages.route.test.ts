@@ -203,6 +203,49 @@ await describeEachDatabase('the blog pages', (database) => {
     assert.equal(outsider.statusCode, 404);
   });
 
+  it('opens the drafts, settings, tag, delete and start pages to the author', async () => {
+    const pages = [
+      `${blog}/drafts`,
+      `${blog}/settings`,
+      '/blogs/tags/intro',
+      `${blog}/hello-welcome/delete`,
+      '/blogs/start',
+    ];
+    const statuses = [];
+    for (const url of pages) {
+      statuses.push((await alice.get(url)).statusCode);
+    }
+    const drafts = await alice.get(`${blog}/drafts`);
+    const settings = await bob.get(`${blog}/settings`);
+
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200]);
+    assert.match(drafts.body, /Spring forward/);
+    assert.match(drafts.body, /publishes Sunday 29 March 2099 at 02:30 BST/);
+    assert.equal(settings.statusCode, 403);
+  });
+
+  it('sets who may comment, on the audit log', async () => {
+    await alice.get(`${blog}/settings`);
+    const saved = await alice.post(`${blog}/settings`, {
+      commentPolicy: 'closed',
+    });
+    const page = await bob.get(`${blog}/hello-welcome`);
+    await alice.post(`${blog}/settings`, { commentPolicy: 'open' });
+    const audit = await database()
+      .db.selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'blog.comment-policy.changed')
+      .orderBy('id')
+      .execute();
+
+    assert.equal(saved.statusCode, 303);
+    assert.match(page.body, /Comments are closed on this blog\./);
+    assert.deepEqual(
+      audit.map((row) => JSON.parse(row.details).after),
+      ['closed', 'open'],
+    );
+  });
+
   it('keeps the old text when a post is edited, and says it was edited', async () => {
     await alice.get(`${blog}/hello-welcome/edit`);
     const saved = await alice.post(`${blog}/hello-welcome/edit`, {
