@@ -246,6 +246,47 @@ await describeEachDatabase('the blog pages', (database) => {
     );
   });
 
+  it("leads from a profile's and a group's blog link to the blog, making none", async () => {
+    const { db } = database();
+    const bobId = (
+      await db
+        .selectFrom('people')
+        .select('id')
+        .where('display_name', '=', 'Bob Reader')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const aliceId = (
+      await db
+        .selectFrom('people')
+        .select('id')
+        .where('display_name', '=', 'Alice Writer')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const group = await buildGroup(db, bobId, { visibility: 'open' });
+
+    const written = await bob.get(`/blogs/of/people/${aliceId}`);
+    const unwritten = await bob.get(`/blogs/of/people/${bobId}`);
+    const groupBlog = await alice.get(`/blogs/of/groups/${group.slug}`);
+    const profile = await bob.get(`/people/${aliceId}`);
+
+    assert.equal(written.statusCode, 303);
+    assert.equal(written.headers.location, blog);
+    assert.equal(unwritten.statusCode, 200);
+    assert.match(unwritten.body, /Write the first post/);
+    assert.equal(groupBlog.statusCode, 200);
+    assert.doesNotMatch(groupBlog.body, /Write the first post/);
+    assert.match(
+      profile.body,
+      new RegExp(`href="/blogs/of/people/${aliceId}"`),
+    );
+    const blogs = await db.selectFrom('blogs').select('id').execute();
+    assert.equal(
+      blogs.length,
+      2,
+      "Alice's and the closed group's: the links made none",
+    );
+  });
+
   it('keeps the old text when a post is edited, and says it was edited', async () => {
     await alice.get(`${blog}/hello-welcome/edit`);
     const saved = await alice.post(`${blog}/hello-welcome/edit`, {
