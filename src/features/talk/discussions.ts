@@ -50,14 +50,17 @@ function assertMayPost(place: Place): void {
   }
 }
 
-/** Starts a thread in `place`; returns its id and its opening post's. */
+/**
+ * Starts a thread in `place`; returns its id, its opening post's, and
+ * whether it waits for a moderator's approval.
+ */
 export async function startThread(
   db: Db,
   actor: PersonActor,
   place: Place,
   input: ThreadInput,
   now = new Date().toISOString(),
-): Promise<{ threadId: number; postId: number }> {
+): Promise<{ threadId: number; postId: number; held: boolean }> {
   assertMayPost(place);
   // A new member's thread may wait for approval (moderation/approval.ts).
   const held = await mustAwaitApproval(db, actor, place);
@@ -72,7 +75,7 @@ export async function startThread(
     createdAt: now,
   });
   await setThreadTags(db, made.threadId, input.tags);
-  return made;
+  return { ...made, held };
 }
 
 /** Adds a reply; a quote must be of a shown post of the same thread. */

@@ -135,7 +135,13 @@ export async function formErrors(
 // crafted link cannot put words of its own on the page.
 const NOTICES: Record<string, string> = {
   'thread-started': 'Your discussion has been started.',
+  'thread-held':
+    'Your discussion is awaiting a moderator’s approval. Others will see ' +
+    'it once it is approved.',
   replied: 'Your reply has been posted.',
+  'reply-held':
+    'Your reply is awaiting a moderator’s approval. Others will see it ' +
+    'once it is approved.',
   accepted: 'The answer has been accepted.',
   unaccepted: 'The answer is no longer accepted.',
   watching: 'You are watching this thread.',

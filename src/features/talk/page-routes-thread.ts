@@ -217,14 +217,15 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
       const quoteOf = /^[1-9]\d{0,9}$/.test(quoteText)
         ? Number(quoteText)
         : null;
-      let postId = 0;
+      let posted = { id: 0, held: false };
       const errors = await formErrors(async () => {
         const input = readReplyInput({ body: values.body, quoteOf });
-        postId = await db.transaction().execute(async (trx) => {
-          const posted = await replyToThread(trx, actor, id, input);
+        posted = await db.transaction().execute(async (trx) => {
+          const postId = await replyToThread(trx, actor, id, input);
           // Their own reply is not news to them.
-          await markOwnPostRead(trx, actor.id, posted);
-          return posted;
+          await markOwnPostRead(trx, actor.id, postId);
+          const post = await findPost(trx, postId);
+          return { id: postId, held: post?.awaitingApproval === true };
         });
       });
       if (errors) {
@@ -232,7 +233,8 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
         const context = { values, errors, quoteOf };
         return renderThread(request, reply, context, 400, true);
       }
-      return reply.redirect(done(await postPath(postId), 'replied'), 303);
+      const notice = posted.held ? 'reply-held' : 'replied';
+      return reply.redirect(done(await postPath(posted.id), notice), 303);
     },
   );
 

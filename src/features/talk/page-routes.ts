@@ -10,6 +10,7 @@ import { personOf } from '../groups/page-support.ts';
 import { ensureGroupCategory } from './categories.ts';
 import { startThread } from './discussions.ts';
 import { MAX_TITLE, readThreadInput } from './input.ts';
+import { QUEUE_PATH, waitingForModerator } from './moderation/queue.ts';
 import {
   categoryPath,
   done,
@@ -117,11 +118,12 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
   ) {
     const actor = request.actor;
     const page = readPageRequest(queryOf(request), STATUS_PER_PAGE);
-    const [stream, latest, categories, places] = await Promise.all([
+    const [stream, latest, categories, places, waiting] = await Promise.all([
       listStatus(db, actor, {}, page),
       listThreads(db, actor, {}, firstPage(LATEST_SHOWN)),
       listReadableCategories(db, actor, firstPage(CATEGORIES_SHOWN)),
       statusPlaces(db, actor),
+      waitingForModerator(db, actor),
     ]);
     if (page.page > pageCount(stream.total, page.pageSize)) {
       throw noSuchPage();
@@ -140,6 +142,7 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
           group: category.groupId !== null,
         })),
         places,
+        moderation: waiting === null ? null : { path: QUEUE_PATH, waiting },
         maxCharacters: STATUS_MAX_CHARACTERS,
         notice: noticeOf(request),
         values: {},
@@ -290,13 +293,13 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
     },
     view: { formAction: string; crumbs: { text: string; href: string }[] },
   ) {
-    let threadId = 0;
+    let started = { threadId: 0, held: false };
     const errors = await formErrors(async () => {
       const tags = splitTagText(values.tags);
       const input = readThreadInput({ ...values, tags });
-      threadId = await db.transaction().execute(async (trx) => {
+      started = await db.transaction().execute(async (trx) => {
         const where = await places.make(trx);
-        return (await startThread(trx, actor, where, input)).threadId;
+        return startThread(trx, actor, where, input);
       });
     });
     if (errors) {
@@ -310,7 +313,8 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
         400,
       );
     }
-    return reply.redirect(done(threadPath(threadId), 'thread-started'), 303);
+    const notice = started.held ? 'thread-held' : 'thread-started';
+    return reply.redirect(done(threadPath(started.threadId), notice), 303);
   }
 
   /** A group's discussions as a place, its category made or not. */

@@ -44,7 +44,7 @@ import {
 } from './flags.ts';
 import { moderationMovePages } from './page-routes-move.ts';
 import { moderatorPages } from './page-routes-moderators.ts';
-import { listQueue } from './queue.ts';
+import { listQueue, QUEUE_PATH } from './queue.ts';
 
 // Moderation's pages: the queue, the forms for hiding with a reason and
 // for flagging, and the buttons on the thread page and in the queue.
@@ -55,7 +55,6 @@ type ThreadParams = { Params: { threadId: string } };
 type PostParams = { Params: { postId: string } };
 type FlagParams = { Params: { flagId: string } };
 
-const QUEUE_PATH = '/talk/moderation';
 const QUEUE_CRUMB = { text: 'Moderation', href: QUEUE_PATH };
 
 /**

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { PersonActor } from '../../../access/actor.ts';
+import type { Actor, PersonActor } from '../../../access/actor.ts';
 import type { Db } from '../../../database.ts';
 import { ForbiddenError } from '../../../platform/errors.ts';
 import type { PageRequest } from '../../../platform/pagination.ts';
@@ -12,6 +12,9 @@ import type { FlagReason } from '../tables.ts';
 // side reads its own index (talk_posts_awaiting, talk_flags_queue); the
 // page is one union of the two, and the details of its posts are read
 // in one query more.
+
+/** The queue's page. */
+export const QUEUE_PATH = '/talk/moderation';
 
 export interface QueueFlag {
   id: number;
@@ -85,6 +88,20 @@ export async function countQueue(db: Db, actor: PersonActor): Promise<number> {
       .executeTakeFirstOrThrow(),
   ]);
   return Number(held.n) + Number(flagged.n);
+}
+
+/**
+ * How many posts wait for `actor`, for a link to the queue; null for
+ * anyone who moderates nothing, who is shown no link at all.
+ */
+export async function waitingForModerator(
+  db: Db,
+  actor: Actor,
+): Promise<number | null> {
+  if (actor.kind !== 'person' || !(await moderatesAnything(db, actor))) {
+    return null;
+  }
+  return countQueue(db, actor);
 }
 
 /** A page of the queue, oldest first; 403 for one who moderates nothing. */
