@@ -33,6 +33,8 @@ const RESERVED_SLUGS = new Set([
   'feeds',
   'mine',
   'start',
+  'of',
+  'authors',
 ]);
 
 const BLOG_COLUMNS = [
