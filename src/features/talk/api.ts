@@ -34,6 +34,7 @@ import type { ThreadFilter } from './threads.ts';
 import { readTagFilter, taggedThreadJson, talkTagApi } from './tags/api.ts';
 import { listTaggedThreads } from './tags/listing.ts';
 import { talkExpertApi } from './experts/api.ts';
+import { markOwnPostRead } from './unread/unread.ts';
 
 // The discussions API under /api/v1/talk, following DESIGN.md: categories,
 // their threads, a group's discussions, a thread and its pages of posts,
@@ -153,7 +154,9 @@ export const talkApi: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
     '/api/v1/talk/groups/:slug/threads',
     readers,
     async (request) => {
-      const page = readPageRequest(queryOf(request));
+      const query = queryOf(request);
+      const page = readPageRequest(query);
+      const tagKey = readTagFilter(query);
       const group = await requireGroup(
         db,
         request.actor,
@@ -165,7 +168,15 @@ export const talkApi: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
         return pageOf({ items: [], total: 0 }, page, listedThreadJson);
       }
       const filter = { categoryId: category.id };
-      const result = await listThreads(db, request.actor, filter, page);
+      const result =
+        tagKey === undefined
+          ? await listThreads(db, request.actor, filter, page)
+          : await listTaggedThreads(
+              db,
+              request.actor,
+              { ...filter, tagKey },
+              page,
+            );
       return pageOf(result, page, listedThreadJson);
     },
   );
@@ -253,9 +264,12 @@ export const talkApi: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
       const actor = callerOf(request);
       const id = readIdParam(request.params.threadId, threadNotFound);
       const input = readReplyInput(jsonBodyOf(request));
-      const postId = await db
-        .transaction()
-        .execute((trx) => replyToThread(trx, actor, id, input));
+      const postId = await db.transaction().execute(async (trx) => {
+        const posted = await replyToThread(trx, actor, id, input);
+        // Their own reply is not news to them, as on the thread's page.
+        await markOwnPostRead(trx, actor.id, posted);
+        return posted;
+      });
       const found = await requirePostFor(db, actor, postId);
       reply.code(201);
       return locatedPostJson(

@@ -119,6 +119,40 @@ await describeEachDatabase('thread tags', (database) => {
     );
   });
 
+  it('filters a group’s threads in the API by ?tag= as a category’s are', async () => {
+    const group = await buildGroup(database().db, alice.id);
+    const start = (title: string, tags: string[]) =>
+      callApi(app, alice, 'POST', `/api/v1/talk/groups/${group.slug}/threads`, {
+        title,
+        body: 'Text',
+        tags,
+      });
+    const made = [
+      await start('Tagged first', ['Open-Data']),
+      await start('Untagged', []),
+      await start('Tagged second', ['open-data', 'maps']),
+    ].map((response) => {
+      assert.equal(response.statusCode, 201, response.body);
+      return response.json<{ id: number }>().id;
+    });
+    const listed = async (query: string) => {
+      const response = await callApi(
+        app,
+        alice,
+        'GET',
+        `/api/v1/talk/groups/${group.slug}/threads${query}`,
+      );
+      assert.equal(response.statusCode, 200, response.body);
+      const page = response.json<{ items: { id: number }[]; total: number }>();
+      return [page.total, page.items.map((item) => item.id)];
+    };
+
+    assert.deepEqual(await listed('?tag=OPEN-DATA'), [2, [made[2], made[0]]]);
+    assert.deepEqual(await listed('?tag=maps'), [1, [made[2]]]);
+    assert.deepEqual(await listed('?tag=nothing-here'), [0, []]);
+    assert.deepEqual(await listed(''), [3, [made[2], made[1], made[0]]]);
+  });
+
   it('refuses tags on a reply and tags from anyone but the author', async () => {
     const made = await callApi(
       app,
