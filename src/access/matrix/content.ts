@@ -13,6 +13,7 @@ import {
   ensureGroupCategory,
   ensureSiteCategory,
 } from '../../features/talk/categories.ts';
+import { moveThread } from '../../features/talk/moderation/actions.ts';
 import { appendPost, createThread } from '../../features/talk/service.ts';
 import { setThreadTags } from '../../features/talk/tags/tags.ts';
 import {
@@ -267,6 +268,58 @@ const threadTags: ContentBuilder = {
   },
 };
 
+/** The thread moved into the secret group, and its reply. */
+export const movedTalkIds: { threadId?: number; postId?: number } = {};
+
+// A thread started in the site category, tagged and answered there, then
+// moved by a moderator into the secret group's discussions: from then on
+// no list, tag page, feed or address may show a trace of it to anyone
+// who does not read the secret group, site staff included.
+const movedThread: ContentBuilder = {
+  name: 'discussion thread moved into a secret group',
+  async build(db, world) {
+    const from = await ensureSiteCategory(
+      db,
+      TALK_SITE_CATEGORY,
+      'Matrix talk',
+    );
+    const to = await ensureGroupCategory(db, world.groups.secret);
+    const author = { authorId: world.owner.id, authorName: 'Owen Owner' };
+    const { threadId } = await createThread(db, {
+      categoryId: from.id,
+      title: 'Thread SECRETMOVEDTITLE-2GH',
+      body: 'Opening SECRETMOVEDOPEN-2GH',
+      isQuestion: true,
+      ...author,
+    });
+    movedTalkIds.threadId = threadId;
+    movedTalkIds.postId = await appendPost(db, threadId, {
+      body: 'Reply SECRETMOVEDREPLY-2GH',
+      ...author,
+    });
+    await setThreadTags(db, threadId, [
+      { tag: STATUS_MATRIX_TAG, key: STATUS_MATRIX_TAG },
+      { tag: 'SECRETMOVEDTAG-2GH', key: 'secretmovedtag-2gh' },
+    ]);
+    // A move needs someone who moderates both places: the owner runs the
+    // secret group, and acts here as a site administrator would.
+    const mover: PersonActor = {
+      kind: 'person',
+      id: world.owner.id,
+      role: 'admin',
+      displayName: 'Owen Owner',
+      via: 'session',
+    };
+    await moveThread(db, mover, threadId, to.slug);
+    return ['TITLE', 'OPEN', 'REPLY', 'TAG'].map((part) => ({
+      text: `SECRETMOVED${part}-2GH`,
+      group: 'secret',
+      action: 'group.read',
+      where: `discussion ${part.toLowerCase()} moved in from a site category`,
+    }));
+  },
+};
+
 /** The tag every status post and reply of the matrix carries. */
 export const STATUS_MATRIX_TAG = 'matrixstatus';
 
@@ -443,6 +496,7 @@ export const CONTENT_BUILDERS: readonly ContentBuilder[] = [
   wikiPages,
   talkThreads,
   threadTags,
+  movedThread,
   statusPosts,
   blogPosts,
   blogComments,

@@ -3,6 +3,7 @@ import { GROUP_KEYS } from './world.ts';
 import {
   BLOG_MATRIX_POST,
   blogSlugs,
+  movedTalkIds,
   STATUS_MATRIX_TAG,
   statusPostIds,
   TALK_SITE_CATEGORY,
@@ -58,6 +59,13 @@ const person: Filler = ({ world, group }) => [
   },
 ];
 
+/** The thread moved into the secret group, or its reply, where it fits. */
+function movedInto(group: GroupKey | undefined, id: number | undefined) {
+  return group === undefined || group === 'secret'
+    ? [{ value: String(id ?? 0), group: 'secret' as const }]
+    : [];
+}
+
 export const PARAMETERS: Record<string, Filler> = {
   slug: (context) =>
     isGroupRoute(context.url)
@@ -101,12 +109,14 @@ export const PARAMETERS: Record<string, Filler> = {
       value: String(talkThreadIds[key] ?? 0),
       ...(key === 'site' ? {} : { group: key }),
     })),
+    ...movedInto(group, movedTalkIds.threadId),
   ],
   postId: ({ group }) => [
     ...(group ? [group] : [...GROUP_KEYS, 'site' as const]).map((key) => ({
       value: String(talkPostIds[key] ?? 0),
       ...(key === 'site' ? {} : { group: key }),
     })),
+    ...movedInto(group, movedTalkIds.postId),
   ],
   kind: () => [{ value: 'like' }],
   // Status posts: the one in each group and the one on a profile.
