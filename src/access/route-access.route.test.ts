@@ -551,6 +551,7 @@ await describeEachDatabase("the app's routes", (database) => {
       'POST /talk/categories/:category/moderators/:personId/remove',
       'POST /talk/categories/:category/read',
       'POST /talk/categories/:category/threads',
+      'POST /talk/categories/:category/watch',
       'POST /talk/flags/:flagId/dismiss',
       'POST /talk/flags/:flagId/resolve',
       'POST /talk/groups/:slug/threads',

@@ -27,6 +27,11 @@ import {
   textOf,
   threadPath,
 } from './page-routes-support.ts';
+import {
+  categoryFamily,
+  categoryWatchView,
+  talkCategoryPages,
+} from './page-routes-categories.ts';
 import { talkStatusPages } from './page-routes-status.ts';
 import { talkThreadPages } from './page-routes-thread.ts';
 import {
@@ -203,6 +208,7 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
     if (page.page > pageCount(result.total, page.pageSize)) {
       throw noSuchPage();
     }
+    const family = await categoryFamily(db, request.actor, place);
     return reply.render(
       'talk/views/category.njk',
       {
@@ -216,7 +222,9 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
               path: `/groups/${encodeURIComponent(place.group.slug)}`,
             }
           : null,
-        breadcrumbs: [TALK_CRUMB, ...view.crumbs],
+        breadcrumbs: [TALK_CRUMB, ...family.parentCrumbs, ...view.crumbs],
+        children: family.children,
+        watch: await categoryWatchView(db, request.actor, place),
         threads: await threadRowsFor(db, request.actor, result.items),
         total: result.total,
         pagination: paginationFor(request.url, page, result.total),
@@ -403,6 +411,7 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
   });
 
   await app.register(talkThreadPages, { db });
+  await app.register(talkCategoryPages, { db });
   await app.register(talkTagPages, { db });
   await app.register(talkUnreadPages, { db });
   await app.register(talkStatusPages, { db });
