@@ -40,6 +40,11 @@ import type { Thread } from './threads.ts';
 import { UNREAD_SCRIPT_PATH } from './unread/page-routes.ts';
 import { threadPageUnread } from './unread/pages.ts';
 import { markOwnPostRead } from './unread/unread.ts';
+import {
+  postDeletePath,
+  postEditPath,
+  postHistoryPath,
+} from './page-routes-posts.ts';
 
 // A thread's pages: the opening post and replies 25 a page (page N is
 // a range of shown posts, so no page is empty and there is none past
@@ -59,10 +64,25 @@ const REACTION_LABELS: Record<string, string> = {
 
 type PostJson = Awaited<ReturnType<typeof postsJson>>[number];
 
-function postView(post: PostJson, returnTo: string) {
+/** Whether the reader may edit or delete posts, and their id. */
+interface Changer {
+  readerId: number | null;
+  mayModerate: boolean;
+  /** Others have replied, so only a moderator deletes the thread. */
+  hasReplies: boolean;
+}
+
+function postView(post: PostJson, returnTo: string, changer: Changer) {
+  const own = changer.readerId !== null && post.author?.id === changer.readerId;
+  const mayChange = !post.deleted && (own || changer.mayModerate);
+  const mayDelete =
+    mayChange && (!post.opening || !changer.hasReplies || changer.mayModerate);
   return {
     ...post,
     anchor: `post-${post.id}`,
+    editPath: mayChange ? postEditPath(post.id) : null,
+    deletePath: mayDelete ? postDeletePath(post.id) : null,
+    historyPath: postHistoryPath(post.id),
     authorPath: post.author ? personPath(post.author.id) : null,
     quote: post.quote
       ? {
@@ -127,6 +147,11 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
     const readerId = readerIdOf(actor);
     const quote = await quoteFor(query.quote ?? context.quoteOf, thread);
     const mayReply = place.mayPost && (!thread.locked || place.mayModerate);
+    const changer = {
+      readerId,
+      mayModerate: place.mayModerate,
+      hasReplies: page.total > 1,
+    };
     return reply.render(
       'talk/views/thread.njk',
       {
@@ -148,8 +173,8 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
               : categoryPath(place.category.slug),
           },
         ],
-        posts: posts.map((post) => postView(post, here)),
-        accepted: acceptedJson ? postView(acceptedJson, here) : null,
+        posts: posts.map((post) => postView(post, here, changer)),
+        accepted: acceptedJson ? postView(acceptedJson, here, changer) : null,
         page: page.page,
         pageCount: page.pageCount,
         total: page.total,

@@ -32,6 +32,7 @@ import {
   categoryWatchView,
   talkCategoryPages,
 } from './page-routes-categories.ts';
+import { talkPostPages } from './page-routes-posts.ts';
 import { talkStatusPages } from './page-routes-status.ts';
 import { talkThreadPages } from './page-routes-thread.ts';
 import {
@@ -412,6 +413,7 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
 
   await app.register(talkThreadPages, { db });
   await app.register(talkCategoryPages, { db });
+  await app.register(talkPostPages, { db });
   await app.register(talkTagPages, { db });
   await app.register(talkUnreadPages, { db });
   await app.register(talkStatusPages, { db });
