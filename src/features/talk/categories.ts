@@ -22,6 +22,29 @@ export interface NewCategory {
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/** /talk/categories/new is the form to make one, so no category is it. */
+export const NEW_CATEGORY_SLUG = 'new';
+
+function assertAdmin(actor: PersonActor | null): void {
+  if (actor !== null && actor.role !== 'admin') {
+    throw new ForbiddenError(
+      'TALK_FORBIDDEN',
+      'Only site administrators can make or change categories',
+    );
+  }
+}
+
+function readNameAndDescription(check: FieldValidator) {
+  const name = check.text('name', { label: 'Name', max: 100, required: true });
+  const description =
+    check.text('description', {
+      label: 'Description',
+      max: 2000,
+      multiline: true,
+    }) ?? '';
+  return { name: name ?? '', description };
+}
+
 /**
  * A site category, made by an administrator, or found again when one
  * with the same slug exists and `reuse` is set (the importer's case).
@@ -33,26 +56,17 @@ export async function createSiteCategory(
   input: Record<string, unknown>,
   now = new Date().toISOString(),
 ): Promise<Category> {
-  if (actor !== null && actor.role !== 'admin') {
-    throw new ForbiddenError(
-      'TALK_FORBIDDEN',
-      'Only site administrators can make categories',
-    );
-  }
+  assertAdmin(actor);
   const check = new FieldValidator(input);
-  const name = check.text('name', { label: 'Name', max: 100, required: true });
-  const description =
-    check.text('description', {
-      label: 'Description',
-      max: 2000,
-      multiline: true,
-    }) ?? '';
+  const { name, description } = readNameAndDescription(check);
   const given = check.text('slug', { label: 'Web address', max: 60 });
-  const slug = given ?? slugify(name ?? '', 'category').slice(0, 60);
+  const slug = given ?? slugify(name, 'category').slice(0, 60);
   if (!SLUG.test(slug)) {
     check.fail('slug', 'Web address may use a to z, 0 to 9 and hyphens');
   } else if (slug.startsWith(GROUP_CATEGORY_PREFIX)) {
     check.fail('slug', 'Web addresses starting group- are for groups');
+  } else if (slug === NEW_CATEGORY_SLUG) {
+    check.fail('slug', 'Choose another web address: new is taken by a page');
   }
   const parentSlug = check.text('parent', { label: 'Parent', max: 60 });
   check.done();
@@ -75,7 +89,7 @@ export async function createSiteCategory(
   }
   const created = await insertCategory(db, {
     slug,
-    name: name ?? '',
+    name,
     description,
     parentId,
     groupId: null,
@@ -94,6 +108,48 @@ export async function createSiteCategory(
     );
   }
   return created;
+}
+
+/**
+ * Changes a site category's name and description, checked as when it
+ * was made; its web address and place stay. The caller owns the
+ * transaction.
+ */
+export async function editSiteCategory(
+  db: Db,
+  actor: PersonActor,
+  category: Category,
+  input: Record<string, unknown>,
+  now = new Date().toISOString(),
+): Promise<void> {
+  assertAdmin(actor);
+  if (category.groupId !== null) {
+    throw new ForbiddenError(
+      'TALK_FORBIDDEN',
+      'A group’s discussions take the group’s name',
+    );
+  }
+  const check = new FieldValidator(input);
+  const { name, description } = readNameAndDescription(check);
+  check.done();
+  if (name === category.name && description === category.description) {
+    return;
+  }
+  await db
+    .updateTable('talk_categories')
+    .set({ name, description })
+    .where('id', '=', category.id)
+    .execute();
+  await recordAudit(
+    db,
+    {
+      action: 'talk.category.changed',
+      actor: auditActorOf(actor),
+      subject: { type: 'talk-category', id: category.id },
+      details: { slug: category.slug },
+    },
+    now,
+  );
 }
 
 /** The site category `slug`, made with `name` when it does not exist. */

@@ -1,13 +1,22 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Actor } from '../../access/actor.ts';
 import type { Db } from '../../database.ts';
+import {
+  AppError,
+  ForbiddenError,
+  ValidationError,
+} from '../../platform/errors.ts';
+import type { PageContext } from '../../platform/views.ts';
 import { personOf } from '../groups/page-support.ts';
+import { createSiteCategory, editSiteCategory } from './categories.ts';
 import {
   categoryPath,
   done,
+  formErrors,
   formOf,
   readerIdOf,
   signedIn,
+  TALK_CRUMB,
   textOf,
 } from './page-routes-support.ts';
 import { findCategoryRow, placeOf, requireReadablePlace } from './places.ts';
@@ -22,6 +31,54 @@ type CategoryParams = { Params: { category: string } };
 
 /** Subcategories shown on a parent's page; site admins keep them few. */
 const CHILDREN_SHOWN = 50;
+/** Top-level categories offered as a parent; a site has a handful. */
+const PARENTS_OFFERED = 100;
+
+const staff = { config: { access: 'staff' } } as const;
+
+export function mayManageCategories(actor: Actor): boolean {
+  return actor.kind === 'person' && actor.role === 'admin';
+}
+
+function assertManager(actor: Actor): void {
+  if (!mayManageCategories(actor)) {
+    throw new ForbiddenError(
+      'TALK_FORBIDDEN',
+      'Only site administrators can make or change categories',
+    );
+  }
+}
+
+/** The top-level site categories, as a parent's radio buttons. */
+async function parentOptions(db: Db, chosen: string) {
+  // Uses talk_categories_parent (parent_id, position, id).
+  const rows = await db
+    .selectFrom('talk_categories')
+    .select(['slug', 'name'])
+    .where('parent_id', 'is', null)
+    .where('group_id', 'is', null)
+    .orderBy('position')
+    .orderBy('id')
+    .limit(PARENTS_OFFERED)
+    .execute();
+  return [
+    { value: '', text: 'None: a top-level category', checked: chosen === '' },
+    ...rows.map((row) => ({
+      value: row.slug,
+      text: row.name,
+      checked: row.slug === chosen,
+    })),
+  ];
+}
+
+function categoryForm(form: Record<string, unknown>) {
+  return {
+    slug: textOf(form.slug),
+    name: textOf(form.name),
+    description: textOf(form.description),
+    parent: textOf(form.parent),
+  };
+}
 
 /** The page a category is read on: a group's discussions live there. */
 export function placePath(place: Place): string {
@@ -91,6 +148,124 @@ export const talkCategoryPages: FastifyPluginAsync<{ db: Db }> = async (
   app,
   { db },
 ) => {
+  async function renderNew(
+    reply: FastifyReply,
+    context: PageContext & { values: ReturnType<typeof categoryForm> },
+    status = 200,
+  ) {
+    return reply.render(
+      'talk/views/category-form.njk',
+      {
+        breadcrumbs: [TALK_CRUMB],
+        creating: true,
+        action: '/talk/categories/new',
+        backPath: '/talk',
+        parents: await parentOptions(db, context.values.parent),
+        ...context,
+      },
+      status,
+    );
+  }
+
+  app.get('/talk/categories/new', staff, async (request, reply) => {
+    assertManager(request.actor);
+    const values = categoryForm({});
+    return renderNew(reply, { values });
+  });
+
+  app.post('/talk/categories/new', staff, async (request, reply) => {
+    const actor = personOf(request);
+    assertManager(actor);
+    const values = categoryForm(formOf(request));
+    let slug = '';
+    const errors = await formErrors(async () => {
+      const made = await db
+        .transaction()
+        .execute((trx) => createSiteCategory(trx, actor, values))
+        .catch((error: unknown) => {
+          throw slugTaken(error);
+        });
+      slug = made.slug;
+    });
+    if (errors) {
+      return renderNew(reply, { values, errors }, 400);
+    }
+    return reply.redirect(done(categoryPath(slug), 'category-made'), 303);
+  });
+
+  function renderEdit(
+    reply: FastifyReply,
+    place: Place,
+    context: PageContext,
+    status = 200,
+  ) {
+    const path = categoryPath(place.category.slug);
+    return reply.render(
+      'talk/views/category-form.njk',
+      {
+        breadcrumbs: [TALK_CRUMB, { text: place.category.name, href: path }],
+        creating: false,
+        category: { name: place.category.name, slug: place.category.slug },
+        action: `${path}/edit`,
+        backPath: path,
+        ...context,
+      },
+      status,
+    );
+  }
+
+  /** A site category an administrator may change. */
+  async function requireManaged(actor: Actor, slug: string) {
+    assertManager(actor);
+    const place = await requireReadablePlace(db, actor, slug);
+    if (place.category.groupId !== null) {
+      throw new ForbiddenError(
+        'TALK_FORBIDDEN',
+        'A group’s discussions take the group’s name',
+      );
+    }
+    return place;
+  }
+
+  app.get<CategoryParams>(
+    '/talk/categories/:category/edit',
+    staff,
+    async (request, reply) => {
+      const place = await requireManaged(
+        request.actor,
+        request.params.category,
+      );
+      const { name, description } = place.category;
+      return renderEdit(reply, place, { values: { name, description } });
+    },
+  );
+
+  app.post<CategoryParams>(
+    '/talk/categories/:category/edit',
+    staff,
+    async (request, reply) => {
+      const actor = personOf(request);
+      const place = await requireManaged(actor, request.params.category);
+      const form = formOf(request);
+      const values = {
+        name: textOf(form.name),
+        description: textOf(form.description),
+      };
+      const errors = await formErrors(() =>
+        db
+          .transaction()
+          .execute((trx) =>
+            editSiteCategory(trx, actor, place.category, values),
+          ),
+      );
+      if (errors) {
+        return renderEdit(reply, place, { values, errors }, 400);
+      }
+      const path = categoryPath(place.category.slug);
+      return reply.redirect(done(path, 'category-changed'), 303);
+    },
+  );
+
   app.post<CategoryParams>(
     '/talk/categories/:category/watch',
     signedIn,
@@ -118,3 +293,10 @@ export const talkCategoryPages: FastifyPluginAsync<{ db: Db }> = async (
     },
   );
 };
+
+/** A taken web address, said on the form's field like any other error. */
+function slugTaken(error: unknown): unknown {
+  return error instanceof AppError && error.code === 'CATEGORY_SLUG_TAKEN'
+    ? new ValidationError({ slug: error.message })
+    : error;
+}

@@ -147,6 +147,8 @@ const NOTICES: Record<string, string> = {
   watching: 'You are watching this thread.',
   muted: 'You have muted this thread.',
   unwatched: 'You are no longer watching or muting this thread.',
+  'category-made': 'The category has been made.',
+  'category-changed': 'The category has been changed.',
   'category-watching': 'You are watching this category.',
   'category-muted': 'You have muted this category.',
   'category-unwatched': 'You are no longer watching or muting this category.',

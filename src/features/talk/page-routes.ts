@@ -30,6 +30,7 @@ import {
 import {
   categoryFamily,
   categoryWatchView,
+  mayManageCategories,
   talkCategoryPages,
 } from './page-routes-categories.ts';
 import { talkPostPages } from './page-routes-posts.ts';
@@ -149,6 +150,7 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
         })),
         places,
         moderation: waiting === null ? null : { path: QUEUE_PATH, waiting },
+        mayManageCategories: mayManageCategories(actor),
         maxCharacters: STATUS_MAX_CHARACTERS,
         notice: noticeOf(request),
         values: {},
@@ -225,6 +227,10 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
           : null,
         breadcrumbs: [TALK_CRUMB, ...family.parentCrumbs, ...view.crumbs],
         children: family.children,
+        editPath:
+          place.group === null && mayManageCategories(request.actor)
+            ? `${categoryPath(place.category.slug)}/edit`
+            : null,
         watch: await categoryWatchView(db, request.actor, place),
         threads: await threadRowsFor(db, request.actor, result.items),
         total: result.total,
