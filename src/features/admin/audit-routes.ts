@@ -12,6 +12,7 @@ import {
   listAudit,
 } from '../audit/audit.ts';
 import { readAuditFilter } from './audit-filter.ts';
+import { withSubjectViews } from './audit-subjects.ts';
 import type { AdminOptions } from './plugin.ts';
 
 /** The audit log, newest first, with filters. */
@@ -53,7 +54,7 @@ export const adminAudit: FastifyPluginAsync<AdminOptions> = async (
     return reply.render('admin/views/audit.njk', {
       ...common,
       values: read.values,
-      result,
+      result: { ...result, items: await withSubjectViews(db, result.items) },
       pagination: paginationParams(
         page.page,
         result.total,

@@ -121,6 +121,15 @@ export async function switchThread(
   now = new Date().toISOString(),
 ): Promise<void> {
   const { thread } = await requireModeratedThread(db, actor, threadId);
+  const already =
+    change === 'pin' || change === 'unpin'
+      ? thread.pinned === (change === 'pin')
+      : thread.locked === (change === 'lock');
+  // Pressing Pin twice (two tabs, a double click) changes nothing the
+  // second time, so the log does not claim two changes.
+  if (already) {
+    return;
+  }
   if (change === 'pin' || change === 'unpin') {
     await setThreadPinned(db, thread.id, change === 'pin');
   } else {
@@ -139,6 +148,9 @@ export async function hideThread(
   now = new Date().toISOString(),
 ): Promise<void> {
   const { thread } = await requireModeratedThread(db, actor, threadId);
+  if (thread.hidden === (reason !== null)) {
+    return;
+  }
   await setThreadHidden(db, thread.id, reason === null ? null : { reason });
   await audit(
     db,
@@ -170,9 +182,10 @@ export async function hidePost(
       'Only a post readers are shown can be hidden',
     );
   }
-  if (post.hiddenAt === null) {
-    await unshowPost(db, post, { hiddenAt: now, reason });
+  if (post.hiddenAt !== null) {
+    return found;
   }
+  await unshowPost(db, post, { hiddenAt: now, reason });
   await audit(
     db,
     actor,
@@ -192,9 +205,10 @@ export async function unhidePost(
   now = new Date().toISOString(),
 ): Promise<ReadablePost> {
   const found = await requireModeratedPost(db, actor, postId);
-  if (found.post.hiddenAt !== null) {
-    await reshowPost(db, found.post, now);
+  if (found.post.hiddenAt === null) {
+    return found;
   }
+  await reshowPost(db, found.post, now);
   await audit(
     db,
     actor,

@@ -1,0 +1,67 @@
+import type { Db } from '../../database.ts';
+import type { AuditEntry } from '../audit/audit.ts';
+
+// What an audit event was about, as a link the administrator can
+// follow: Talk's moderation events name a thread, a post or a
+// category by id, which alone tells a reader nothing.
+
+export interface SubjectView {
+  text: string;
+  href: string | null;
+}
+
+/** The entries with `subjectView` added; categories' slugs in one query. */
+export async function withSubjectViews(
+  db: Db,
+  entries: AuditEntry[],
+): Promise<(AuditEntry & { subjectView: SubjectView | null })[]> {
+  const categoryIds = entries.flatMap((entry) =>
+    entry.subject?.type === 'talk-category' && entry.subject.id !== null
+      ? [entry.subject.id]
+      : [],
+  );
+  const slugs = new Map<number, string>();
+  if (categoryIds.length > 0) {
+    const rows = await db
+      .selectFrom('talk_categories')
+      .select(['id', 'slug'])
+      .where('id', 'in', [...new Set(categoryIds)])
+      .execute();
+    for (const row of rows) {
+      slugs.set(row.id, row.slug);
+    }
+  }
+  return entries.map((entry) => ({
+    ...entry,
+    subjectView: subjectViewOf(entry.subject, slugs),
+  }));
+}
+
+function subjectViewOf(
+  subject: AuditEntry['subject'],
+  slugs: Map<number, string>,
+): SubjectView | null {
+  if (subject === null || subject.id === null) {
+    return null;
+  }
+  const { id } = subject;
+  switch (subject.type) {
+    case 'talk-thread':
+      return { text: `Thread ${id}`, href: `/talk/threads/${id}` };
+    case 'talk-post':
+      return { text: `Post ${id}`, href: `/talk/posts/${id}` };
+    case 'talk-category': {
+      const slug = slugs.get(id);
+      // A category is never deleted today, but its row may be gone in
+      // a restored copy of the log: the id is all that is left then.
+      return slug === undefined
+        ? { text: `Category ${id}`, href: null }
+        : {
+            text: `Category ${slug}`,
+            href: `/talk/categories/${encodeURIComponent(slug)}`,
+          };
+    }
+    default:
+      return null;
+  }
+}
