@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../database.ts';
+import { ValidationError } from '../../platform/errors.ts';
 import { readPageRequest } from '../../platform/pagination.ts';
 import type { PageContext } from '../../platform/views.ts';
 import { personOf } from '../groups/page-support.ts';
@@ -178,6 +179,9 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
         page: page.page,
         pageCount: page.pageCount,
         total: page.total,
+        // A held opening post has no shown number, so the thread shows
+        // none of its posts to anyone yet: that is no replies, not -1.
+        replyCount: Math.max(0, page.total - 1),
         pagination: paginationFor(here, { ...page, offset: 0 }, page.total),
         here,
         may: {
@@ -292,7 +296,16 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
       const form = formOf(request);
       const kind = textOf(form.kind);
       const { post, thread, place } = await requirePostFor(db, actor, id);
-      if (!isReactionKind(kind) || post.shownPosition === null) {
+      if (!isReactionKind(kind)) {
+        // Only a crafted or stale form sends another kind: say so
+        // plainly rather than claim the post is missing.
+        throw new ValidationError(
+          { kind: 'React with like, thanks, agree or insightful' },
+          'React with like, thanks, agree or insightful',
+          400,
+        );
+      }
+      if (post.shownPosition === null) {
         throw postNotFound();
       }
       if (!place.mayPost) {

@@ -10,6 +10,7 @@ import { describeEachDatabase } from '../../test-support/databases.ts';
 import { nextNumber } from '../../test-support/factories.ts';
 import { ensureSiteCategory } from './categories.ts';
 import { appendPost } from './posts.ts';
+import { setImportedScore } from './reactions.ts';
 import { createThread } from './threads.ts';
 
 // What a reader does to a thread and its posts from the pages, driven
@@ -228,5 +229,62 @@ await describeEachDatabase('the Talk post pages', (database) => {
     );
     const gone = await author.browser.get(`/talk/threads/${threadId}`);
     assert.equal(gone.statusCode, 404);
+  });
+
+  it('tells the author of a held thread it has 0 replies, not -1', async () => {
+    const { db } = database();
+    const slug = `held-${nextNumber()}`;
+    const category = await ensureSiteCategory(db, slug, 'Held here');
+    await db
+      .updateTable('talk_categories')
+      .set({ approve_first_posts: 1 })
+      .where('id', '=', category.id)
+      .execute();
+    const newcomer = await person('member', 'Nell Newcomer');
+    await newcomer.browser.get(`/talk/categories/${slug}`);
+    const posted = await newcomer.browser.post(
+      `/talk/categories/${slug}/threads`,
+      { title: 'Waiting thread', body: 'Hello all' },
+    );
+
+    const page = await newcomer.browser.get(String(posted.headers.location));
+
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /\b0 replies\b/);
+    assert.doesNotMatch(page.body, /-1 replies/);
+  });
+
+  it('refuses a reaction of an unknown kind with a 400 that says why', async () => {
+    const { threadId, postId } = await thread();
+    await other.browser.get(`/talk/threads/${threadId}`);
+
+    const page = await other.browser.post(`/talk/posts/${postId}/reactions`, {
+      kind: 'love',
+    });
+
+    assert.equal(page.statusCode, 400);
+    assert.match(page.body, /React with like, thanks, agree or insightful/);
+    const rows = await database()
+      .db.selectFrom('talk_reactions')
+      .select('kind')
+      .where('post_id', '=', postId)
+      .execute();
+    assert.deepEqual(rows, []);
+  });
+
+  it('spaces the edited marker and the score apart', async () => {
+    const { db } = database();
+    const { threadId, postId } = await thread();
+    await db
+      .updateTable('talk_posts')
+      .set({ edited_at: '2026-01-02T10:00:00.000Z' })
+      .where('id', '=', postId)
+      .execute();
+    await setImportedScore(db, postId, 38);
+
+    const page = await author.browser.get(`/talk/threads/${threadId}`);
+
+    assert.match(page.body, /see the earlier versions<\/span><\/a> · score 38/);
+    assert.doesNotMatch(page.body, /<\/a>· score/);
   });
 });
