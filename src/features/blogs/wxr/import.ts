@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import type { Db } from '../../../database.ts';
 import { ValidationError } from '../../../platform/errors.ts';
@@ -26,11 +27,15 @@ import { importPage, importPost } from './items.ts';
 // that comes later in the file; then for everything. Each post is written
 // in its own transaction with its tags and comments.
 //
-// Every row has an import key of the blog, the WordPress site's address
-// and the WordPress id, so a second run adds nothing, and a later export
-// of the same site adds only what is new (comments included). The site
-// is named by `wp:base_blog_url` before `wp:base_site_url`: on
-// WordPress.com every blog's base_site_url is https://wordpress.com/.
+// Every row has an import key of the blog, the WordPress site's address,
+// the WordPress id and a fingerprint of the item's guid and dates, so a
+// second run adds nothing, and a later export of the same site adds only
+// what is new (comments included). The address and id alone are not
+// enough: two test sites both at http://localhost/ number their first
+// posts 1, with the same guid, and must not be merged. A comment's key
+// is its post's key, its id and its date. The site is named by
+// `wp:base_blog_url` before `wp:base_site_url`: on WordPress.com every
+// blog's base_site_url is https://wordpress.com/.
 
 /** Items that are not content, and why they are not imported. */
 const NOT_CONTENT: Record<string, string> = {
@@ -130,7 +135,12 @@ async function readOutlines(
 
 /** One import under way: the target, the authors, what is deferred. */
 export class ImportRun {
-  private readonly attachments: ImportedAttachment[] = [];
+  private readonly attachments: {
+    attachment: ImportedAttachment;
+    parent?: number;
+  }[] = [];
+  /** The keys of this file's posts by WordPress id, for attachments. */
+  private readonly postKeys = new Map<number, string>();
 
   private constructor(
     readonly db: Db,
@@ -176,12 +186,27 @@ export class ImportRun {
   }
 
   /**
-   * The key of a WordPress thing of this file: in this blog, or for a
-   * page in this wiki, which several blogs (the site's) may share.
+   * The key of a WordPress item of this file: in this blog, or for a page
+   * in this wiki, which several blogs (the site's) may share. The id
+   * stays last so the key can be read back.
    */
-  keyOf(kind: 'post' | 'page' | 'comment' | 'attachment', id: number) {
+  keyOf(kind: 'post' | 'page' | 'attachment', item: WxrItem & { id: number }) {
     const home = kind === 'page' ? `wiki-${this.space.key}` : `${this.blog.id}`;
-    return `wxr:${home}:${this.siteKey}:${kind}:${id}`;
+    const print = fingerprint(item.guid, item.dateGmt, item.date);
+    const key = `wxr:${home}:${this.siteKey}:${kind}:${print}:${item.id}`;
+    if (kind === 'post') {
+      this.postKeys.set(item.id, key);
+    }
+    return key;
+  }
+
+  /** A comment's key: its post's, then its date and its id. */
+  commentKeyOf(
+    postKey: string,
+    comment: { id: number; dateGmt: string; date: string },
+  ) {
+    const print = fingerprint(comment.dateGmt, comment.date);
+    return `${postKey}:comment:${print}:${comment.id}`;
   }
 
   async item(item: WxrItem): Promise<void> {
@@ -219,25 +244,27 @@ export class ImportRun {
     }
     const file = item.attachmentUrl.split(/[?#]/)[0]?.split('/').pop() ?? '';
     this.attachments.push({
-      importKey: this.keyOf('attachment', item.id),
-      ...(item.parent ? { postKey: this.keyOf('post', item.parent) } : {}),
-      title: item.title || decodeSafely(file) || 'attachment',
-      originalUrl: item.attachmentUrl,
-      createdAt:
-        instantOf(item.dateGmt, item.date, this.zone) ??
-        new Date().toISOString(),
+      ...(item.parent ? { parent: item.parent } : {}),
+      attachment: {
+        importKey: this.keyOf('attachment', { ...item, id: item.id }),
+        title: item.title || decodeSafely(file) || 'attachment',
+        originalUrl: item.attachmentUrl,
+        createdAt:
+          instantOf(item.dateGmt, item.date, this.zone) ??
+          new Date().toISOString(),
+      },
     });
   }
 
   async finish(): Promise<void> {
     const { report } = this;
     await this.db.transaction().execute(async (trx) => {
-      for (const attachment of this.attachments) {
-        const added = await insertImportedAttachment(
-          trx,
-          this.blog.id,
-          attachment,
-        );
+      for (const { attachment, parent } of this.attachments) {
+        const postKey = parent ? this.postKeys.get(parent) : undefined;
+        const added = await insertImportedAttachment(trx, this.blog.id, {
+          ...attachment,
+          ...(postKey ? { postKey } : {}),
+        });
         report[added ? 'added' : 'alreadyThere'].attachments += 1;
       }
     });
@@ -246,6 +273,14 @@ export class ImportRun {
       formerContributors: [...this.authors.formerContributors].sort(),
     };
   }
+}
+
+/** A short, stable digest of the parts that tell two items apart. */
+function fingerprint(...parts: string[]): string {
+  return createHash('sha256')
+    .update(parts.join('\n'))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 function decodeSafely(text: string): string {

@@ -50,8 +50,8 @@ export async function importPost(run: ImportRun, item: WxrItem) {
     });
     return;
   }
-  const importKey = run.keyOf('post', item.id);
-  const comments = await commentsOf(run, item);
+  const importKey = run.keyOf('post', { ...item, id: item.id });
+  const comments = await commentsOf(run, item, importKey);
   await run.db.transaction().execute(async (trx) => {
     let postId = await findImportedPost(trx, importKey);
     if (postId !== undefined) {
@@ -104,6 +104,7 @@ function countComments(
 async function commentsOf(
   run: ImportRun,
   item: WxrItem,
+  postKey: string,
 ): Promise<ImportedComment[]> {
   const { report } = run;
   const kept: (WxrItem['comments'][number] & {
@@ -131,13 +132,15 @@ async function commentsOf(
     kept.push({ ...comment, status: placement.status, createdAt });
   }
   const ordered = orderComments(kept, item.comments);
+  const keyOf = (comment: { id?: number; dateGmt: string; date: string }) =>
+    run.commentKeyOf(postKey, { ...comment, id: comment.id ?? 0 });
+  const byId = new Map(kept.map((comment) => [comment.id, comment]));
   const imported: ImportedComment[] = [];
   for (const { comment, parentId } of ordered) {
+    const parent = parentId === undefined ? undefined : byId.get(parentId);
     imported.push({
-      importKey: run.keyOf('comment', comment.id ?? 0),
-      ...(parentId !== undefined
-        ? { parentKey: run.keyOf('comment', parentId) }
-        : {}),
+      importKey: keyOf(comment),
+      ...(parent ? { parentKey: keyOf(parent) } : {}),
       author: await run.authors.ofComment(run.db, comment),
       body: bodyOf({ ...item, content: comment.content }).markdown,
       status: comment.status,
@@ -185,7 +188,7 @@ export async function importPage(run: ImportRun, item: WxrItem) {
       body: converted.markdown,
       author,
       createdAt,
-      importKey: run.keyOf('page', item.id ?? 0),
+      importKey: run.keyOf('page', { ...item, id: item.id ?? 0 }),
     }),
   );
   report[created ? 'added' : 'alreadyThere'].pages += 1;

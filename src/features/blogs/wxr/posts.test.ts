@@ -15,6 +15,7 @@ function item(overrides: Partial<WxrItem>): WxrItem {
     id: 7,
     type: 'post',
     status: 'publish',
+    guid: '',
     title: '',
     creator: '',
     content: '',

@@ -53,6 +53,8 @@ export interface WxrItem {
   id?: number;
   type: string;
   status: string;
+  /** WordPress's `guid`: often only `?p=ID`, so not unique across sites. */
+  guid: string;
   title: string;
   creator: string;
   content: string;
@@ -307,6 +309,7 @@ class WxrReader {
         id: wholeNumber(field('wp:post_id')),
         type: field('wp:post_type').trim(),
         status: field('wp:status').trim(),
+        guid: ownCopy(field('guid').trim()),
         title: ownCopy(field('title').trim()),
         creator: ownCopy(field('dc:creator').trim()),
         content: field('content:encoded'),
