@@ -37,6 +37,8 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addFilter('number', formatNumber);
   env.addFilter('plural', plural);
   env.addFilter('withQuery', withQuery);
+  env.addFilter('isolate', isolate);
+  env.addFilter('isolateTexts', isolateTexts);
   env.addFilter('selectItems', selectItems);
   env.addFilter(
     'basename',
@@ -87,6 +89,78 @@ export function formatNumber(value: number | null | undefined): string {
 /** `3 | plural('post')` gives "3 posts"; pass the plural when it is irregular. */
 export function plural(count: number, one: string, many?: string): string {
   return `${formatNumber(count)} ${count === 1 ? one : (many ?? `${one}s`)}`;
+}
+
+const EMBEDDINGS = new Set(['\u202a', '\u202b', '\u202d', '\u202e']);
+const POP_EMBEDDING = '\u202c';
+const ISOLATES = new Set(['\u2066', '\u2067', '\u2068']);
+const POP_ISOLATE = '\u2069';
+// Right-to-left scripts and the direction marks and controls. Text without
+// any of them reads the same isolated or not on our left-to-right pages.
+const NEEDS_ISOLATING =
+  /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\u200e\u200f\u202a-\u202e\u2066-\u2069\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
+
+/**
+ * Wraps user text shown inline in a first-strong isolate so that its
+ * direction controls cannot reorder the page's own words around it. An
+ * override or isolate the text leaves open would otherwise run on past it,
+ * and a stray pop could close our isolate early, so open ones are closed
+ * and unmatched pops dropped. `<bdi>` would do the same for markup, but
+ * this also works in `<title>` and attributes. Text with no right-to-left
+ * letters and no direction controls cannot disturb anything around it, so
+ * it comes back as it was.
+ */
+export function isolate(value: unknown): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  if (!NEEDS_ISOLATING.test(text)) {
+    return text;
+  }
+  // What is open, innermost last: "e" for an embedding or override, "i"
+  // for an isolate.
+  const open: ('e' | 'i')[] = [];
+  let kept = '';
+  for (const char of text) {
+    if (EMBEDDINGS.has(char)) {
+      open.push('e');
+    } else if (ISOLATES.has(char)) {
+      open.push('i');
+    } else if (char === POP_EMBEDDING) {
+      // A pop cannot reach out of the isolate it sits in.
+      if (open.at(-1) !== 'e') {
+        continue;
+      }
+      open.pop();
+    } else if (char === POP_ISOLATE) {
+      const at = open.lastIndexOf('i');
+      if (at < 0) {
+        continue;
+      }
+      // Closing an isolate also closes the embeddings opened inside it.
+      open.length = at;
+    }
+    kept += char;
+  }
+  const closers = open
+    .reverse()
+    .map((kind) => (kind === 'e' ? POP_EMBEDDING : POP_ISOLATE))
+    .join('');
+  return `\u2068${kept}${closers}\u2069`;
+}
+
+/** Isolates each item's `text`, for lists such as breadcrumbs. */
+export function isolateTexts(items: unknown): unknown {
+  if (!Array.isArray(items)) {
+    return items;
+  }
+  return items.map((item: unknown) => {
+    if (!item || typeof item !== 'object') {
+      return item;
+    }
+    const record = item as Record<string, unknown>;
+    return typeof record.text === 'string'
+      ? { ...record, text: isolate(record.text) }
+      : record;
+  });
 }
 
 /**

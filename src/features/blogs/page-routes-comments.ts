@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
+import { isolate } from '../../platform/views.ts';
 import type { Database } from '../../database.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { callerOf } from '../groups/api-support.ts';
@@ -79,7 +80,7 @@ export const blogCommentPages: FastifyPluginAsync<{
         return reply.render(
           'blogs/views/comment.njk',
           {
-            pageTitle: `Comment on ${opened.post.title}`,
+            pageTitle: `Comment on ${isolate(opened.post.title)}`,
             breadcrumbs: blogCrumbs(opened.blog),
             post: {
               title: opened.post.title,
@@ -134,7 +135,7 @@ export const blogCommentPages: FastifyPluginAsync<{
         'blog.manage',
       );
       return reply.render('blogs/views/settings.njk', {
-        pageTitle: `Settings – ${opened.blog.title}`,
+        pageTitle: `Settings – ${isolate(opened.blog.title)}`,
         breadcrumbs: blogCrumbs(opened.blog),
         blog: blogView(opened, actor),
         values: { commentPolicy: opened.blog.commentPolicy },
@@ -158,7 +159,7 @@ export const blogCommentPages: FastifyPluginAsync<{
         return reply.render(
           'blogs/views/settings.njk',
           {
-            pageTitle: `Settings – ${opened.blog.title}`,
+            pageTitle: `Settings – ${isolate(opened.blog.title)}`,
             breadcrumbs: blogCrumbs(opened.blog),
             blog: blogView(opened, actor),
             values: { commentPolicy: opened.blog.commentPolicy },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import { canInGroup } from '../../access/groups.ts';
+import { isolate } from '../../platform/views.ts';
 import type { Database } from '../../database.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { BLOGS_CRUMB, readers } from './page-support.ts';
@@ -42,7 +43,7 @@ export const blogOwnerPages: FastifyPluginAsync<{
         return reply.redirect(blogPath(blog.slug), 303);
       }
       return reply.render('blogs/views/unwritten.njk', {
-        pageTitle: `${person.display_name}’s blog`,
+        pageTitle: `${isolate(person.display_name)}’s blog`,
         breadcrumbs: [BLOGS_CRUMB],
         name: person.display_name,
         mayStart: actorId(actor) === person.id && staff,
@@ -83,7 +84,7 @@ export const blogOwnerPages: FastifyPluginAsync<{
         return reply.redirect(blogPath(blog.slug), 303);
       }
       return reply.render('blogs/views/unwritten.njk', {
-        pageTitle: `${group.name} blog`,
+        pageTitle: `${isolate(group.name)} blog`,
         breadcrumbs: [BLOGS_CRUMB],
         name: group.name,
         mayStart: canInGroup(actor, 'group.contribute', thing),

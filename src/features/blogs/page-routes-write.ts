@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { PersonActor } from '../../access/actor.ts';
 import { canInGroup } from '../../access/groups.ts';
+import { isolate } from '../../platform/views.ts';
 import type { Database, Db } from '../../database.ts';
 import {
   AppError,
@@ -123,8 +124,8 @@ export const blogWritePages: FastifyPluginAsync<{
       'blogs/views/form.njk',
       {
         pageTitle: options.editing
-          ? `Edit ${options.editing}`
-          : `New post – ${opened.blog.title}`,
+          ? `Edit ${isolate(options.editing)}`
+          : `New post – ${isolate(opened.blog.title)}`,
         breadcrumbs: blogCrumbs(opened.blog),
         blog: blogView(opened, actor),
         formAction: options.action,
@@ -366,7 +367,7 @@ export const blogWritePages: FastifyPluginAsync<{
         'post.delete',
       );
       return reply.render('blogs/views/delete.njk', {
-        pageTitle: `Delete ${opened.post.title}`,
+        pageTitle: `Delete ${isolate(opened.post.title)}`,
         breadcrumbs: blogCrumbs(opened.blog),
         post: {
           title: opened.post.title,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import { canInBlog } from '../../access/blogs.ts';
+import { isolate } from '../../platform/views.ts';
 import type { Database } from '../../database.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { renderMarkdown } from '../../platform/markdown.ts';
@@ -65,8 +66,8 @@ export const blogReadPages: FastifyPluginAsync<{
       const result = await listPosts(db, request.actor, filter, page, now);
       const name = result.total > 0 ? ((await tagName(db, key)) ?? key) : key;
       return reply.render('blogs/views/list.njk', {
-        pageTitle: `Posts tagged ${name}`,
-        heading: `Posts tagged “${name}”`,
+        pageTitle: `Posts tagged ${isolate(name)}`,
+        heading: `Posts tagged “${isolate(name)}”`,
         breadcrumbs: [BLOGS_CRUMB],
         posts: result.items.map((post) => postRow(post, now)),
         total: result.total,
@@ -88,8 +89,8 @@ export const blogReadPages: FastifyPluginAsync<{
     const result = await listPosts(db, request.actor, filter, page, now);
     const blog = blogView(opened, request.actor);
     return reply.render('blogs/views/list.njk', {
-      pageTitle: opened.blog.title,
-      heading: opened.blog.title,
+      pageTitle: isolate(opened.blog.title),
+      heading: isolate(opened.blog.title),
       breadcrumbs: [BLOGS_CRUMB],
       blog,
       posts: result.items.map((post) => postRow(post, now)),
@@ -111,7 +112,7 @@ export const blogReadPages: FastifyPluginAsync<{
       const zone = await siteTimeZone(db);
       const blog = blogView(opened, actor);
       return reply.render('blogs/views/list.njk', {
-        pageTitle: `Your drafts and scheduled posts – ${opened.blog.title}`,
+        pageTitle: `Your drafts and scheduled posts – ${isolate(opened.blog.title)}`,
         heading: 'Your drafts and scheduled posts',
         breadcrumbs: blogCrumbs(opened.blog),
         drafts: true,
@@ -147,7 +148,7 @@ export const blogReadPages: FastifyPluginAsync<{
     const zone = await siteTimeZone(db);
     const path = postPath(opened.blog.slug, post.slug);
     return reply.render('blogs/views/post.njk', {
-      pageTitle: `${post.title} – ${opened.blog.title}`,
+      pageTitle: `${isolate(post.title)} – ${isolate(opened.blog.title)}`,
       breadcrumbs: blogCrumbs(opened.blog),
       blog: blogView(opened, actor),
       post: {
@@ -207,7 +208,7 @@ export const blogReadPages: FastifyPluginAsync<{
       }
       const path = postPath(opened.blog.slug, opened.post.slug);
       return reply.render('blogs/views/history.njk', {
-        pageTitle: `History of ${opened.post.title}`,
+        pageTitle: `History of ${isolate(opened.post.title)}`,
         breadcrumbs: [
           ...blogCrumbs(opened.blog),
           { text: opened.post.title, href: path },
