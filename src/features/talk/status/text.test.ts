@@ -74,6 +74,18 @@ describe('tags in a status post', () => {
     assert.equal(tagKey('ПРИВЕТ'), 'привет');
   });
 
+  it('reads #c++, #C#, #node.js and #go-live as a thread tag field would', () => {
+    const body = 'Learning #c++ and #C#, with #node.js for #go-live. #a+b';
+
+    assert.deepEqual(tagsOf(body), [
+      { key: 'c++', tag: 'c++' },
+      { key: 'c#', tag: 'C#' },
+      { key: 'node.js', tag: 'node.js' },
+      { key: 'go-live', tag: 'go-live' },
+      { key: 'a', tag: 'a' },
+    ]);
+  });
+
   it('takes no tag from a number, an address fragment or C#', () => {
     const body = 'Issue #42, see https://example.org/page#Section and C#';
 

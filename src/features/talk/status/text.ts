@@ -22,7 +22,10 @@ const TAG_MAX_CHARACTERS = 100;
 
 // One pass finds all three, leftmost first, so a # or @ inside a web
 // address belongs to the address. A handle or tag must not follow a
-// letter or digit: `bob@example.org` and `page#top` are neither.
+// letter or digit: `bob@example.org` and `page#top` are neither. A tag
+// may hold `.` or `-` between letters and end in `+`, `++` or `#`, so
+// that #node.js, #go-live, #c++ and #c# name the same tags as a thread's
+// tag field does; a full stop at its end closes the sentence instead.
 const TOKENS = new RegExp(
   [
     String.raw`(?<url>\b(?:https?:\/\/|www\.)[^\s<>"'\u0060]+)`,
@@ -30,7 +33,8 @@ const TOKENS = new RegExp(
       String.raw`(?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?` +
       String.raw`(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)`,
     String.raw`(?<![\p{L}\p{N}\p{M}_&#/])#(?<tag>[\p{L}\p{N}\p{M}_]*` +
-      String.raw`\p{L}[\p{L}\p{N}\p{M}_]*)`,
+      String.raw`\p{L}[\p{L}\p{N}\p{M}_]*(?:[.-][\p{L}\p{N}\p{M}_]+)*` +
+      String.raw`(?:(?:\+\+|\+|#)(?![\p{L}\p{N}\p{M}_+#]))?)`,
   ].join('|'),
   'gu',
 );
