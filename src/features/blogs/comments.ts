@@ -145,7 +145,22 @@ export async function listComments(
   viewer: { id: number; manager: boolean },
   page: PageRequest,
 ): Promise<{ items: BlogComment[]; total: number }> {
+  // A deleted comment keeps its place while any comment under it, however
+  // deep, is still there: the live ones and every ancestor of theirs.
   const query = db
+    .withRecursive('kept(id, parent_id)', (qc) =>
+      qc
+        .selectFrom('blog_comments')
+        .select(['id', 'parent_id'])
+        .where('post_id', '=', postId)
+        .where('deleted_at', 'is', null)
+        .union(
+          qc
+            .selectFrom('blog_comments as b')
+            .innerJoin('kept', 'kept.parent_id', 'b.id')
+            .select(['b.id', 'b.parent_id']),
+        ),
+    )
     .selectFrom('blog_comments as c')
     .where('c.post_id', '=', postId)
     .where((eb) =>
@@ -155,18 +170,7 @@ export async function listComments(
         eb('c.author_id', '=', viewer.id),
       ]),
     )
-    .where((eb) =>
-      eb.or([
-        eb('c.deleted_at', 'is', null),
-        eb.exists(
-          eb
-            .selectFrom('blog_comments as r')
-            .select('r.id')
-            .whereRef('r.parent_id', '=', 'c.id')
-            .where('r.deleted_at', 'is', null),
-        ),
-      ]),
-    );
+    .where('c.id', 'in', (eb) => eb.selectFrom('kept').select('kept.id'));
   const counted = await query
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .executeTakeFirstOrThrow();
@@ -233,12 +237,18 @@ export async function setCommentPolicy(
 /** A comment and its replies as a page shows them, depth capped. */
 export interface CommentNode extends BlogComment {
   depth: number;
+  /**
+   * The comment answered, for a reply deeper than the indent shows, so
+   * the page can say whom it answers; null otherwise.
+   */
+  inReplyTo: { id: number; authorName: string; deleted: boolean } | null;
 }
 
 /**
  * Orders a page of comments as a conversation: each reply after its
  * parent, indented one step more, up to `maxDepth`; deeper replies sit at
- * the deepest step, so a long exchange does not run off a phone's screen.
+ * the deepest step, so a long exchange does not run off a phone's screen,
+ * and name the comment they answer instead.
  */
 // TODO: comments are paged 100 at a time in the order written, so a
 // reply whose parent is on an earlier page shows at its page's top level.
@@ -256,10 +266,18 @@ export function threadComments(
     children.set(parent, [...(children.get(parent) ?? []), comment]);
   }
   const ordered: CommentNode[] = [];
-  const visit = (parent: number | null, depth: number) => {
-    for (const comment of children.get(parent) ?? []) {
-      ordered.push({ ...comment, depth: Math.min(depth, maxDepth) });
-      visit(comment.id, depth + 1);
+  const visit = (parent: BlogComment | null, depth: number) => {
+    for (const comment of children.get(parent?.id ?? null) ?? []) {
+      const inReplyTo =
+        parent && depth > maxDepth
+          ? {
+              id: parent.id,
+              authorName: parent.authorName,
+              deleted: parent.deleted,
+            }
+          : null;
+      ordered.push({ ...comment, depth: Math.min(depth, maxDepth), inReplyTo });
+      visit(comment, depth + 1);
     }
   };
   visit(null, 0);

@@ -77,5 +77,88 @@ await describeEachDatabase(
       const post = await bob.get(path);
       assert.ok(post.body.includes(`>${shown}</h1>`));
     });
+
+    async function comment(
+      who: TestBrowser,
+      path: string,
+      body: string,
+      parentId?: number,
+    ): Promise<number> {
+      await who.get(path);
+      const sent = await who.post(`${path}/comments`, {
+        body,
+        ...(parentId ? { parentId: String(parentId) } : {}),
+      });
+      assert.equal(sent.statusCode, 303);
+      return Number(/comment-(\d+)/.exec(String(sent.headers.location))?.[1]);
+    }
+
+    // The markup of one comment, up to where the next one starts.
+    function commentBlock(body: string, id: number): string {
+      const start = body.indexOf(`id="comment-${id}"`);
+      assert.ok(start > 0, `comment ${id} is on the page`);
+      const end = body.indexOf('class="app-blog-comment ', start);
+      return body.slice(start, end < 0 ? undefined : end);
+    }
+
+    function depthOf(body: string, id: number): string | undefined {
+      return new RegExp(`depth-(\\d)[^"]*" id="comment-${id}"`).exec(body)?.[1];
+    }
+
+    it('names the comment answered by each reply deeper than the indent shows', async () => {
+      const path = await publish('Deep talk');
+      const ids: number[] = [];
+      for (let depth = 0; depth < 6; depth += 1) {
+        const who = depth % 2 === 0 ? bob : alice;
+        ids.push(await comment(who, path, `Say ${depth}`, ids.at(-1)));
+      }
+
+      const page = await bob.get(path);
+
+      assert.deepEqual(
+        ids.map((id) => depthOf(page.body, id)),
+        ['0', '1', '2', '3', '3', '3'],
+      );
+      const answered =
+        /In reply to <a class="govuk-link" href="#comment-(\d+)">([^<]*)<\/a>/;
+      assert.deepEqual(
+        ids.map((id) => answered.exec(commentBlock(page.body, id))?.slice(1)),
+        [
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          [String(ids[3]), 'Alice Writer'],
+          [String(ids[4]), 'Bob Reader'],
+        ],
+      );
+    });
+
+    it('leaves a placeholder where a deleted comment had replies, however deep', async () => {
+      const path = await publish('Pruned talk');
+      const first = await comment(bob, path, 'First words');
+      const second = await comment(bob, path, 'Second words', first);
+      const third = await comment(alice, path, 'Third words', second);
+      const alone = await comment(bob, path, 'Lonely words');
+
+      for (const id of [first, second, alone]) {
+        await bob.get(path);
+        const deleted = await bob.post(`${path}/comments/${id}/delete`, {});
+        assert.equal(deleted.statusCode, 303);
+      }
+      const page = await alice.get(path);
+
+      const placeholder =
+        '<p class="govuk-body-s">This comment was deleted</p>';
+      assert.ok(commentBlock(page.body, first).includes(placeholder));
+      assert.ok(commentBlock(page.body, second).includes(placeholder));
+      assert.deepEqual(
+        [first, second, third].map((id) => depthOf(page.body, id)),
+        ['0', '1', '2'],
+      );
+      assert.match(commentBlock(page.body, third), /Third words/);
+      assert.doesNotMatch(page.body, /First words|Second words|Lonely words/);
+      assert.doesNotMatch(page.body, new RegExp(`id="comment-${alone}"`));
+    });
   },
 );
