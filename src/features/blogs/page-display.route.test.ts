@@ -160,5 +160,24 @@ await describeEachDatabase(
       assert.doesNotMatch(page.body, /First words|Second words|Lonely words/);
       assert.doesNotMatch(page.body, new RegExp(`id="comment-${alone}"`));
     });
+
+    it("spaces a comment's Delete and Reply apart", async () => {
+      const path = await publish('Spaced out');
+      const id = await comment(alice, path, 'Mine');
+
+      const page = await alice.get(path);
+      const css = await alice.get('/assets/app.css');
+
+      assert.match(
+        commentBlock(page.body, id),
+        /<div class="app-comment-actions">\s*<form [^]*>Delete<[^]*<\/form>\s*<a [^>]*>Reply</,
+      );
+      assert.ok(
+        css.body.includes(
+          '.app-comment-actions{display:flex;flex-wrap:wrap;' +
+            'align-items:baseline;gap:5px 20px;',
+        ),
+      );
+    });
   },
 );
