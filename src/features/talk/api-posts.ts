@@ -80,6 +80,8 @@ export const talkPostApi: FastifyPluginAsync<{ db: Db }> = async (
       return {
         items: rows.map((row) => ({
           id: row.id,
+          // The thread's title before this edit, when the edit changed it.
+          title: row.title,
           body: row.body,
           replacedAt: row.created_at,
           editor: { id: row.editor_id, name: row.display_name },

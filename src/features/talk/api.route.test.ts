@@ -302,6 +302,50 @@ await describeEachDatabase('the Talk discussions API', (database) => {
     assert.equal(odd.statusCode, 422);
   });
 
+  it("keeps the thread's old title with the opening post's revision", async () => {
+    await category('renames');
+    const id = await thread(alice, '/api/v1/talk/categories/renames/threads', {
+      title: 'Frist draft',
+      body: 'Opening words',
+    });
+    const opening = (
+      await call(bob, 'GET', `/api/v1/talk/threads/${id}`)
+    ).json<{ opening: { id: number } }>().opening.id;
+
+    const renamed = await call(
+      alice,
+      'PATCH',
+      `/api/v1/talk/posts/${opening}`,
+      {
+        title: 'First draft',
+      },
+    );
+    assert.equal(renamed.statusCode, 200, renamed.body);
+    const rewritten = await call(
+      alice,
+      'PATCH',
+      `/api/v1/talk/posts/${opening}`,
+      { body: 'Better opening words' },
+    );
+    assert.equal(rewritten.statusCode, 200, rewritten.body);
+
+    const history = await call(
+      bob,
+      'GET',
+      `/api/v1/talk/posts/${opening}/revisions`,
+    );
+    const items = history.json<{
+      items: { title: string | null; body: string }[];
+    }>().items;
+    assert.deepEqual(
+      items.map((r) => ({ title: r.title, body: r.body })),
+      [
+        { title: null, body: 'Opening words' },
+        { title: 'Frist draft', body: 'Opening words' },
+      ],
+    );
+  });
+
   it('accepts an answer, shows it after the question and lists unanswered questions', async () => {
     await category('questions');
     const url = '/api/v1/talk/categories/questions/threads';

@@ -13,7 +13,7 @@ import { mustAwaitApproval } from './moderation/approval.ts';
 import {
   appendPost,
   deleteThread,
-  editPostBody,
+  revisePost,
   findPost,
   postNotFound,
   removeUnshownPost,
@@ -204,10 +204,14 @@ export async function editPost(
   if (change.tags !== null) {
     await setThreadTags(db, found.thread.id, change.tags);
   }
-  if (change.body !== null && change.body !== found.post.body) {
-    await editPostBody(db, found.post, change.body, actor.id, now);
+  const renames = change.title !== null && change.title !== found.thread.title;
+  const rewrites = change.body !== null && change.body !== found.post.body;
+  if (renames || rewrites) {
+    const body = change.body ?? found.post.body;
+    const previousTitle = renames ? found.thread.title : null;
+    await revisePost(db, found.post, { body, previousTitle }, actor.id, now);
   }
-  if (change.title !== null && change.title !== found.thread.title) {
+  if (renames && change.title !== null) {
     await db
       .updateTable('talk_threads')
       .set({ title: change.title, updated_at: now })

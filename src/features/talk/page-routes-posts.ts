@@ -237,7 +237,7 @@ export const talkPostPages: FastifyPluginAsync<{ db: Db }> = async (
           .executeTakeFirstOrThrow(),
         query
           .leftJoin('people as e', 'e.id', 'r.editor_id')
-          .select(['r.id', 'r.body', 'r.created_at', 'r.editor_id'])
+          .select(['r.id', 'r.body', 'r.title', 'r.created_at', 'r.editor_id'])
           .select('e.display_name')
           .orderBy('r.id', 'desc')
           .limit(page.pageSize)
@@ -255,6 +255,7 @@ export const talkPostPages: FastifyPluginAsync<{ db: Db }> = async (
         },
         revisions: rows.map((row) => ({
           html: renderMarkdown(row.body),
+          title: row.title,
           replacedAt: row.created_at,
           editor: row.display_name ?? 'A former contributor',
           editorPath: row.display_name ? personPath(row.editor_id) : null,

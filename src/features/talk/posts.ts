@@ -263,11 +263,15 @@ export async function firstShownAfter(
   return row ? toPost(row) : undefined;
 }
 
-/** Replaces a post's body, keeping the old one as a revision. */
-export async function editPostBody(
+/**
+ * Records an edit of a post: the body it had (and, when the edit renames
+ * the thread, the title it had) becomes a revision, and the post gets
+ * its new body. The caller renames the thread.
+ */
+export async function revisePost(
   db: Db,
   post: Post,
-  body: string,
+  change: { body: string; previousTitle: string | null },
   editorId: number | null,
   now = new Date().toISOString(),
 ): Promise<void> {
@@ -276,23 +280,25 @@ export async function editPostBody(
     .values({
       post_id: post.id,
       body: post.body,
+      title: change.previousTitle,
       editor_id: editorId,
       created_at: now,
     })
     .execute();
   await db
     .updateTable('talk_posts')
-    .set({ body, edited_at: now })
+    .set({ body: change.body, edited_at: now })
     .where('id', '=', post.id)
     .execute();
 }
 
-/** The bodies a post had before each edit, newest first. */
+/** The bodies (and titles) a post had before each edit, newest first. */
 export async function listPostRevisions(db: Db, postId: number) {
   return db
     .selectFrom('talk_post_revisions as r')
     .leftJoin('people as e', 'e.id', 'r.editor_id')
-    .select(['r.id', 'r.body', 'r.created_at', 'r.editor_id', 'e.display_name'])
+    .select(['r.id', 'r.body', 'r.title', 'r.created_at', 'r.editor_id'])
+    .select('e.display_name')
     .where('r.post_id', '=', postId)
     .orderBy('r.id', 'desc')
     .execute();

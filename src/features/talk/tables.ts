@@ -77,6 +77,8 @@ export interface TalkPostRevisionsTable {
   id: Generated<number>;
   post_id: number;
   body: string;
+  /** The thread's title before the edit, when the edit changed it. */
+  title: string | null;
   /** Who made the edit that replaced this body. */
   editor_id: number | null;
   created_at: string;
