@@ -212,10 +212,12 @@ await describeEachDatabase('the blog rule in its two forms', (database) => {
       .select(['group_id', 'role'])
       .where('person_id', '=', me)
       .execute();
+    // Every post's people, not only the actor: whether a post has any
+    // author who is a person is part of the rule.
     const authors = await db
       .selectFrom('blog_post_authors')
       .select(['post_id', 'person_id'])
-      .where('person_id', '=', me)
+      .where('person_id', 'is not', null)
       .execute();
     return posts.map((post) => ({
       blog: {
@@ -236,7 +238,9 @@ await describeEachDatabase('the blog rule in its two forms', (database) => {
       audience: post.audience,
       publishAt: post.publishAt,
       deletedAt: null,
-      authorIds: authors.filter((row) => row.post_id === post.id).map(() => me),
+      authorIds: authors
+        .filter((row) => row.post_id === post.id)
+        .map((row) => row.person_id ?? 0),
     }));
   }
 

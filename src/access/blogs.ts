@@ -23,7 +23,10 @@ import type { GroupThing } from './groups.ts';
  * - A post's audience narrows that: `everyone` is the blog's readers,
  *   `members` signed-in staff or, in a group's blog, the group's members
  *   (and site administrators, who read every group), `private` its
- *   authors only: not the blog's managers, not site administrators.
+ *   authors only: not the blog's managers, not site administrators. A
+ *   private post none of whose authors is a person (imported, its writer
+ *   matched no one) is the blog's managers', or no one could read or
+ *   delete it.
  * - Drafts and scheduled posts not yet due are for their authors and the
  *   blog's managers; a scheduled post is published from `publish_at` on,
  *   decided by comparing with the time of asking, so no job runs.
@@ -153,7 +156,7 @@ function canOnPost(
 
 function mayReadPost(actor: Actor, post: BlogPostThing, now: string): boolean {
   if (post.audience === 'private') {
-    return false;
+    return post.authorIds.length === 0 && mayManageBlog(actor, post.blog);
   }
   if (!isPublished(post, now)) {
     return mayManageBlog(actor, post.blog);
@@ -275,7 +278,9 @@ export function readableBlogPosts(
   const blogRead = sql<SqlBool>`(${readableContent(db, actor, 'b.group_id')} or ${owner})`;
   const members = blogMembers(actor.role, me);
   const manager = blogManagers(actor.role, me);
-  return sql<SqlBool>`(${notDeleted} and (${author} or (p.audience != 'private' and ((${published} and ((p.audience = 'everyone' and ${blogRead}) or (p.audience = 'members' and ${members}))) or (not ${published} and ${manager})))))`;
+  const orphan = sql<SqlBool>`not exists (select 1 from blog_post_authors as pa where pa.post_id = p.id and pa.person_id is not null)`;
+  const orphanPrivate = sql<SqlBool>`(p.audience = 'private' and ${orphan} and ${manager})`;
+  return sql<SqlBool>`(${notDeleted} and (${author} or ${orphanPrivate} or (p.audience != 'private' and ((${published} and ((p.audience = 'everyone' and ${blogRead}) or (p.audience = 'members' and ${members}))) or (not ${published} and ${manager})))))`;
 }
 
 function blogMembers(role: string, me: number): RawBuilder<SqlBool> {

@@ -66,6 +66,15 @@ export async function importPost(run: ImportRun, item: WxrItem) {
         report.notes.push({ where, note: 'it has no title: “(no title)”' });
       }
       const audience = audienceOf(item, placement.private);
+      const author = await run.authors.ofPost(trx, item.creator);
+      if (audience === 'private' && author.personId === null) {
+        report.warnings.push({
+          where,
+          warning:
+            `private, and its author “${author.name}” is no person here, ` +
+            'so only the blog’s managers can read it',
+        });
+      }
       postId = await insertImportedPost(trx, run.blog.id, {
         importKey,
         slug: slugOf(item),
@@ -76,7 +85,7 @@ export async function importPost(run: ImportRun, item: WxrItem) {
         audience,
         publishAt: placement.status === 'draft' ? null : (instant ?? null),
         createdAt: instant ?? new Date().toISOString(),
-        author: await run.authors.ofPost(trx, item.creator),
+        author,
         tags: tagsOf(item.terms),
       });
       report.added.posts += 1;

@@ -39,6 +39,9 @@ export interface WxrReport {
   skipped: { where: string; reason: string }[];
   /** Things imported with a change worth knowing, such as a new title. */
   notes: { where: string; note: string }[];
+  /** Things imported that someone should look at, such as a post only
+   * the blog's managers can now read. */
+  warnings: { where: string; warning: string }[];
   milliseconds: number;
 }
 
@@ -62,6 +65,7 @@ export function emptyWxrReport(file: string, blog: string): WxrReport {
     shortcodesKept: {},
     skipped: [],
     notes: [],
+    warnings: [],
     milliseconds: 0,
   };
 }
@@ -109,6 +113,8 @@ export function formatWxrReport(report: WxrReport): string {
     `  shortcodes kept as text: ${listed(report.shortcodesKept)}`,
     `  notes: ${report.notes.length}`,
     ...report.notes.map((item) => `    ${item.where}: ${item.note}`),
+    `  warnings: ${report.warnings.length}`,
+    ...report.warnings.map((item) => `    ${item.where}: ${item.warning}`),
     `  skipped: ${report.skipped.length}`,
     ...report.skipped.map((item) => `    ${item.where}: ${item.reason}`),
     `  took ${(report.milliseconds / 1000).toFixed(1)} s`,
