@@ -179,5 +179,35 @@ await describeEachDatabase(
         ),
       );
     });
+
+    it('says comments on the post are closed when a comment is sent to a closed blog', async () => {
+      const path = await publish('Quiet please');
+      await bob.get(path);
+      await alice.get(`${blog}/settings`);
+      await alice.post(`${blog}/settings`, { commentPolicy: 'closed' });
+
+      const sent = await bob.post(`${path}/comments`, { body: 'Hello?' });
+      const empty = await bob.post(`${path}/comments`, { body: '' });
+      await alice.post(`${blog}/settings`, { commentPolicy: 'open' });
+
+      for (const refused of [sent, empty]) {
+        assert.equal(refused.statusCode, 403);
+        assert.match(
+          refused.body,
+          /<h1 class="govuk-heading-l">Comments on this post are closed<\/h1>/,
+        );
+        assert.match(
+          refused.body,
+          /<title>Comments are closed – Quiet please – CivilMedia<\/title>/,
+        );
+        assert.doesNotMatch(refused.body, /do not have permission/);
+      }
+      const stored = await database()
+        .db.selectFrom('blog_comments')
+        .select('id')
+        .where('body', '=', 'Hello?')
+        .execute();
+      assert.deepEqual(stored, []);
+    });
   },
 );

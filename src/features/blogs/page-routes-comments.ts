@@ -2,7 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import { isolate } from '../../platform/views.ts';
 import type { Database } from '../../database.ts';
-import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import {
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../platform/errors.ts';
 import { callerOf } from '../groups/api-support.ts';
 import { readCommentBody } from './input.ts';
 import {
@@ -73,10 +77,31 @@ export const blogCommentPages: FastifyPluginAsync<{
         const path = postPath(opened.blog.slug, opened.post.slug);
         return reply.redirect(`${path}#comment-${comment.id}`, 303);
       } catch (error) {
-        if (!(error instanceof ValidationError)) {
+        const refused =
+          error instanceof ForbiddenError && error.code === 'POST_FORBIDDEN';
+        if (!(error instanceof ValidationError) && !refused) {
           throw error;
         }
         const opened = await openPost(db, actor, params.blog, params.post, now);
+        // Closed comments are the likeliest refusal, and a generic "no
+        // permission" page would not say why.
+        if (opened.blog.commentPolicy === 'closed') {
+          return reply.render(
+            'blogs/views/comments-closed.njk',
+            {
+              pageTitle: `Comments are closed – ${isolate(opened.post.title)}`,
+              breadcrumbs: blogCrumbs(opened.blog),
+              post: {
+                title: opened.post.title,
+                path: postPath(opened.blog.slug, opened.post.slug),
+              },
+            },
+            403,
+          );
+        }
+        if (refused) {
+          throw error;
+        }
         return reply.render(
           'blogs/views/comment.njk',
           {
