@@ -7,6 +7,7 @@ import type { Db } from '../../../database.ts';
 import type { ThreadTag } from '../tags/tags.ts';
 import type { Thread } from '../threads.ts';
 import { tagLabelKeys, titleKeys } from './words.ts';
+import { spreadAcrossDepartments } from './spread.ts';
 
 // "People who may know": for a question, up to five people from any
 // department whose skills or interests name its tags or the words of its
@@ -196,18 +197,23 @@ async function describe(
     .select('d.name as department')
     .where('p.id', 'in', ids)
     .execute();
-  const ranked = people
-    .map((person) => ({
-      person,
-      found: candidates.get(person.id) ?? { score: 0, answers: [] },
-    }))
+  const sorted = people
+    .map((person) => {
+      const found = candidates.get(person.id) ?? { score: 0, answers: [] };
+      return {
+        person,
+        found,
+        score: found.score,
+        department: person.department,
+      };
+    })
     .sort(
       (a, b) =>
-        b.found.score - a.found.score ||
+        b.score - a.score ||
         a.person.sort_name.localeCompare(b.person.sort_name) ||
         a.person.id - b.person.id,
-    )
-    .slice(0, EXPERTS_SHOWN);
+    );
+  const ranked = spreadAcrossDepartments(sorted, EXPERTS_SHOWN);
   const labels = await matchedLabels(
     db,
     ranked.map(({ person }) => person.id),
