@@ -209,5 +209,63 @@ await describeEachDatabase(
         .execute();
       assert.deepEqual(stored, []);
     });
+
+    it('shows every error, a past time among them, and no confirmation beside them', async () => {
+      await alice.get(`${blog}/new`);
+
+      const refused = await alice.post(`${blog}/new`, {
+        title: '',
+        body: '',
+        audience: 'everyone',
+        status: 'scheduled',
+        publishDate: '2020-03-29',
+        publishTime: '01:30',
+      });
+
+      assert.equal(refused.statusCode, 400);
+      const summary =
+        /<ul class="govuk-list govuk-error-summary__list">([^]*?)<\/ul>/.exec(
+          refused.body,
+        )?.[1] ?? '';
+      assert.deepEqual(
+        [...summary.matchAll(/href="#(\w+)">([^<]*)</g)].map((m) => [
+          m[1],
+          m[2],
+        ]),
+        [
+          ['title', 'Enter title'],
+          ['body', 'Enter text'],
+          [
+            'publishDate',
+            'Choose a time in the future, or publish the post now',
+          ],
+        ],
+      );
+      assert.doesNotMatch(
+        refused.body,
+        /id="confirmation"|Schedule it to confirm/,
+      );
+      assert.match(refused.body, /value="2020-03-29"/);
+    });
+
+    it('refuses a past time on its own without asking to confirm it', async () => {
+      await alice.get(`${blog}/new`);
+
+      const refused = await alice.post(`${blog}/new`, {
+        title: 'Too late',
+        body: 'Text',
+        audience: 'everyone',
+        status: 'scheduled',
+        publishDate: '2020-01-15',
+        publishTime: '09:00',
+      });
+
+      assert.equal(refused.statusCode, 400);
+      assert.match(
+        refused.body,
+        /href="#publishDate">Choose a time in the future, or publish the post now</,
+      );
+      assert.doesNotMatch(refused.body, /id="confirmation"/);
+    });
   },
 );

@@ -26,7 +26,11 @@ import {
   textOf,
 } from './page-support.ts';
 import { blogPath, postPath } from './representations.ts';
-import { localFieldsOf, readLocalSchedule } from './scheduling.ts';
+import {
+  localFieldsOf,
+  readLocalSchedule,
+  requireFuture,
+} from './scheduling.ts';
 import type { LocalSchedule } from './scheduling.ts';
 import { editPost, openPost, removePost, writePost } from './service.ts';
 import type { BlogForReader } from './things.ts';
@@ -64,8 +68,17 @@ function valuesOf(form: Record<string, unknown>): FormValues {
   return values;
 }
 
-/** Reads the form: the fields, and the schedule when one is asked for. */
-function readForm(values: FormValues, zone: string) {
+/**
+ * Reads the form: the fields, and the schedule when one is asked for. A
+ * time already past is an error here too (unless it is the post's own,
+ * `unchangedAt`), so that it shows with the others at once.
+ */
+function readForm(
+  values: FormValues,
+  zone: string,
+  now: string,
+  unchangedAt: string | null = null,
+) {
   const errors: Record<string, string> = {};
   let fields: Partial<PostFields> = {};
   let schedule: LocalSchedule | null = null;
@@ -84,6 +97,9 @@ function readForm(values: FormValues, zone: string) {
         values.publishTime,
         zone,
       );
+      if (schedule.instant !== unchangedAt) {
+        requireFuture(schedule.instant, now, 'publishDate');
+      }
     } catch (error) {
       if (!(error instanceof ValidationError)) {
         throw error;
@@ -211,12 +227,14 @@ export const blogWritePages: FastifyPluginAsync<{
     );
     const values = valuesOf(formOf(request));
     const zone = await siteTimeZone(db);
-    const { errors, fields, schedule } = readForm(values, zone);
+    const now = new Date().toISOString();
+    const { errors, fields, schedule } = readForm(values, zone, now);
     const action = `${blogPath(opened.blog.slug)}/new`;
     const base = { action, editing: null, schedule };
     if (Object.keys(errors).length > 0) {
       return renderForm(reply, opened, values, {
         ...base,
+        schedule: null,
         errors,
         status: 400,
       });
@@ -224,7 +242,6 @@ export const blogWritePages: FastifyPluginAsync<{
     if (needsConfirming(schedule, values)) {
       return renderForm(reply, opened, values, base);
     }
-    const now = new Date().toISOString();
     try {
       const saved = await db.transaction().execute((trx) =>
         writePost(
@@ -249,6 +266,7 @@ export const blogWritePages: FastifyPluginAsync<{
       }
       return renderForm(reply, opened, values, {
         ...base,
+        schedule: null,
         errors: failed,
         status: 400,
       });
@@ -307,12 +325,18 @@ export const blogWritePages: FastifyPluginAsync<{
       );
       const values = valuesOf(formOf(request));
       const zone = await siteTimeZone(db);
-      const { errors, fields, schedule } = readForm(values, zone);
+      const { errors, fields, schedule } = readForm(
+        values,
+        zone,
+        now,
+        opened.post.publishAt,
+      );
       const action = `${postPath(opened.blog.slug, opened.post.slug)}/edit`;
       const base = { action, editing: opened.post.title, schedule };
       if (Object.keys(errors).length > 0) {
         return renderForm(reply, opened, values, {
           ...base,
+          schedule: null,
           errors,
           status: 400,
         });
@@ -344,6 +368,7 @@ export const blogWritePages: FastifyPluginAsync<{
         }
         return renderForm(reply, opened, values, {
           ...base,
+          schedule: null,
           errors: failed,
           status: 400,
         });
