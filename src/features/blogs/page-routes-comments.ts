@@ -77,8 +77,7 @@ export const blogCommentPages: FastifyPluginAsync<{
         const path = postPath(opened.blog.slug, opened.post.slug);
         return reply.redirect(`${path}#comment-${comment.id}`, 303);
       } catch (error) {
-        const refused =
-          error instanceof ForbiddenError && error.code === 'POST_FORBIDDEN';
+        const refused = error instanceof ForbiddenError;
         if (!(error instanceof ValidationError) && !refused) {
           throw error;
         }
