@@ -3,6 +3,7 @@ import { canInBlog, isPublished } from '../../access/blogs.ts';
 import type { BlogThing } from '../../access/blogs.ts';
 import type { Db } from '../../database.ts';
 import { ValidationError } from '../../platform/errors.ts';
+import { checkAddedTags } from './input.ts';
 import type { PostFields } from './input.ts';
 import { audienceTooWide } from './posts.ts';
 import type { BlogPost, NewPost, PostAuthor, PostChange } from './posts.ts';
@@ -150,6 +151,7 @@ export async function newPostOf(
   scheduled: string | null,
   options: { clampAudience: boolean; now: string; timeField: string },
 ): Promise<NewPost> {
+  checkAddedTags([], fields.tags ?? []);
   const status = fields.status ?? 'draft';
   const coAuthors = await resolveCoAuthors(
     db,
@@ -184,6 +186,9 @@ export async function postChangeOf(
   scheduled: string | null | undefined,
   options: { clampAudience: boolean; now: string; timeField: string },
 ): Promise<PostChange> {
+  if (fields.tags !== undefined) {
+    checkAddedTags(post.tags, fields.tags);
+  }
   const change: PostChange = {
     title: fields.title,
     body: fields.body,
