@@ -225,6 +225,31 @@ await describeEachDatabase('the blog API', (database) => {
     assert.equal(post.json().commentCount, 1);
   });
 
+  it('says comments are closed when a blog has closed them', async () => {
+    await callApi(app, alice, 'POST', posts(mine), {
+      title: 'Closed to comments',
+      body: 'Text',
+      status: 'published',
+    });
+    await callApi(app, alice, 'PATCH', `/api/v1/blogs/${mine}`, {
+      commentPolicy: 'closed',
+    });
+
+    const sent = await callApi(
+      app,
+      bob,
+      'POST',
+      `${posts(mine)}/closed-to-comments/comments`,
+      { body: 'Let me in' },
+    );
+    await callApi(app, alice, 'PATCH', `/api/v1/blogs/${mine}`, {
+      commentPolicy: 'open',
+    });
+
+    assert.equal(sent.statusCode, 403);
+    assert.equal(sent.json().error.code, 'COMMENTS_CLOSED');
+  });
+
   it("does not let a reader edit or delete someone else's post", async () => {
     const patch = await callApi(app, bob, 'PATCH', `${posts(mine)}/q-a`, {
       title: 'Mine now',

@@ -49,6 +49,12 @@ export async function openPost(
     throw new NotFoundError('POST_NOT_FOUND', 'There is no such post');
   }
   if (!canInBlog(actor, action, thing, now)) {
+    if (action === 'post.comment' && opened.blog.commentPolicy === 'closed') {
+      throw new ForbiddenError(
+        'COMMENTS_CLOSED',
+        'Comments on this post are closed',
+      );
+    }
     throw new ForbiddenError(
       'POST_FORBIDDEN',
       action === 'post.comment'
