@@ -128,3 +128,65 @@ describe('hostile HTML comes out inert', () => {
     );
   });
 });
+
+describe('tables, preformatted text and stray breaks', () => {
+  it('writes a simple table as a pipe table, escaping a | in a cell', () => {
+    const html =
+      '<table><tbody><tr><td>The table block</td><td>a|b</td></tr>' +
+      '<tr><td></td><td>Cell <em>two</em><br>wrapped</td></tr></tbody></table>';
+
+    const markdown = md(html);
+
+    assert.equal(
+      markdown,
+      '|  |  |\n| --- | --- |\n| The table block | a\\|b |\n' +
+        '|  | Cell *two* wrapped |',
+    );
+    assert.equal(
+      markdownParser.render(markdown).match(/<td>/g)?.length,
+      4,
+      'four cells, the | inside one of them',
+    );
+  });
+
+  it('takes a thead row, or a row of th cells, as the header', () => {
+    assert.equal(
+      md(
+        '<table><thead><tr><td>Name</td><td>Role</td></tr></thead>' +
+          '<tbody><tr><td>Ann</td></tr></tbody></table>',
+      ),
+      '| Name | Role |\n| --- | --- |\n| Ann |  |',
+    );
+    assert.equal(
+      md('<table><tr><th>A</th></tr><tr><td>1</td></tr></table>'),
+      '| A |\n| --- |\n| 1 |',
+    );
+  });
+
+  it('writes a table with merged cells or lists as rows of cells', () => {
+    assert.equal(
+      md(
+        '<table><tr><td colspan="2">Both</td></tr>' +
+          '<tr><td>1</td><td><ul><li>x</li></ul></td></tr></table>',
+      ),
+      'Both\n\n1 \\| x',
+    );
+  });
+
+  it('keeps each line of preformatted text that uses <br>', () => {
+    assert.equal(
+      md('<pre>Two roads diverged<br>in a yellow wood,<br/>  and I</pre>'),
+      '```\nTwo roads diverged\nin a yellow wood,\n  and I\n```',
+    );
+  });
+
+  it('drops breaks at the start and end of a block', () => {
+    assert.equal(
+      md(
+        '<blockquote><p>Words</p><cite>The Team<br></cite></blockquote>' +
+          '<p><br>Lead<br>next<br><br></p><p>a back\\slash<br></p>',
+      ),
+      '> Words\n>\n> The Team\n\nLead\\\nnext\n\na back\\\\slash',
+    );
+  });
+});

@@ -36,6 +36,7 @@ const BLOCKS = new Set([
   'ol',
   'p',
   'pre',
+  'table',
   'ul',
 ]);
 
@@ -59,7 +60,6 @@ const BLOCKISH = new Set([
   'section',
   'style',
   'summary',
-  'table',
   'td',
   'th',
   'tr',
@@ -150,6 +150,8 @@ class MarkdownWriter {
         return [this.list(node)];
       case 'li':
         return [this.list({ ...node, name: 'ul', children: [node] })];
+      case 'table':
+        return this.table(node);
       default:
         this.keep(node.name);
         return this.blocks(node.children);
@@ -157,7 +159,10 @@ class MarkdownWriter {
   }
 
   private paragraph(nodes: HtmlNode[]): string {
+    // A break before or after everything else in a block breaks nothing,
+    // and a lone `\` at the end would show as a backslash.
     return this.inline(nodes)
+      .replace(/^(?:\\\n|[ \t\n])+|(?:\\\n|[ \t\n])+$/g, '')
       .split('\n')
       .map((line) => guardLineStart(line.trim()))
       .filter((line) => line !== '\\')
@@ -225,8 +230,61 @@ class MarkdownWriter {
     return `[${label}](${destination(src)})`;
   }
 
+  /**
+   * A table as a GFM pipe table: its first row is the header when it is
+   * in `thead` or all `th`, else the header is left empty. A table with
+   * merged cells or blocks in its cells has no pipe-table form, so each
+   * row becomes a paragraph of its cells' text separated by ` | `.
+   */
+  private table(node: ElementNode): string[] {
+    const rows = rowsOf(node);
+    const caption = node.children.find(
+      (child) => child.type === 'element' && child.name === 'caption',
+    );
+    const before = caption ? [this.paragraph([caption])] : [];
+    if (rows.length === 0) {
+      return before.filter((text) => text !== '');
+    }
+    const cells = rows.map((row) => row.cells);
+    const simple = cells.every((row) =>
+      row.every(
+        (cell) =>
+          Number(cell.attributes.colspan ?? 1) <= 1 &&
+          Number(cell.attributes.rowspan ?? 1) <= 1 &&
+          !hasBlock(cell),
+      ),
+    );
+    const text = (cell: ElementNode) =>
+      this.inline(cell.children)
+        .replace(/\\\n/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    if (!simple) {
+      const lines = cells
+        .map((row) => row.map(text).filter((cell) => cell !== ''))
+        .filter((row) => row.length > 0)
+        .map((row) => guardLineStart(row.join(' \\| ')));
+      return [...before, ...lines].filter((line) => line !== '');
+    }
+    const width = Math.max(...cells.map((row) => row.length));
+    const line = (row: string[]) =>
+      `| ${[...row, ...Array<string>(width - row.length).fill('')].join(' | ')} |`;
+    const first = rows[0];
+    const headed =
+      first !== undefined &&
+      (first.inHead || first.cells.every((cell) => cell.name === 'th'));
+    const header = headed ? (cells[0] ?? []).map(text) : [];
+    const body = (headed ? cells.slice(1) : cells).map((row) => row.map(text));
+    const table = [
+      line(header),
+      line(Array<string>(width).fill('---')),
+      ...body.map(line),
+    ].join('\n');
+    return [...before, table].filter((part) => part !== '');
+  }
+
   private codeBlock(node: ElementNode): string {
-    const code = textOf(node)
+    const code = preformattedText(node)
       .replace(/^\r?\n/, '')
       .replace(/\s+$/, '');
     const longest = Math.max(
@@ -274,6 +332,57 @@ class MarkdownWriter {
   private keep(name: string): void {
     this.keptAsText[name] = (this.keptAsText[name] ?? 0) + 1;
   }
+}
+
+/** A table's rows in order, from its head, bodies and foot. */
+function rowsOf(
+  table: ElementNode,
+): { inHead: boolean; cells: ElementNode[] }[] {
+  const rows: { inHead: boolean; cells: ElementNode[] }[] = [];
+  const visit = (nodes: HtmlNode[], inHead: boolean) => {
+    for (const child of nodes) {
+      if (child.type !== 'element') {
+        continue;
+      }
+      if (child.name === 'tr') {
+        const cells = child.children.filter(
+          (cell): cell is ElementNode =>
+            cell.type === 'element' &&
+            (cell.name === 'td' || cell.name === 'th'),
+        );
+        rows.push({ inHead, cells });
+      } else if (['thead', 'tbody', 'tfoot'].includes(child.name)) {
+        visit(child.children, child.name === 'thead');
+      }
+    }
+  };
+  visit(table.children, false);
+  return rows.filter((row) => row.cells.length > 0);
+}
+
+/** Whether a cell holds something a pipe table cannot: a block. */
+function hasBlock(node: ElementNode): boolean {
+  return node.children.some(
+    (child) =>
+      child.type === 'element' &&
+      ((BLOCKS.has(child.name) && child.name !== 'p') ||
+        BLOCKISH.has(child.name) ||
+        (child.name === 'p' &&
+          node.children.filter((c) => c.type === 'element' && c.name === 'p')
+            .length > 1) ||
+        hasBlock(child)),
+  );
+}
+
+/** The text of preformatted content, where a `<br>` is a new line. */
+function preformattedText(node: HtmlNode): string {
+  if (node.type === 'text') {
+    return node.text;
+  }
+  if (node.name === 'br') {
+    return '\n';
+  }
+  return node.children.map(preformattedText).join('');
 }
 
 /** All the text inside a node, as written (for code). */
