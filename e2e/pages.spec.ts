@@ -395,7 +395,7 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       checked.push(path);
     }
     await adminContext.close();
-    assert.equal(checked.length, 62);
+    assert.equal(checked.length, 72);
   });
 
   it('fits a 320 pixel wide screen without sideways scrolling', async () => {
