@@ -34,7 +34,6 @@ import type { ThreadFilter } from './threads.ts';
 import { readTagFilter, taggedThreadJson, talkTagApi } from './tags/api.ts';
 import { listTaggedThreads } from './tags/listing.ts';
 import { talkExpertApi } from './experts/api.ts';
-import { markOwnPostRead } from './unread/unread.ts';
 
 // The discussions API under /api/v1/talk, following DESIGN.md: categories,
 // their threads, a group's discussions, a thread and its pages of posts,
@@ -264,12 +263,9 @@ export const talkApi: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
       const actor = callerOf(request);
       const id = readIdParam(request.params.threadId, threadNotFound);
       const input = readReplyInput(jsonBodyOf(request));
-      const postId = await db.transaction().execute(async (trx) => {
-        const posted = await replyToThread(trx, actor, id, input);
-        // Their own reply is not news to them, as on the thread's page.
-        await markOwnPostRead(trx, actor.id, posted);
-        return posted;
-      });
+      const postId = await db
+        .transaction()
+        .execute((trx) => replyToThread(trx, actor, id, input));
       const found = await requirePostFor(db, actor, postId);
       reply.code(201);
       return locatedPostJson(

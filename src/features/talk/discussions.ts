@@ -30,6 +30,7 @@ import {
   requireThreadFor,
 } from './threads.ts';
 import type { Thread } from './threads.ts';
+import { markOwnPostRead } from './unread/unread.ts';
 import { setThreadTags } from './tags/tags.ts';
 
 // What people do in discussions, each checked against the place: start a
@@ -75,6 +76,8 @@ export async function startThread(
     createdAt: now,
   });
   await setThreadTags(db, made.threadId, input.tags);
+  // What a person wrote is not news to them, whichever way they wrote it.
+  await markOwnPostRead(db, actor.id, made.postId);
   return { ...made, held };
 }
 
@@ -101,7 +104,7 @@ export async function replyToThread(
       });
     }
   }
-  return appendPost(db, thread.id, {
+  const postId = await appendPost(db, thread.id, {
     body: input.body,
     authorId: actor.id,
     authorName: actor.displayName,
@@ -109,6 +112,8 @@ export async function replyToThread(
     quoteOf: input.quoteOf,
     awaitingApproval: await mustAwaitApproval(db, actor, place),
   });
+  await markOwnPostRead(db, actor.id, postId);
+  return postId;
 }
 
 /** A post `actor` may read, with its thread and place. */

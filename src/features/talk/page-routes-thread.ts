@@ -40,7 +40,6 @@ import { requireThreadFor, threadNotFound } from './threads.ts';
 import type { Thread } from './threads.ts';
 import { UNREAD_SCRIPT_PATH } from './unread/page-routes.ts';
 import { threadPageUnread } from './unread/pages.ts';
-import { markOwnPostRead } from './unread/unread.ts';
 import {
   postDeletePath,
   postEditPath,
@@ -251,8 +250,6 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
         const input = readReplyInput({ body: values.body, quoteOf });
         posted = await db.transaction().execute(async (trx) => {
           const postId = await replyToThread(trx, actor, id, input);
-          // Their own reply is not news to them.
-          await markOwnPostRead(trx, actor.id, postId);
           const post = await findPost(trx, postId);
           return { id: postId, held: post?.awaitingApproval === true };
         });

@@ -56,4 +56,30 @@ await describeEachDatabase('unread markers in the Talk API', (database) => {
     assert.equal(await lastReadPosition(db, reader.id, threadId), 3);
     assert.equal(view.json<{ firstUnread: unknown }>().firstUnread, null);
   });
+
+  it('does not count a thread started through the API as new to its author', async () => {
+    const { db } = database();
+    const author = await buildCaller(db, { displayName: 'Sid Starter' });
+    const slug = `api-started-${nextNumber()}`;
+    await ensureSiteCategory(db, slug, 'API started');
+
+    const started = await callApi(
+      app,
+      author,
+      'POST',
+      `/api/v1/talk/categories/${slug}/threads`,
+      { title: 'My own thread', body: 'Opening words' },
+    );
+    const threadId = started.json<{ id: number }>().id;
+    const view = await callApi(
+      app,
+      author,
+      'GET',
+      `/api/v1/talk/threads/${threadId}`,
+    );
+
+    assert.equal(started.statusCode, 201, started.body);
+    assert.equal(await lastReadPosition(db, author.id, threadId), 1);
+    assert.equal(view.json<{ firstUnread: unknown }>().firstUnread, null);
+  });
 });
