@@ -151,7 +151,8 @@ export function readTags(items: readonly string[]): PostTag[] {
   const tags = new Map<string, string>();
   for (const item of items) {
     const tag = item.replace(/^#+/, '');
-    // TODO: an imported tag of 51 to 100 characters still makes every edit of its post fail here.
+    // TODO: an imported tag of 51 to 100 characters still makes every edit of
+    // its post fail here.
     if (characterCount(tag) > MAX_TAG) {
       throw new ValidationError(
         {},

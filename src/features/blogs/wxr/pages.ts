@@ -115,7 +115,9 @@ async function freeTitle(
     if (!holder) {
       return candidate;
     }
-    // TODO: a page this import made is recognised by its kind and date, as the wiki exports no lookup by import key; a page edited since looks like another's.
+    // TODO: a page this import made is recognised by its kind and date, as the
+    // wiki exports no lookup by import key; a page edited since looks like
+    // another's.
     const revision = await currentRevision(db, holder);
     if (revision.kind === 'import' && revision.createdAt === createdAt) {
       return candidate;

@@ -27,7 +27,8 @@ const TARGETS_SHOWN = 200;
 
 /** The categories `actor` moderates, by name, for the move form. */
 async function moveTargets(db: Db, actor: PersonActor, currentId: number) {
-  // TODO: the move form lists only the first 200 categories a moderator moderates, and a group's discussions only once they have a first thread.
+  // TODO: the move form lists only the first 200 categories a moderator
+  // moderates, and a group's discussions only once they have a first thread.
   return db
     .selectFrom('talk_categories as c')
     .select(['c.slug', 'c.name', 'c.group_id'])
