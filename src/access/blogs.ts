@@ -263,28 +263,50 @@ export function readableBlogPosts(
   actor: Actor,
   now: string,
 ): Expression<SqlBool> {
-  const published = sql<SqlBool>`(p.status = 'published' or (p.status = 'scheduled' and p.publish_at is not null and p.publish_at <= ${now}))`;
+  const published = publishedAt(now);
   const notDeleted = sql<SqlBool>`p.deleted_at is null`;
   if (actor.kind !== 'person') {
     if (actor.publicReading !== true) {
       return sql<SqlBool>`1 = 0`;
     }
-    const blogRead = sql<SqlBool>`(b.group_id is null or ${readableContent(db, actor, 'b.group_id')})`;
-    return sql<SqlBool>`(${notDeleted} and p.audience = 'everyone' and ${published} and ${blogRead})`;
+    const blogRead = sql<SqlBool>`(b.group_id is null
+      or ${readableContent(db, actor, 'b.group_id')})`;
+    return sql<SqlBool>`(${notDeleted} and p.audience = 'everyone'
+      and ${published} and ${blogRead})`;
   }
   const me = actor.id;
-  const author = sql<SqlBool>`exists (select 1 from blog_post_authors as pa where pa.post_id = p.id and pa.person_id = ${me})`;
+  const author = sql<SqlBool>`exists (select 1 from blog_post_authors as pa
+    where pa.post_id = p.id and pa.person_id = ${me})`;
   const owner = sql<SqlBool>`b.person_id = ${me}`;
-  const blogRead = sql<SqlBool>`(${readableContent(db, actor, 'b.group_id')} or ${owner})`;
+  const blogRead = sql<SqlBool>`(${readableContent(db, actor, 'b.group_id')}
+    or ${owner})`;
   const members = blogMembers(actor.role, me);
   const manager = blogManagers(actor.role, me);
-  const orphan = sql<SqlBool>`not exists (select 1 from blog_post_authors as pa where pa.post_id = p.id and pa.person_id is not null)`;
-  const orphanPrivate = sql<SqlBool>`(p.audience = 'private' and ${orphan} and ${manager})`;
-  return sql<SqlBool>`(${notDeleted} and (${author} or ${orphanPrivate} or (p.audience != 'private' and ((${published} and ((p.audience = 'everyone' and ${blogRead}) or (p.audience = 'members' and ${members}))) or (not ${published} and ${manager})))))`;
+  const orphan = sql<SqlBool>`not exists (select 1 from blog_post_authors
+    as pa where pa.post_id = p.id and pa.person_id is not null)`;
+  const orphanPrivate = sql<SqlBool>`(p.audience = 'private' and ${orphan}
+    and ${manager})`;
+  const shown = sql<SqlBool>`((p.audience = 'everyone' and ${blogRead})
+    or (p.audience = 'members' and ${members}))`;
+  return sql<SqlBool>`(${notDeleted} and (${author} or ${orphanPrivate}
+    or (p.audience != 'private' and ((${published} and ${shown})
+      or (not ${published} and ${manager})))))`;
+}
+
+/**
+ * A condition over `blog_posts as p`: the post is published at `now`,
+ * either outright or because its scheduled instant has come. The same
+ * test as `isPublished`, for queries.
+ */
+export function publishedAt(now: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(p.status = 'published'
+    or (p.status = 'scheduled' and p.publish_at is not null
+      and p.publish_at <= ${now}))`;
 }
 
 function blogMembers(role: string, me: number): RawBuilder<SqlBool> {
-  const inGroup = sql<SqlBool>`b.group_id in (select gm.group_id from group_members as gm where gm.person_id = ${me})`;
+  const inGroup = sql<SqlBool>`b.group_id in (select gm.group_id
+    from group_members as gm where gm.person_id = ${me})`;
   if (role === 'admin') {
     return sql<SqlBool>`1 = 1`;
   }
@@ -299,7 +321,9 @@ function blogManagers(role: string, me: number): RawBuilder<SqlBool> {
   if (role === 'admin') {
     return sql<SqlBool>`(b.kind != 'person' or ${ownBlog})`;
   }
-  const runsGroup = sql<SqlBool>`b.group_id in (select gm.group_id from group_members as gm where gm.person_id = ${me} and gm.role in ('owner', 'admin'))`;
+  const runsGroup = sql<SqlBool>`b.group_id in (select gm.group_id
+    from group_members as gm
+    where gm.person_id = ${me} and gm.role in ('owner', 'admin'))`;
   return sql<SqlBool>`(${ownBlog} or ${runsGroup})`;
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
+import type { SqlBool } from 'kysely';
 import type { Actor } from '../../access/actor.ts';
-import { readableBlogPosts } from '../../access/blogs.ts';
+import { publishedAt, readableBlogPosts } from '../../access/blogs.ts';
 import type { Db } from '../../database.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
 import type { PostAuthor } from './posts.ts';
@@ -69,9 +70,7 @@ export async function listPosts(
   if (filter.unpublishedBy !== undefined) {
     const me = filter.unpublishedBy;
     query = query
-      .where(
-        sql<boolean>`(p.status = 'draft' or (p.status = 'scheduled' and p.publish_at > ${now}))`,
-      )
+      .where(sql<SqlBool>`not ${publishedAt(now)}`)
       .where((eb) =>
         eb.exists(
           eb
@@ -82,9 +81,7 @@ export async function listPosts(
         ),
       );
   } else {
-    query = query.where(
-      sql<boolean>`(p.status = 'published' or (p.status = 'scheduled' and p.publish_at <= ${now}))`,
-    );
+    query = query.where(publishedAt(now));
   }
   // TODO: the total counts every post the reader may read on each
   // request (71 ms on PostgreSQL at 20,000 posts); cache or cap it.
