@@ -21,8 +21,8 @@ import { moveThread, requireModeratedThread } from './actions.ts';
 
 type ThreadParams = { Params: { threadId: string } };
 
-// A moderator of more places than this types nothing in: the list is
-// cut, and the TODO below says so.
+// The most categories the move form offers; a moderator of more places
+// than this cannot yet pick the rest.
 const TARGETS_SHOWN = 200;
 
 /** The categories `actor` moderates, by name, for the move form. */
