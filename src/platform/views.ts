@@ -97,8 +97,17 @@ const ISOLATES = new Set(['\u2066', '\u2067', '\u2068']);
 const POP_ISOLATE = '\u2069';
 // Right-to-left scripts and the direction marks and controls. Text without
 // any of them reads the same isolated or not on our left-to-right pages.
-const NEEDS_ISOLATING =
-  /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\u200e\u200f\u202a-\u202e\u2066-\u2069\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
+const NEEDS_ISOLATING = new RegExp(
+  '[' +
+    [
+      '\\u0590-\\u08ff', // Hebrew, Arabic, Syriac, Thaana, N'Ko …
+      '\\ufb1d-\\ufdff\\ufe70-\\ufefe', // their presentation forms
+      '\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069', // marks and controls
+      '\\u{10800}-\\u{10fff}\\u{1e800}-\\u{1efff}', // historic scripts
+    ].join('') +
+    ']',
+  'u',
+);
 
 /**
  * Wraps user text shown inline in a first-strong isolate so that its

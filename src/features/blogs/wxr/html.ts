@@ -19,8 +19,12 @@ export interface ConvertedPost {
   shortcodesKept: Record<string, number>;
 }
 
-const BLOCK_TAG =
-  /<\/?(?:address|article|aside|blockquote|dd|details|div|dl|dt|figcaption|figure|footer|form|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul)\b/i;
+const BLOCK_NAMES = (
+  'address article aside blockquote dd details div dl dt figcaption ' +
+  'figure footer form h[1-6] header hr li main nav ol p pre section table ' +
+  'tbody td tfoot th thead tr ul'
+).split(' ');
+const BLOCK_TAG = new RegExp(`</?(?:${BLOCK_NAMES.join('|')})\\b`, 'i');
 
 /** Converts a post, page or comment body to Markdown. */
 export function wordPressToMarkdown(html: string): ConvertedPost {
