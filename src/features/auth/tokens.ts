@@ -1,5 +1,5 @@
 import type { Db } from '../../database.ts';
-import { hashSecret, newSecret } from './secrets.ts';
+import { hashSecret, newSecret, recordSecretUse } from './secrets.ts';
 
 /** Personal API tokens start with this, so a leaked one is easy to spot. */
 export const TOKEN_PREFIX = 'cm_pat_';
@@ -33,10 +33,6 @@ export async function createApiToken(
   return { id: row.id, token };
 }
 
-// Recording every use would make every API call a write; an hour is close
-// enough to tell a live token from a forgotten one.
-const LAST_USED_PRECISION_MS = 3_600_000;
-
 /** The person a token acts for, or null when it is unknown or revoked. */
 export async function findTokenPerson(
   db: Db,
@@ -54,14 +50,7 @@ export async function findTokenPerson(
   if (!row || row.revoked_at !== null) {
     return null;
   }
-  const lastUsed = row.last_used_at ? Date.parse(row.last_used_at) : 0;
-  if (now.getTime() - lastUsed > LAST_USED_PRECISION_MS) {
-    await db
-      .updateTable('api_tokens')
-      .set({ last_used_at: now.toISOString() })
-      .where('id', '=', row.id)
-      .execute();
-  }
+  await recordSecretUse(db, 'api_tokens', row, now);
   return row.person_id;
 }
 

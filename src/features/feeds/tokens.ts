@@ -1,6 +1,6 @@
 import type { Db } from '../../database.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
-import { hashSecret, newSecret } from '../auth/secrets.ts';
+import { hashSecret, newSecret, recordSecretUse } from '../auth/secrets.ts';
 
 // Personal feed addresses (BUG-02). A feed reader cannot sign in, so a
 // reader who wants what needs signing in puts a secret in the address
@@ -22,10 +22,6 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 /** How many live addresses one person may hold at once. */
 export const MAX_LIVE_FEED_TOKENS = 20;
-
-// Recording every use would make every feed poll a write; to the hour is
-// close enough to tell a live address from a forgotten one.
-const LAST_USED_PRECISION_MS = 3_600_000;
 
 /** Makes a feed address for `personId`; the token is shown only now. */
 export async function createFeedToken(
@@ -68,14 +64,7 @@ export async function findFeedTokenPerson(
   if (!row || row.revoked_at !== null) {
     return null;
   }
-  const lastUsed = row.last_used_at ? Date.parse(row.last_used_at) : 0;
-  if (now.getTime() - lastUsed > LAST_USED_PRECISION_MS) {
-    await db
-      .updateTable('feed_tokens')
-      .set({ last_used_at: now.toISOString() })
-      .where('id', '=', row.id)
-      .execute();
-  }
+  await recordSecretUse(db, 'feed_tokens', row, now);
   return row.person_id;
 }
 

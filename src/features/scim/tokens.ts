@@ -3,7 +3,7 @@ import { ValidationError } from '../../platform/errors.ts';
 import { FieldValidator } from '../../platform/validation.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { AuditActor } from '../audit/audit.ts';
-import { hashSecret, newSecret } from '../auth/secrets.ts';
+import { hashSecret, newSecret, recordSecretUse } from '../auth/secrets.ts';
 
 /**
  * SCIM tokens start with this, so a leaked one is easy to spot and is never
@@ -146,10 +146,6 @@ export async function revokeScimToken(
   return true;
 }
 
-// As for personal tokens: recording every use would make every request a
-// write, and an hour tells a live token from a forgotten one.
-const LAST_USED_PRECISION_MS = 3_600_000;
-
 /** The client a live SCIM token belongs to, or null. */
 export async function findScimClient(
   db: Db,
@@ -167,13 +163,6 @@ export async function findScimClient(
   if (!row || row.revoked_at !== null) {
     return null;
   }
-  const lastUsed = row.last_used_at ? Date.parse(row.last_used_at) : 0;
-  if (now.getTime() - lastUsed > LAST_USED_PRECISION_MS) {
-    await db
-      .updateTable('scim_tokens')
-      .set({ last_used_at: now.toISOString() })
-      .where('id', '=', row.id)
-      .execute();
-  }
+  await recordSecretUse(db, 'scim_tokens', row, now);
   return { tokenId: row.id, name: row.name };
 }
