@@ -44,6 +44,7 @@ import { audiencesFor } from './writing.ts';
 
 type BlogParams = { Params: { blog: string } };
 type PostParams = { Params: { blog: string; post: string } };
+type SavedPost = { blog: { slug: string }; post: { id: number; slug: string } };
 
 const FIELDS = [
   'title',
@@ -169,6 +170,50 @@ export const blogWritePages: FastifyPluginAsync<{
       : null;
   }
 
+  /**
+   * What both post forms do once read: show the errors again, or ask the
+   * author to confirm a skipped or repeated time, or `save` in one
+   * transaction and go to the post. A field the service refuses comes
+   * back on the form, with nothing saved.
+   */
+  async function submitForm(
+    reply: FastifyReply,
+    opened: BlogForReader,
+    values: FormValues,
+    read: ReturnType<typeof readForm>,
+    form: { action: string; editing: string | null },
+    save: (trx: Db, instant: string | null) => Promise<SavedPost>,
+  ) {
+    const { errors, schedule } = read;
+    if (Object.keys(errors).length > 0) {
+      return renderForm(reply, opened, values, {
+        ...form,
+        errors,
+        status: 400,
+      });
+    }
+    if (needsConfirming(schedule, values)) {
+      return renderForm(reply, opened, values, { ...form, schedule });
+    }
+    try {
+      const saved = await db
+        .transaction()
+        .execute((trx) => save(trx, schedule?.instant ?? null));
+      reply.request.log.info({ postId: saved.post.id }, 'blog post saved');
+      return reply.redirect(postPath(saved.blog.slug, saved.post.slug), 303);
+    } catch (error) {
+      const failed = fieldErrors(error);
+      if (!failed) {
+        throw error;
+      }
+      return renderForm(reply, opened, values, {
+        ...form,
+        errors: failed,
+        status: 400,
+      });
+    }
+  }
+
   // Where "write in your blog" leads: blogs are made on first use, and a
   // GET must not make one, so this page asks with a button.
   app.get('/blogs/start', signedIn, async (request, reply) => {
@@ -228,49 +273,15 @@ export const blogWritePages: FastifyPluginAsync<{
     const values = valuesOf(formOf(request));
     const zone = await siteTimeZone(db);
     const now = new Date().toISOString();
-    const { errors, fields, schedule } = readForm(values, zone, now);
-    const action = `${blogPath(opened.blog.slug)}/new`;
-    const base = { action, editing: null, schedule };
-    if (Object.keys(errors).length > 0) {
-      return renderForm(reply, opened, values, {
-        ...base,
-        schedule: null,
-        errors,
-        status: 400,
-      });
-    }
-    if (needsConfirming(schedule, values)) {
-      return renderForm(reply, opened, values, base);
-    }
-    try {
-      const saved = await db.transaction().execute((trx) =>
-        writePost(
-          trx,
-          actor,
-          opened.blog.slug,
-          fields,
-          schedule?.instant ?? null,
-          {
-            clampAudience: true,
-            now,
-            timeField: 'publishDate',
-          },
-        ),
-      );
-      request.log.info({ postId: saved.post.id }, 'blog post written');
-      return reply.redirect(postPath(saved.blog.slug, saved.post.slug), 303);
-    } catch (error) {
-      const failed = fieldErrors(error);
-      if (!failed) {
-        throw error;
-      }
-      return renderForm(reply, opened, values, {
-        ...base,
-        schedule: null,
-        errors: failed,
-        status: 400,
-      });
-    }
+    const read = readForm(values, zone, now);
+    const form = { action: `${blogPath(opened.blog.slug)}/new`, editing: null };
+    return submitForm(reply, opened, values, read, form, (trx, instant) =>
+      writePost(trx, actor, opened.blog.slug, read.fields, instant, {
+        clampAudience: true,
+        now,
+        timeField: 'publishDate',
+      }),
+    );
   });
 
   app.get<PostParams>(
@@ -325,54 +336,18 @@ export const blogWritePages: FastifyPluginAsync<{
       );
       const values = valuesOf(formOf(request));
       const zone = await siteTimeZone(db);
-      const { errors, fields, schedule } = readForm(
-        values,
-        zone,
-        now,
-        opened.post.publishAt,
+      const read = readForm(values, zone, now, opened.post.publishAt);
+      const form = {
+        action: `${postPath(opened.blog.slug, opened.post.slug)}/edit`,
+        editing: opened.post.title,
+      };
+      return submitForm(reply, opened, values, read, form, (trx, instant) =>
+        editPost(trx, actor, params.blog, params.post, read.fields, instant, {
+          clampAudience: true,
+          now,
+          timeField: 'publishDate',
+        }),
       );
-      const action = `${postPath(opened.blog.slug, opened.post.slug)}/edit`;
-      const base = { action, editing: opened.post.title, schedule };
-      if (Object.keys(errors).length > 0) {
-        return renderForm(reply, opened, values, {
-          ...base,
-          schedule: null,
-          errors,
-          status: 400,
-        });
-      }
-      if (needsConfirming(schedule, values)) {
-        return renderForm(reply, opened, values, base);
-      }
-      try {
-        const saved = await db.transaction().execute((trx) =>
-          editPost(
-            trx,
-            actor,
-            params.blog,
-            params.post,
-            fields,
-            schedule?.instant ?? null,
-            {
-              clampAudience: true,
-              now,
-              timeField: 'publishDate',
-            },
-          ),
-        );
-        return reply.redirect(postPath(saved.blog.slug, saved.post.slug), 303);
-      } catch (error) {
-        const failed = fieldErrors(error);
-        if (!failed) {
-          throw error;
-        }
-        return renderForm(reply, opened, values, {
-          ...base,
-          schedule: null,
-          errors: failed,
-          status: 400,
-        });
-      }
     },
   );
 
