@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database.ts';
 import { ValidationError } from '../../platform/errors.ts';
-import { readPageRequest } from '../../platform/pagination.ts';
+import { pageOf, readPageRequest } from '../../platform/pagination.ts';
 import {
   callerOf,
   jsonBodyOf,
@@ -74,20 +74,21 @@ export const talkPostApi: FastifyPluginAsync<{ db: Db }> = async (
     readers,
     async (request) => {
       const id = readIdParam(request.params.postId, postNotFound);
+      const page = readPageRequest(queryOf(request));
       const { post } = await requirePostFor(db, request.actor, id);
-      const rows =
-        post.deletedAt === null ? await listPostRevisions(db, post.id) : [];
-      return {
-        items: rows.map((row) => ({
-          id: row.id,
-          // The thread's title before this edit, when the edit changed it.
-          title: row.title,
-          body: row.body,
-          replacedAt: row.created_at,
-          editor: { id: row.editor_id, name: row.display_name },
-        })),
-        total: rows.length,
-      };
+      // A deleted post keeps no words, its earlier ones included.
+      const found =
+        post.deletedAt === null
+          ? await listPostRevisions(db, post.id, page)
+          : { items: [], total: 0 };
+      return pageOf(found, page, (row) => ({
+        id: row.id,
+        // The thread's title before this edit, when the edit changed it.
+        title: row.title,
+        body: row.body,
+        replacedAt: row.created_at,
+        editor: { id: row.editor_id, name: row.display_name },
+      }));
     },
   );
 

@@ -24,7 +24,7 @@ import {
   textOf,
   threadPath,
 } from './page-routes-support.ts';
-import { findPost, postNotFound } from './posts.ts';
+import { findPost, listPostRevisions, postNotFound } from './posts.ts';
 
 // Changing one's own discussion post from the pages: edit it (the
 // opening post's form also changes the thread's title), delete it after
@@ -228,23 +228,9 @@ export const talkPostPages: FastifyPluginAsync<{ db: Db }> = async (
       const { post } = found;
       // A deleted post keeps no words, its earlier ones included.
       const shown = post.deletedAt === null;
-      const query = db
-        .selectFrom('talk_post_revisions as r')
-        .where('r.post_id', '=', shown ? post.id : 0);
-      const [count, rows] = await Promise.all([
-        query
-          .select((eb) => eb.fn.countAll<number>().as('total'))
-          .executeTakeFirstOrThrow(),
-        query
-          .leftJoin('people as e', 'e.id', 'r.editor_id')
-          .select(['r.id', 'r.body', 'r.title', 'r.created_at', 'r.editor_id'])
-          .select('e.display_name')
-          .orderBy('r.id', 'desc')
-          .limit(page.pageSize)
-          .offset(page.offset)
-          .execute(),
-      ]);
-      const total = Number(count.total);
+      const { items: rows, total } = shown
+        ? await listPostRevisions(db, post.id, page)
+        : { items: [], total: 0 };
       return reply.render('talk/views/post-history.njk', {
         breadcrumbs: crumbsFor(found),
         post: {

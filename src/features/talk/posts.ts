@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import type { PageRequest } from '../../platform/pagination.ts';
 import { changeThread } from './category-counts.ts';
 
 // The posts of a thread: the opening post is post 1, replies follow. How
@@ -292,16 +293,32 @@ export async function revisePost(
     .execute();
 }
 
-/** The bodies (and titles) a post had before each edit, newest first. */
-export async function listPostRevisions(db: Db, postId: number) {
-  return db
+/**
+ * A page of the bodies (and titles) a post had before each edit, newest
+ * first, with who replaced each.
+ */
+export async function listPostRevisions(
+  db: Db,
+  postId: number,
+  page: PageRequest,
+) {
+  const query = db
     .selectFrom('talk_post_revisions as r')
-    .leftJoin('people as e', 'e.id', 'r.editor_id')
-    .select(['r.id', 'r.body', 'r.title', 'r.created_at', 'r.editor_id'])
-    .select('e.display_name')
-    .where('r.post_id', '=', postId)
-    .orderBy('r.id', 'desc')
-    .execute();
+    .where('r.post_id', '=', postId);
+  const [count, items] = await Promise.all([
+    query
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow(),
+    query
+      .leftJoin('people as e', 'e.id', 'r.editor_id')
+      .select(['r.id', 'r.body', 'r.title', 'r.created_at', 'r.editor_id'])
+      .select('e.display_name')
+      .orderBy('r.id', 'desc')
+      .limit(page.pageSize)
+      .offset(page.offset)
+      .execute(),
+  ]);
+  return { items, total: Number(count.total) };
 }
 
 /**
