@@ -176,7 +176,8 @@ await describeEachDatabase(
     };
 
     for (const [name, expected] of Object.entries(EXPECTED)) {
-      it(`lets ${name} read and delete exactly ${expected.length ? expected.join(', ') : 'none of them'}, in both forms`, async () => {
+      const which = expected.length ? expected.join(', ') : 'none of them';
+      it(`lets ${name} read and delete ${which}, in both forms`, async () => {
         const actor = people.get(name);
         assert.ok(actor);
         const read = posts

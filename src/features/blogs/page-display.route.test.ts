@@ -50,7 +50,7 @@ await describeEachDatabase(
       return String(saved.headers.location);
     }
 
-    it("keeps a title's unclosed override from reversing the page's own words after it", async () => {
+    it('keeps an unclosed override inside the title', async () => {
       // The forms refuse direction controls, but titles also arrive by
       // import and from data written before that rule.
       const path = await publish('Evil override');

@@ -137,7 +137,7 @@ await describeEachDatabase('feed addresses on your account', (database) => {
     assert.equal((await latestFeed(body.token)).statusCode, 404);
   });
 
-  it(`refuses a ${MAX_LIVE_FEED_TOKENS + 1}th live address on the page and in the API`, async () => {
+  it(`refuses live address ${MAX_LIVE_FEED_TOKENS + 1}, by page and API`, async () => {
     const { browser, id } = await signedInBrowser();
     const caller = await buildCaller(database().db);
     for (let n = 0; n < MAX_LIVE_FEED_TOKENS; n += 1) {
