@@ -7,7 +7,7 @@ import type { Db } from '../../../database.ts';
 import type { ThreadTag } from '../tags/tags.ts';
 import type { Thread } from '../threads.ts';
 import { tagLabelKeys, titleKeys } from './words.ts';
-import { spreadAcrossDepartments } from './spread.ts';
+import { spreadAcrossDepartments } from '../../../platform/spread.ts';
 
 // "People who may know": for a question, up to five people from any
 // department whose skills or interests name its tags or the words of its

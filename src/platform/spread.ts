@@ -1,7 +1,8 @@
-// Questions go unanswered when every suggestion comes from one corner of
-// the organisation, so among people who match equally well the list
-// reaches into a department it has not named yet before it repeats one.
-// A better match is never passed over for the sake of spread.
+// Suggestions of people (who may answer a question, who knows about a
+// topic, people like you) do more when they reach across the
+// organisation, so among people who match equally well a list reaches
+// into a department it has not named yet before it repeats one. A better
+// match is never passed over for the sake of spread.
 
 /** A ranked candidate: its score and its department (null for none). */
 export interface Spreadable {
