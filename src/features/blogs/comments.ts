@@ -1,13 +1,24 @@
 import { sql } from 'kysely';
+import type { RawBuilder, SqlBool } from 'kysely';
 import type { Db } from '../../database.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
 import type { BlogCommentStatus, CommentPolicy } from './tables.ts';
+import { indexBlogComment } from '../search/sources.ts';
 
 // Comments on a post, with replies. Who may comment, approve and delete
 // is the blog rule (src/access/blogs.ts); here is what the rows do. The
 // post's comment_count counts approved, not deleted comments and moves
 // with every change in the same transaction.
+
+/**
+ * A condition over `blog_comments as c`: the comment every reader of its
+ * post is shown (approved, not deleted), as comment_count counts them.
+ * Search uses it.
+ */
+export function shownComments(): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(c.status = 'approved' and c.deleted_at is null)`;
+}
 
 export interface BlogComment {
   id: number;
@@ -69,6 +80,7 @@ export async function addComment(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await indexBlogComment(db, row.id);
   if (status === 'approved') {
     await adjustCount(db, postId, 1);
   }

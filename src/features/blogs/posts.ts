@@ -5,6 +5,7 @@ import { slugify } from '../../platform/text.ts';
 import type { Blog } from './blogs.ts';
 import type { PostFields, PostTag } from './input.ts';
 import type { BlogAudience, BlogPostStatus } from './tables.ts';
+import { indexBlogPost } from '../search/sources.ts';
 
 // A blog's posts: writing, editing with history, deleting, and one post
 // read with its authors and tags. Lists are in ./listing.ts.
@@ -114,6 +115,7 @@ export async function createPost(
     .executeTakeFirstOrThrow();
   await replaceAuthors(db, row.id, post.authors);
   await replaceTags(db, row.id, post.tags);
+  await indexBlogPost(db, row.id);
   return { id: row.id, slug };
 }
 
@@ -222,6 +224,7 @@ export async function updatePost(
   if (change.tags) {
     await replaceTags(db, post.id, change.tags);
   }
+  await indexBlogPost(db, post.id);
 }
 
 /** Deletes a post softly: it leaves every list, its rows stay. */
@@ -236,6 +239,7 @@ export async function deletePost(
     .where('id', '=', postId)
     .where('deleted_at', 'is', null)
     .execute();
+  await indexBlogPost(db, postId);
 }
 
 const POST_COLUMNS = [

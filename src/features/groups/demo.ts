@@ -1,6 +1,7 @@
 import type { Db } from '../../database.ts';
 import { searchText, slugify, sortKey } from '../../platform/text.ts';
 import type { GroupRole, GroupVisibility } from './tables.ts';
+import { indexGroup } from '../search/sources.ts';
 
 /**
  * Groups for the demo organisation, made after its people: one group of
@@ -196,5 +197,6 @@ async function writeGroup(
       )
       .execute();
   }
+  await indexGroup(db, row.id);
   return ids.length;
 }

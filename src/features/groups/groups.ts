@@ -9,6 +9,7 @@ import { searchText, searchWords, sortKey } from '../../platform/text.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { AuditActor } from '../audit/audit.ts';
 import type { GroupRole, GroupVisibility } from './tables.ts';
+import { indexGroup } from '../search/sources.ts';
 
 /** A group as its pages and the API show it. */
 export interface Group {
@@ -292,6 +293,7 @@ export async function createGroup(
     },
     now,
   );
+  await indexGroup(db, row.id);
   return row.id;
 }
 
@@ -327,6 +329,7 @@ export async function updateGroup(
     })
     .where('id', '=', group.id)
     .execute();
+  await indexGroup(db, group.id);
   const visibilityChanged =
     changes.visibility !== undefined && changes.visibility !== group.visibility;
   await recordAudit(
@@ -365,6 +368,7 @@ export async function deleteGroup(
     .where('group_id', '=', group.id)
     .execute();
   await db.deleteFrom('groups').where('id', '=', group.id).execute();
+  await indexGroup(db, group.id);
   await recordAudit(
     db,
     {

@@ -1,6 +1,7 @@
 import type { Db } from '../../database.ts';
 import { searchText, sortKey } from '../../platform/text.ts';
 import type { DirectoryEntriesTable } from './tables.ts';
+import { indexPeople } from '../search/sources.ts';
 
 // The directory's search index holds a row for every active person and for
 // every active post that no named person holds (vacant or undisclosed), so
@@ -84,6 +85,7 @@ function isListed(person: { status: string; role: string }): boolean {
 
 /** Brings a person's row in the directory index up to date. */
 export async function reindexPerson(db: Db, personId: number): Promise<void> {
+  await indexPeople(db, [personId]);
   const person = await personQuery(db)
     .where('p.id', '=', personId)
     .executeTakeFirst();
@@ -148,6 +150,7 @@ export async function reindexPeople(
   personIds: readonly number[],
 ): Promise<void> {
   for (const ids of chunks(personIds)) {
+    await indexPeople(db, ids);
     const [people, posts, tags] = await Promise.all([
       personQuery(db).where('p.id', 'in', ids).execute(),
       heldPostsQuery(db)

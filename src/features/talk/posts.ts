@@ -3,6 +3,7 @@ import type { Db } from '../../database.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
 import { changeThread } from './category-counts.ts';
+import { indexTalkPost } from '../search/sources.ts';
 
 // The posts of a thread: the opening post is post 1, replies follow. How
 // they are numbered, and why pages are ranges, is in the migration
@@ -155,6 +156,7 @@ export async function appendPost(
       .where('id', '=', threadId)
       .execute();
   }
+  await indexTalkPost(db, row.id);
   return row.id;
 }
 
@@ -449,6 +451,7 @@ export async function removeUnshownPost(db: Db, post: Post): Promise<void> {
     .where('id', '=', post.id)
     .where('shown_position', 'is', null)
     .execute();
+  await indexTalkPost(db, post.id);
 }
 
 /** Marks a thread deleted: its opening post was deleted. */

@@ -25,6 +25,7 @@ import {
 import type { Revision, RevisionSummary, WikiPage } from './pages.ts';
 import type { Space } from './spaces.ts';
 import { keyOfNormalized, normalizeTitle, parentKeyOf } from './titles.ts';
+import { indexWikiPage } from '../search/sources.ts';
 
 // A page's history and what changes it as a whole: revert, rename,
 // delete and restore. Each is a new revision, so the history tells who
@@ -161,6 +162,7 @@ export async function renamePage(
     }
     if (taken) {
       await db.deleteFrom('wiki_pages').where('id', '=', taken.id).execute();
+      await indexWikiPage(db, taken.id);
     }
   }
 

@@ -4,6 +4,7 @@ import { dialectOf } from '../../platform/db/dialect.ts';
 import type { SpaceRow } from './spaces.ts';
 import type { RevisionKind } from './tables.ts';
 import { keyOfNormalized, normalizeTitle } from './titles.ts';
+import { indexWikiPage } from '../search/sources.ts';
 
 // Pages and their revisions as rows: reading them, and writing one new
 // revision. The rules about who may do what and about edit conflicts are
@@ -345,6 +346,7 @@ export async function appendRevision(
     })
     .where('id', '=', page.id)
     .execute();
+  await indexWikiPage(db, page.id);
   const saved = await findRevision(db, id);
   if (!saved) {
     throw new Error(`wiki revision ${id} vanished`);

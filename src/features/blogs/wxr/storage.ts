@@ -5,6 +5,7 @@ import type {
   BlogPostStatus,
 } from '../tables.ts';
 import type { ImportedAuthor } from './authors.ts';
+import { indexBlogComment, indexBlogPost } from '../../search/sources.ts';
 
 // The rows a WordPress import writes, each recognised by its import key
 // so a second run finds it and adds nothing. The caller owns the
@@ -103,6 +104,7 @@ export async function insertImportedPost(
       )
       .execute();
   }
+  await indexBlogPost(db, id);
   return id;
 }
 
@@ -179,6 +181,7 @@ export async function insertImportedComments(
       .returning('id')
       .executeTakeFirstOrThrow();
     ids.set(comment.importKey, id);
+    await indexBlogComment(db, id);
     added.push(comment);
   }
   if (added.length > 0) {

@@ -3,6 +3,7 @@ import { countNewThreads } from '../category-counts.ts';
 import { IMPORTED_SCORE } from '../reactions.ts';
 import { setThreadTags } from '../tags/tags.ts';
 import type { ThreadTag } from '../tags/tags.ts';
+import { indexTalkThread } from '../../search/sources.ts';
 
 // Import-only writing of a whole thread through Talk's tables, in a few
 // multi-row statements instead of Talk's appendPost (four statements a
@@ -143,6 +144,7 @@ export async function insertImportedThread(
     await db.insertInto('talk_reactions').values(chunk).execute();
   }
   await setThreadTags(db, threadId, thread.tags);
+  await indexTalkThread(db, threadId);
   return { threadId, postIds };
 }
 

@@ -14,6 +14,7 @@ import { auditActorOf } from '../../groups/groups.ts';
 import { recordMentions } from './mentions.ts';
 import type { Container } from './mentions.ts';
 import { tagsOf } from './text.ts';
+import { indexStatusPost } from '../../search/sources.ts';
 
 // Writing status posts: posts, replies, likes and deletion. Who may do
 // each follows the post's container: in a group, readers are those with
@@ -145,6 +146,7 @@ async function insertStatus(
     values.body,
     await containerOf(db, values.groupId),
   );
+  await indexStatusPost(db, id);
   return id;
 }
 
@@ -217,6 +219,7 @@ export async function deleteStatus(
     );
   }
   await db.deleteFrom('status_posts').where('id', '=', id).execute();
+  await indexStatusPost(db, id);
   if (!own) {
     await recordAudit(db, {
       action: 'talk.status.deleted',

@@ -1,0 +1,27 @@
+import { sql } from 'kysely';
+import type { RawBuilder, SqlBool } from 'kysely';
+import { lexeme } from '../documents.ts';
+import type { QueryPart } from '../terms.ts';
+
+// PostgreSQL full-text over the tsvector the application wrote (title
+// terms weighted A). The query is written in tsquery's input syntax, not
+// through to_tsquery, so PostgreSQL's own parser never splits or changes
+// a term: it matches exactly what FTS5 matches.
+
+function phrase(part: QueryPart, weight: string): string {
+  const suffix = part.prefix ? `:*${weight}` : weight ? `:${weight}` : '';
+  const terms = part.terms.map((term) => `${lexeme(term)}${suffix}`);
+  return terms.length === 1 ? (terms[0] ?? '') : `(${terms.join(' <-> ')})`;
+}
+
+/** Rows whose title or body holds every part. */
+export function matchAll(parts: readonly QueryPart[]): RawBuilder<SqlBool> {
+  const query = parts.map((part) => phrase(part, '')).join(' & ');
+  return sql<SqlBool>`d.search @@ cast(${query} as tsquery)`;
+}
+
+/** Rows whose title alone holds every part. */
+export function matchTitle(parts: readonly QueryPart[]): RawBuilder<SqlBool> {
+  const query = parts.map((part) => phrase(part, 'A')).join(' & ');
+  return sql<SqlBool>`d.search @@ cast(${query} as tsquery)`;
+}

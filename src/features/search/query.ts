@@ -1,0 +1,141 @@
+import { sql } from 'kysely';
+import type { RawBuilder, SqlBool } from 'kysely';
+import type { Actor } from '../../access/actor.ts';
+import type { Db } from '../../database.ts';
+import { dialectOf } from '../../platform/db/dialect.ts';
+import type { PageRequest } from '../../platform/pagination.ts';
+import * as postgres from './dialects/postgres.ts';
+import * as sqlite from './dialects/sqlite.ts';
+import type { SearchKind } from './tables.ts';
+import { parseQuery, titleKeyOf } from './terms.ts';
+import type { QueryPart } from './terms.ts';
+import { findableDocuments } from './visibility.ts';
+
+// One search over everything, ranked the same way on both databases
+// from what both can compute exactly, never from FTS5's bm25 or
+// PostgreSQL's ts_rank, which differ and reward a title that repeats a
+// word (BUG-24):
+//
+//   1. the title is exactly the query (words folded, unstemmed);
+//   2. the title holds every part of the query, however often;
+//   3. the rest, which hold them in the body.
+//
+// Within a tier, newest first (updated_at, which for a thread is its last
+// activity), then the higher id. A query word must be a whole word (or
+// its stem): "sum" never finds "Summer".
+
+export const SEARCH_KINDS: readonly SearchKind[] = [
+  'person',
+  'group',
+  'status',
+  'thread',
+  'reply',
+  'blog_post',
+  'blog_comment',
+  'wiki_page',
+];
+
+/** What was asked, already checked (./input.ts). */
+export interface SearchRequest {
+  text: string;
+  kinds?: readonly SearchKind[];
+  groupId?: number;
+  authorId?: number;
+  /** Created on or after this instant (ISO). */
+  from?: string;
+  /** Created before this instant (ISO). */
+  to?: string;
+}
+
+/** One index row on a page of results. */
+export interface SearchRow {
+  kind: SearchKind;
+  refId: number;
+  groupId: number | null;
+  authorId: number | null;
+  title: string;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Row {
+  kind: SearchKind;
+  ref_id: number;
+  group_id: number | null;
+  author_id: number | null;
+  title: string;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * A page of the index rows matching `request` that `actor` may see at
+ * `now`, and how many there are in all; the parts of the query are
+ * returned for highlighting. No parts, no results.
+ */
+export async function searchIndex(
+  db: Db,
+  actor: Actor,
+  request: SearchRequest,
+  page: PageRequest,
+  now = new Date().toISOString(),
+): Promise<{ items: SearchRow[]; total: number; parts: QueryPart[] }> {
+  const parts = parseQuery(request.text);
+  if (parts.length === 0) {
+    return { items: [], total: 0, parts };
+  }
+  const dialect = dialectOf(db) === 'postgres' ? postgres : sqlite;
+  const where = sql<SqlBool>`${dialect.matchAll(parts)}
+    and ${filters(request)}
+    and ${findableDocuments(db, actor, request.kinds ?? SEARCH_KINDS, now)}`;
+  const exactKey = titleKeyOf(request.text);
+  const tier = sql<number>`case when d.title_key = ${exactKey} then 2
+    when ${dialect.matchTitle(parts)} then 1 else 0 end`;
+  const [rows, count] = await Promise.all([
+    sql<Row>`select d.kind, d.ref_id, d.group_id, d.author_id, d.title,
+        d.body, d.created_at, d.updated_at
+      from search_documents as d
+      where ${where}
+      order by ${tier} desc, d.updated_at desc, d.id desc
+      limit ${page.pageSize} offset ${page.offset}`.execute(db),
+    sql<{ n: number | string }>`select count(*) as n
+      from search_documents as d where ${where}`.execute(db),
+  ]);
+  return {
+    items: rows.rows.map(toSearchRow),
+    total: Number(count.rows[0]?.n ?? 0),
+    parts,
+  };
+}
+
+function filters(request: SearchRequest): RawBuilder<SqlBool> {
+  const conditions: RawBuilder<SqlBool>[] = [sql<SqlBool>`1 = 1`];
+  if (request.groupId !== undefined) {
+    conditions.push(sql<SqlBool>`d.group_id = ${request.groupId}`);
+  }
+  if (request.authorId !== undefined) {
+    conditions.push(sql<SqlBool>`d.author_id = ${request.authorId}`);
+  }
+  if (request.from !== undefined) {
+    conditions.push(sql<SqlBool>`d.created_at >= ${request.from}`);
+  }
+  if (request.to !== undefined) {
+    conditions.push(sql<SqlBool>`d.created_at < ${request.to}`);
+  }
+  return sql<SqlBool>`(${sql.join(conditions, sql` and `)})`;
+}
+
+function toSearchRow(row: Row): SearchRow {
+  return {
+    kind: row.kind,
+    refId: Number(row.ref_id),
+    groupId: row.group_id,
+    authorId: row.author_id,
+    title: row.title,
+    body: row.body,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

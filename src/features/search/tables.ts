@@ -1,0 +1,39 @@
+import type { Generated } from 'kysely';
+
+// The search index's one table (migration 2026-12-04T1600_search.ts).
+// Times are ISO strings.
+
+/** What a search result can be. */
+export type SearchKind =
+  | 'person'
+  | 'group'
+  | 'status'
+  | 'thread'
+  | 'reply'
+  | 'blog_post'
+  | 'blog_comment'
+  | 'wiki_page';
+
+export interface SearchDocumentsTable {
+  id: Generated<number>;
+  kind: SearchKind;
+  /** The id of the row it stands for, in that kind's own table. */
+  ref_id: number;
+  /** For the group filter only; who may read it is asked at read time. */
+  group_id: number | null;
+  author_id: number | null;
+  title: string;
+  /** Plain text, for snippets. */
+  body: string;
+  /** The title folded but unstemmed: an exact title ranks first. */
+  title_key: string;
+  title_terms: string;
+  body_terms: string;
+  created_at: string;
+  /** What ties in rank are ordered by, newest first. */
+  updated_at: string;
+}
+
+export interface SearchTables {
+  search_documents: SearchDocumentsTable;
+}

@@ -1,0 +1,91 @@
+import { PostgresAdapter, sql } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
+
+// One row per searchable thing (person, group, status post, thread,
+// reply, blog post, blog comment, wiki page), holding its terms as the
+// application made them: folded, stemmed, CJK split into pairs (see
+// features/search/terms.ts). Neither database stems or splits anything
+// itself, so both find the same rows. SQLite indexes the terms with FTS5
+// over this table (external content, kept in step by triggers) under the
+// plain unicode61 tokenizer; PostgreSQL stores a tsvector the application
+// writes, title terms weighted A, under a GIN index. Who may see a row
+// is not stored here: searches ask the source rows at read time.
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  const id = (c: ColumnDefinitionBuilder) =>
+    pg
+      ? c.primaryKey().generatedByDefaultAsIdentity()
+      : c.primaryKey().autoIncrement();
+
+  await db.schema
+    .createTable('search_documents')
+    .addColumn('id', 'integer', id)
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('ref_id', 'integer', (c) => c.notNull())
+    .addColumn('group_id', 'integer')
+    .addColumn('author_id', 'integer')
+    .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('body', 'text', (c) => c.notNull())
+    .addColumn('title_key', 'text', (c) => c.notNull())
+    .addColumn('title_terms', 'text', (c) => c.notNull())
+    .addColumn('body_terms', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('search_documents_ref', ['kind', 'ref_id'])
+    .execute();
+  for (const [name, columns] of [
+    ['search_documents_title_key', ['title_key']],
+    ['search_documents_group', ['group_id', 'updated_at']],
+    ['search_documents_author', ['author_id', 'updated_at']],
+    ['search_documents_created', ['created_at']],
+  ] as const) {
+    await db.schema
+      .createIndex(name)
+      .on('search_documents')
+      .columns([...columns])
+      .execute();
+  }
+
+  if (pg) {
+    await sql`alter table search_documents
+      add column search tsvector not null default ''`.execute(db);
+    await sql`create index search_documents_search
+      on search_documents using gin (search)`.execute(db);
+    return;
+  }
+
+  await sql`
+    create virtual table search_fts using fts5(
+      title_terms, body_terms,
+      content='search_documents', content_rowid='id',
+      tokenize='unicode61 remove_diacritics 0'
+    )`.execute(db);
+  await sql`
+    create trigger search_documents_ai after insert on search_documents
+    begin
+      insert into search_fts(rowid, title_terms, body_terms)
+      values (new.id, new.title_terms, new.body_terms);
+    end`.execute(db);
+  await sql`
+    create trigger search_documents_ad after delete on search_documents
+    begin
+      insert into search_fts(search_fts, rowid, title_terms, body_terms)
+      values ('delete', old.id, old.title_terms, old.body_terms);
+    end`.execute(db);
+  await sql`
+    create trigger search_documents_au after update on search_documents
+    begin
+      insert into search_fts(search_fts, rowid, title_terms, body_terms)
+      values ('delete', old.id, old.title_terms, old.body_terms);
+      insert into search_fts(rowid, title_terms, body_terms)
+      values (new.id, new.title_terms, new.body_terms);
+    end`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    await sql`drop table if exists search_fts`.execute(db);
+  }
+  await db.schema.dropTable('search_documents').execute();
+}
