@@ -21,11 +21,13 @@ import { personalFeeds } from './features/feeds/personal.ts';
 import { authPlugin } from './features/auth/plugin.ts';
 import { oidcSignIn } from './features/auth/oidc/plugin.ts';
 import { blogsPlugin } from './features/blogs/plugin.ts';
+import { expertisePlugin } from './features/expertise/plugin.ts';
 import { groupsPlugin } from './features/groups/plugin.ts';
 import { healthPlugin } from './features/health/plugin.ts';
 import { homePlugin } from './features/home/plugin.ts';
 import { peoplePlugin } from './features/people/plugin.ts';
 import { scimPlugin } from './features/scim/plugin.ts';
+import { searchPlugin } from './features/search/plugin.ts';
 import { talkPlugin } from './features/talk/plugin.ts';
 import { talkFeeds } from './features/talk/feeds-routes.ts';
 import { blogFeeds } from './features/blogs/feeds-routes.ts';
@@ -149,18 +151,20 @@ export async function buildApp(
   await app.register(accessGate, { db: deps.db });
 
   await app.register(healthPlugin, { db: deps.db });
-  await app.register(homePlugin);
+  await app.register(homePlugin, { db: deps.db });
   await app.register(adminPlugin, { db: deps.db, config });
   await app.register(peoplePlugin, {
     db: deps.db,
     publicUrl: config.publicUrl,
   });
+  await app.register(expertisePlugin, { db: deps.db });
   await app.register(scimPlugin, { db: deps.db, publicUrl: config.publicUrl });
   await app.register(groupsPlugin, {
     db: deps.db,
     publicUrl: config.publicUrl,
   });
   await app.register(wikiPlugin, { db: deps.db });
+  await app.register(searchPlugin, { db: deps.db });
   await app.register(blogsPlugin, { db: deps.db });
   await app.register(talkPlugin, {
     db: deps.db,

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { Db } from '../../database.ts';
+import { peopleLikeYouPanel } from '../expertise/plugin.ts';
 
 // Areas whose features have not been built yet. Their pages say so plainly
 // rather than pretending; each disappears from here when its feature lands.
@@ -10,11 +12,16 @@ const COMING: {
 }[] = [];
 
 /** The home page, the API's index and the pages of areas still to come. */
-export const homePlugin: FastifyPluginAsync = async (app) => {
+export const homePlugin: FastifyPluginAsync<{ db: Db }> = async (
+  app,
+  { db },
+) => {
   // Guests land here too: the page gives them their own links and nothing
   // of the organisation.
-  app.get('/', { config: { access: 'signed-in' } }, async (_request, reply) =>
-    reply.render('home/views/home.njk'),
+  app.get('/', { config: { access: 'signed-in' } }, async (request, reply) =>
+    reply.render('home/views/home.njk', {
+      peopleLikeYou: await peopleLikeYouPanel(db, request.actor),
+    }),
   );
 
   const staff = { config: { access: 'staff' } } as const;

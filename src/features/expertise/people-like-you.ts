@@ -1,0 +1,233 @@
+import { sql } from 'kysely';
+import type { PersonActor } from '../../access/actor.ts';
+import { visibleGroupIds } from '../../access/groups.ts';
+import type { Db } from '../../database.ts';
+import { spreadAcrossDepartments } from '../../platform/spread.ts';
+import { listablePeople } from './sources.ts';
+
+// People like you, on a member of staff's home page: people who share
+// their projects, interests and groups, leaning to other departments, each
+// with the reasons in words. A shared project weighs three, an interest
+// two, a group one; someone from another department gains one, and equal
+// scores reach into departments not yet named. A person dismissed stays
+// dismissed.
+//
+// Groups count only when the viewer may see them (visibleGroupIds) and
+// are members of them, so a reason names only groups the viewer is in. A
+// group of more than BIG_GROUP members says little about two people and
+// would make the query walk a large part of the organisation, so it is
+// left out.
+
+/** How many people the home page suggests. */
+export const PEOPLE_LIKE_YOU_SHOWN = 5;
+
+const PROJECT_WEIGHT = 3;
+const INTEREST_WEIGHT = 2;
+const GROUP_WEIGHT = 1;
+const OTHER_DEPARTMENT = 1;
+const BIG_GROUP = 500;
+const CANDIDATES = 200;
+/** Reasons given for one person; the strongest come first. */
+const REASONS_SHOWN = 3;
+
+export interface PersonLikeYou {
+  person: {
+    id: number;
+    name: string;
+    jobTitle: string | null;
+    department: string | null;
+  };
+  /** "Also working on Data platform", "Both in the group Agile delivery". */
+  reasons: string[];
+}
+
+interface Shared {
+  score: number;
+  reasons: { weight: number; text: string }[];
+}
+
+/** Up to PEOPLE_LIKE_YOU_SHOWN people like `viewer`, best first. */
+export async function peopleLikeYou(
+  db: Db,
+  viewer: PersonActor,
+): Promise<PersonLikeYou[]> {
+  if (viewer.role === 'guest') {
+    return [];
+  }
+  const shared = new Map<number, Shared>();
+  const add = (id: number, weight: number, text: string) => {
+    const found = shared.get(id) ?? { score: 0, reasons: [] };
+    found.score += weight;
+    found.reasons.push({ weight, text });
+    shared.set(id, found);
+  };
+  for (const row of await sharedTags(db, viewer)) {
+    const project = row.kind === 'project';
+    add(
+      row.person_id,
+      project ? PROJECT_WEIGHT : INTEREST_WEIGHT,
+      project
+        ? `Also working on ${row.label}`
+        : `Also interested in ${row.label}`,
+    );
+  }
+  for (const row of await sharedGroups(db, viewer)) {
+    add(row.person_id, GROUP_WEIGHT, `Both in the group ${row.name}`);
+  }
+  if (shared.size === 0) {
+    return [];
+  }
+  return ranked(db, viewer, shared);
+}
+
+/** Not self, not guests or leavers, not anyone the viewer dismissed. */
+function suggestable(viewer: PersonActor) {
+  return sql<boolean>`(${listablePeople({ viewerId: viewer.id })}
+    and not exists (select 1 from people_like_you_dismissals as dl
+      where dl.person_id = ${viewer.id}
+      and dl.dismissed_person_id = p.id))`;
+}
+
+/**
+ * Others' interests and projects equal to one of the viewer's, with the
+ * viewer's own wording, from the people with the most in common.
+ */
+async function sharedTags(db: Db, viewer: PersonActor) {
+  const best = db
+    .selectFrom('person_tags as mine')
+    .innerJoin('person_tags as theirs', (join) =>
+      join
+        .onRef('theirs.kind', '=', 'mine.kind')
+        .onRef('theirs.label_key', '=', 'mine.label_key'),
+    )
+    .innerJoin('people as p', 'p.id', 'theirs.person_id')
+    .where('mine.person_id', '=', viewer.id)
+    .where('mine.kind', 'in', ['interest', 'project'])
+    .where(suggestable(viewer))
+    .select('theirs.person_id')
+    .groupBy('theirs.person_id')
+    .orderBy(sql`count(*)`, 'desc')
+    .orderBy('theirs.person_id')
+    .limit(CANDIDATES);
+  return db
+    .selectFrom('person_tags as mine')
+    .innerJoin('person_tags as theirs', (join) =>
+      join
+        .onRef('theirs.kind', '=', 'mine.kind')
+        .onRef('theirs.label_key', '=', 'mine.label_key'),
+    )
+    .where('mine.person_id', '=', viewer.id)
+    .where('mine.kind', 'in', ['interest', 'project'])
+    .where('theirs.person_id', 'in', best)
+    .select(['theirs.person_id', 'mine.kind', 'mine.label'])
+    .orderBy('theirs.person_id')
+    .orderBy('mine.kind', 'desc')
+    .orderBy('mine.position')
+    .execute();
+}
+
+/** Fellow members of the viewer's groups that they may see. */
+async function sharedGroups(db: Db, viewer: PersonActor) {
+  const mine = db
+    .selectFrom('group_members as gm')
+    .innerJoin('groups as g', 'g.id', 'gm.group_id')
+    .select('gm.group_id')
+    .where('gm.person_id', '=', viewer.id)
+    .where('g.member_count', '<=', BIG_GROUP)
+    .where('gm.group_id', 'in', visibleGroupIds(db, viewer));
+  const best = db
+    .selectFrom('group_members as theirs')
+    .innerJoin('people as p', 'p.id', 'theirs.person_id')
+    .where('theirs.group_id', 'in', mine)
+    .where(suggestable(viewer))
+    .select('theirs.person_id')
+    .groupBy('theirs.person_id')
+    .orderBy(sql`count(*)`, 'desc')
+    .orderBy('theirs.person_id')
+    .limit(CANDIDATES);
+  return db
+    .selectFrom('group_members as theirs')
+    .innerJoin('groups as g', 'g.id', 'theirs.group_id')
+    .where('theirs.group_id', 'in', mine)
+    .where('theirs.person_id', 'in', best)
+    .select(['theirs.person_id', 'g.name'])
+    .orderBy('theirs.person_id')
+    .orderBy('g.sort_name')
+    .execute();
+}
+
+/** The best few, other departments leaned to, with their reasons. */
+async function ranked(
+  db: Db,
+  viewer: PersonActor,
+  shared: Map<number, Shared>,
+): Promise<PersonLikeYou[]> {
+  const own = await db
+    .selectFrom('people')
+    .select('department_id')
+    .where('id', '=', viewer.id)
+    .executeTakeFirst();
+  const people = await db
+    .selectFrom('people as p')
+    .leftJoin('departments as d', 'd.id', 'p.department_id')
+    .select(['p.id', 'p.display_name', 'p.sort_name', 'p.job_title'])
+    .select(['d.name as department', 'p.department_id'])
+    .where('p.id', 'in', [...shared.keys()])
+    .execute();
+  const sorted = people
+    .map((person) => {
+      const other =
+        person.department_id !== null &&
+        person.department_id !== (own?.department_id ?? null);
+      const score = shared.get(person.id)?.score ?? 0;
+      return {
+        person,
+        score: score + (other ? OTHER_DEPARTMENT : 0),
+        department: person.department,
+      };
+    })
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        a.person.sort_name.localeCompare(b.person.sort_name) ||
+        a.person.id - b.person.id,
+    );
+  return spreadAcrossDepartments(sorted, PEOPLE_LIKE_YOU_SHOWN).map(
+    ({ person }) => ({
+      person: {
+        id: person.id,
+        name: person.display_name,
+        jobTitle: person.job_title,
+        department: person.department,
+      },
+      reasons: (shared.get(person.id)?.reasons ?? [])
+        .sort((a, b) => b.weight - a.weight)
+        .slice(0, REASONS_SHOWN)
+        .map(({ text }) => text),
+    }),
+  );
+}
+
+/**
+ * Keeps `personId` out of the viewer's People like you from now on;
+ * dismissing someone twice changes nothing. The caller has checked that
+ * the viewer may see the person.
+ */
+export async function dismissPersonLikeYou(
+  db: Db,
+  viewer: PersonActor,
+  personId: number,
+  now = new Date().toISOString(),
+): Promise<void> {
+  await db
+    .insertInto('people_like_you_dismissals')
+    .values({
+      person_id: viewer.id,
+      dismissed_person_id: personId,
+      created_at: now,
+    })
+    .onConflict((oc) =>
+      oc.columns(['person_id', 'dismissed_person_id']).doNothing(),
+    )
+    .execute();
+}
