@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import type { PersonActor } from '../../access/actor.ts';
+import type { Db } from '../../database.ts';
+import { describeEachDatabase } from '../../test-support/databases.ts';
+import {
+  buildDepartment,
+  buildPerson,
+  nextNumber,
+} from '../../test-support/factories.ts';
+import { addGroupMember, buildGroup } from '../../test-support/groups.ts';
+import { dismissPersonLikeYou, peopleLikeYou } from './people-like-you.ts';
+
+// People like you on both databases: shared projects, interests and
+// groups, leaning to other departments, and dismissals that last.
+
+function staff(id: number): PersonActor {
+  return {
+    kind: 'person',
+    id,
+    role: 'member',
+    displayName: 'V',
+    via: 'session',
+  };
+}
+
+await describeEachDatabase('people like you', (database) => {
+  let db: Db;
+  let viewer: number;
+  let outsider: number;
+  const ids: Record<string, number> = {};
+
+  async function suggested(id: number) {
+    const people = await peopleLikeYou(db, staff(id));
+    return people.map((p) => [p.person.name, p.reasons]);
+  }
+
+  before(async () => {
+    db = database().db;
+    const health = (await buildDepartment(db, `Health ${nextNumber()}`)).id;
+    const transport = (await buildDepartment(db, `Roads ${nextNumber()}`)).id;
+    const person = (name: string, departmentId: number, extra = {}) =>
+      buildPerson(db, { displayName: name, departmentId, ...extra });
+    viewer = await person('Vic Viewer', health, {
+      tags: {
+        interest: ['Open data', 'Gardening'],
+        project: ['Data platform'],
+      },
+    });
+    outsider = await person('Oli Outsider', health);
+    ids.amy = await person('Amy Alike', transport, {
+      tags: { interest: ['open data'], project: ['data platform'] },
+    });
+    ids.ben = await person('Ben Neighbour', health, {
+      tags: { interest: ['open data', 'gardening'] },
+    });
+    ids.cai = await person('Cai Colleague', transport);
+    ids.dee = await person('Dee Discreet', transport);
+    ids.fay = await person('Fay Fellow', health);
+    ids.gil = await person('Gil Guest', transport, {
+      role: 'guest',
+      tags: { interest: ['open data'] },
+    });
+    ids.lee = await person('Lee Leaver', transport, {
+      tags: { project: ['data platform'] },
+    });
+    await db
+      .updateTable('people')
+      .set({ status: 'deactivated', deactivated_at: '2026-12-01T00:00:00Z' })
+      .where('id', '=', ids.lee)
+      .execute();
+
+    const agile = await buildGroup(db, viewer, { name: 'Agile delivery' });
+    const shadow = await buildGroup(db, ids.dee, {
+      name: 'Shadow',
+      visibility: 'secret',
+    });
+    const closed = await buildGroup(db, ids.fay, {
+      name: 'Closed club',
+      visibility: 'closed',
+    });
+    const apart = await buildGroup(db, outsider, { name: 'Apart' });
+    await addGroupMember(db, agile, ids.cai ?? 0);
+    await addGroupMember(db, agile, ids.gil ?? 0);
+    await addGroupMember(db, shadow, viewer);
+    await addGroupMember(db, closed, viewer);
+    await addGroupMember(db, apart, ids.dee ?? 0);
+  });
+
+  it('ranks shared projects, interests and groups, other departments first', async () => {
+    assert.deepEqual(await suggested(viewer), [
+      [
+        'Amy Alike',
+        ['Also working on Data platform', 'Also interested in Open data'],
+      ],
+      [
+        'Ben Neighbour',
+        ['Also interested in Open data', 'Also interested in Gardening'],
+      ],
+      ['Cai Colleague', ['Both in the group Agile delivery']],
+      ['Dee Discreet', ['Both in the group Shadow']],
+      ['Fay Fellow', ['Both in the group Closed club']],
+    ]);
+  });
+
+  it('never names a secret group to someone outside it', async () => {
+    assert.deepEqual(await suggested(outsider), [
+      ['Dee Discreet', ['Both in the group Apart']],
+    ]);
+  });
+
+  it('leaves out a dismissed person for good, however often dismissed', async () => {
+    const me = staff(viewer);
+    await dismissPersonLikeYou(db, me, ids.amy ?? 0);
+    await dismissPersonLikeYou(db, me, ids.amy ?? 0);
+
+    const names = (await suggested(viewer)).map(([name]) => name);
+    assert.deepEqual(names, [
+      'Ben Neighbour',
+      'Cai Colleague',
+      'Dee Discreet',
+      'Fay Fellow',
+    ]);
+    const rows = await db
+      .selectFrom('people_like_you_dismissals')
+      .select('dismissed_person_id')
+      .where('person_id', '=', viewer)
+      .execute();
+    assert.deepEqual(rows, [{ dismissed_person_id: ids.amy }]);
+  });
+
+  it('suggests nobody to a guest', async () => {
+    const guest: PersonActor = { ...staff(ids.gil ?? 0), role: 'guest' };
+    assert.deepEqual(await peopleLikeYou(db, guest), []);
+  });
+});
