@@ -86,7 +86,7 @@ await describeEachDatabase('the access matrix', (database) => {
 
   it('requests every reading route as every actor', async (t) => {
     const { db } = database();
-    const targets = readTargets(app.routeTable, world);
+    const targets = readTargets(app.routeTable, world, markers);
     assert.ok(targets.length > 40, 'the matrix sees the routes');
 
     for (const actor of actors) {
@@ -143,6 +143,21 @@ await describeEachDatabase('the access matrix', (database) => {
       const other = outcomeOf(actor, url, 'closed');
       assert.equal(other.status, 404, actor);
       assert.deepEqual(texts(other), [], actor);
+    }
+  });
+
+  it('finds a closed group’s content in search for its member only', () => {
+    const searched = (actor: string, url: string) => {
+      const outcome = ran().find(
+        (o) => o.actor.spec.key === actor && o.target.url === url,
+      );
+      assert.ok(outcome, `${url} was requested as ${actor}`);
+      return texts(outcome);
+    };
+    for (const route of ['/search', '/api/v1/search']) {
+      const url = `${route}?q=${encodeURIComponent('CLOSEDBLOGTITLE 8PD')}`;
+      assert.ok(searched('member', url).includes('CLOSEDBLOGTITLE-8PD'));
+      assert.deepEqual(searched('non-member', url), [], route);
     }
   });
 

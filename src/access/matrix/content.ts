@@ -23,6 +23,7 @@ import {
 import { buildAccount } from '../../test-support/app.ts';
 import { GROUP_KEYS, GROUP_SPECS } from './world.ts';
 import type { GroupKey, World } from './world.ts';
+import { indexBlogPost } from '../../features/search/sources.ts';
 
 /**
  * A unique string written into one group's content. Any response that
@@ -429,6 +430,7 @@ const blogPosts: ContentBuilder = {
           tag_key: STATUS_MATRIX_TAG,
         })
         .execute();
+      await indexBlogPost(db, id);
       for (const part of ['TITLE', 'SUMMARY', 'BODY']) {
         markers.push({
           text: `${tag}BLOG${part}-8PD`,

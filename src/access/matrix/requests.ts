@@ -32,12 +32,36 @@ const READS = new Set(['GET', 'HEAD']);
 export function readTargets(
   routes: readonly RouteEntry[],
   world: World,
+  markers: readonly Marker[] = [],
 ): Target[] {
   return routes
     .filter((route) => READS.has(route.method))
     .flatMap((route) =>
-      fillRoute(route.url, world).map((filled) => ({ route, ...filled })),
+      fillRoute(route.url, world).flatMap((filled) =>
+        SEARCHES.has(route.url)
+          ? searchesFor(markers).map((query) => ({
+              route,
+              ...filled,
+              url: `${filled.url}?q=${encodeURIComponent(query)}`,
+            }))
+          : [{ route, ...filled }],
+      ),
     );
+}
+
+/** The routes that search everything: each is asked for every marker. */
+const SEARCHES = new Set(['/search', '/api/v1/search']);
+
+/**
+ * A query that finds each marker without holding it: its words with a
+ * space for the hyphen, so the query shown back in the search form is
+ * never taken for the marker. A marker of one word cannot be searched
+ * for that way and is left out.
+ */
+function searchesFor(markers: readonly Marker[]): string[] {
+  return markers
+    .filter((marker) => /[a-z0-9]-[a-z0-9]/i.test(marker.text))
+    .map((marker) => marker.text.replace(/-/g, ' '));
 }
 
 export function isApi(url: string): boolean {
@@ -81,7 +105,10 @@ async function requestOne(
   // Compared without case: a folded copy of a name (a search index, a
   // sort key) leaks it just as well.
   const location = response.headers.location;
-  const seen = `${String(location)}\n${response.body}`.toLowerCase();
+  // Search results mark the words found: the marker is read without them.
+  const seen = `${String(location)}\n${response.body}`
+    .replace(/<\/?mark>/g, '')
+    .toLowerCase();
   return {
     target,
     actor,

@@ -30,6 +30,7 @@ import type { PersonProfile } from './people.ts';
 import { PROFILE_LIMITS, readProfileChanges, saveProfile } from './profiles.ts';
 import { directoryFacets, searchDirectory } from './search.ts';
 import { personVcard } from './vcard.ts';
+import { profileActivity } from '../activity/profile.ts';
 
 export interface PeopleRouteOptions {
   db: Kysely<Database>;
@@ -134,17 +135,6 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
     ),
   );
 
-  // Until the one search over every kind of content arrives, Search finds
-  // people; the page says so.
-  app.get('/search', staff, async (request, reply) =>
-    renderSearch(
-      request.url,
-      request.query as Record<string, unknown>,
-      reply,
-      'Search',
-    ),
-  );
-
   // Guests reach profiles (the policy lets them see their own); the
   // directory and org charts stay closed to them.
   const forGuests = { config: { access: 'signed-in' } } as const;
@@ -163,9 +153,11 @@ export const peoplePages: FastifyPluginAsync<PeopleRouteOptions> = async (
         { memberId: person.id },
         { page: 1, pageSize: PROFILE_GROUPS, offset: 0 },
       );
+      const activity = await profileActivity(db, request.actor, person.id);
       return reply.render('people/views/profile.njk', {
         person: profile,
         groups,
+        ...activity,
         aboutHtml: renderMarkdown(profile.about),
         canEdit: can(request.actor, { name: 'person.edit', person }),
         showStructure: can(request.actor, { name: 'directory.read' }),

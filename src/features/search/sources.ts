@@ -269,10 +269,7 @@ export async function indexStatusPost(db: Db, id: number): Promise<void> {
  * After a thread is made, renamed, moved, imported or deleted: the
  * thread and every reply, whose group comes from the thread's place.
  */
-export async function indexTalkThread(
-  db: Db,
-  threadId: number,
-): Promise<void> {
+export async function indexTalkThread(db: Db, threadId: number): Promise<void> {
   await indexThings(db, 'thread', [threadId]);
   const replies = await db
     .selectFrom('talk_posts')

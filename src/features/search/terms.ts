@@ -35,7 +35,8 @@ export interface QueryPart {
 // Longer terms are cut: no language has such words, and PostgreSQL caps
 // the size of a lexeme.
 const MAX_TERM = 60;
-const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}' +
+const CJK =
+  '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}' +
   '\\p{Script=Hangul}\\u30fc\\u3005';
 const WORD = new RegExp(
   `([${CJK}]+)|((?:(?![${CJK}])[\\p{L}\\p{N}\\p{M}])+` +

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import type { Actor, PersonActor } from '../../access/actor.ts';
+import { describeEachDatabase } from '../../test-support/databases.ts';
+import { buildPerson } from '../../test-support/factories.ts';
+import { buildGroup } from '../../test-support/groups.ts';
+import { ensureGroupCategory, ensureSiteCategory } from '../talk/categories.ts';
+import { deletePost, editPost, replyToThread } from '../talk/discussions.ts';
+import { createThread, setThreadCategory } from '../talk/threads.ts';
+import { setThreadHidden } from '../talk/threads.ts';
+import { createStatus } from '../talk/status/posts.ts';
+import { searchIndex } from './query.ts';
+import type { SearchRequest } from './query.ts';
+
+// The index moves with the content in every write path, and a search
+// counts only what the reader may see: a hidden, deleted or moved thread
+// leaves totals and pages at once.
+
+await describeEachDatabase('searching everything', (database) => {
+  let author: PersonActor;
+  let reader: PersonActor;
+  let siteCategory: number;
+  let closedCategory: number;
+
+  const find = async (
+    request: SearchRequest,
+    actor: Actor = reader,
+    page = { page: 1, pageSize: 25, offset: 0 },
+  ) => {
+    const { db } = database();
+    const result = await searchIndex(db, actor, request, page);
+    return {
+      total: result.total,
+      titles: result.items.map((item) => item.title || item.body),
+    };
+  };
+
+  const person = async (name: string): Promise<PersonActor> => {
+    const { db } = database();
+    const id = await buildPerson(db, { displayName: name });
+    return {
+      kind: 'person',
+      id,
+      role: 'member',
+      displayName: name,
+      via: 'session',
+    };
+  };
+
+  const thread = async (title: string, body: string, at: string) => {
+    const { db } = database();
+    return createThread(db, {
+      categoryId: siteCategory,
+      title,
+      body,
+      authorId: author.id,
+      authorName: author.displayName,
+      createdAt: at,
+    });
+  };
+
+  before(async () => {
+    const { db } = database();
+    author = await person('Ada Author');
+    reader = await person('Rae Reader');
+    siteCategory = (await ensureSiteCategory(db, 'find', 'Find')).id;
+    const closed = await buildGroup(db, author.id, { visibility: 'closed' });
+    closedCategory = (await ensureGroupCategory(db, closed)).id;
+  });
+
+  it('finds Chinese, Japanese and Korean words without quotes', async () => {
+    await thread('東京都の予算', '会議は来週です', '2026-01-01T00:00:00Z');
+    await thread('한국어 안내', '서울 사무소 이전', '2026-01-02T00:00:00Z');
+
+    assert.deepEqual((await find({ text: '予算' })).titles, ['東京都の予算']);
+    assert.deepEqual((await find({ text: '東京' })).titles, ['東京都の予算']);
+    assert.deepEqual((await find({ text: '来週' })).titles, ['東京都の予算']);
+    assert.deepEqual((await find({ text: '사무소' })).titles, ['한국어 안내']);
+    assert.deepEqual((await find({ text: '京大' })).titles, []);
+  });
+
+  it('keeps the words of a quoted phrase together and in order', async () => {
+    await thread(
+      'Phrases one',
+      'the annual leave policy',
+      '2026-01-03T00:00:00Z',
+    );
+    await thread(
+      'Phrases two',
+      'leave the annual policy',
+      '2026-01-04T00:00:00Z',
+    );
+
+    assert.deepEqual((await find({ text: '"annual leave"' })).titles, [
+      'Phrases one',
+    ]);
+    assert.deepEqual((await find({ text: 'annual leave' })).titles, [
+      'Phrases two',
+      'Phrases one',
+    ]);
+  });
+
+  it('filters by kind, author and date', async () => {
+    const { db } = database();
+    const other = await person('Otto Other');
+    await createStatus(db, other, 'Quarterly bicycle audit done', null);
+    await thread('Bicycle scheme', 'Ride', '2025-06-01T00:00:00.000Z');
+
+    assert.equal((await find({ text: 'bicycle' })).total, 2);
+    assert.deepEqual(
+      (await find({ text: 'bicycle', kinds: ['status'] })).titles,
+      ['Quarterly bicycle audit done'],
+    );
+    assert.deepEqual(
+      (await find({ text: 'bicycle', authorId: author.id })).titles,
+      ['Bicycle scheme'],
+    );
+    const june = {
+      from: '2025-06-01T00:00:00.000Z',
+      to: '2025-06-02T00:00:00.000Z',
+    };
+    assert.deepEqual((await find({ text: 'bicycle', ...june })).titles, [
+      'Bicycle scheme',
+    ]);
+  });
+
+  it('counts and pages only what the reader may see', async () => {
+    const { db } = database();
+    const ids: number[] = [];
+    for (let n = 1; n <= 5; n += 1) {
+      const day = String(n).padStart(2, '0');
+      const made = await thread(
+        `Kayak ${n}`,
+        'River',
+        `2026-02-${day}T00:00:00Z`,
+      );
+      ids.push(made.threadId);
+    }
+    await setThreadHidden(db, ids[1] ?? 0, { reason: 'spam' });
+    const secondPage = { page: 2, pageSize: 2, offset: 2 };
+
+    const result = await find({ text: 'kayak' }, reader, secondPage);
+
+    assert.deepEqual(result, { total: 4, titles: ['Kayak 3', 'Kayak 1'] });
+  });
+
+  it('keeps the index in step with edits, deletes and moves', async () => {
+    const { db } = database();
+    const made = await thread('Canoe club', 'Paddles', '2026-03-01T00:00:00Z');
+    const replyId = await replyToThread(db, author, made.threadId, {
+      body: 'Bring a lifejacket',
+      quoteOf: null,
+    });
+
+    await editPost(db, author, made.postId, {
+      title: 'Rowing club',
+      body: 'Oars',
+      tags: null,
+    });
+    assert.deepEqual((await find({ text: 'canoe' })).titles, []);
+    assert.deepEqual((await find({ text: 'rowing oars' })).titles, [
+      'Rowing club',
+    ]);
+    assert.deepEqual((await find({ text: 'lifejacket' })).titles, [
+      'Bring a lifejacket',
+    ]);
+
+    await setThreadCategory(db, made.threadId, closedCategory);
+    assert.deepEqual((await find({ text: 'rowing' })).titles, []);
+    assert.deepEqual((await find({ text: 'lifejacket' }, author)).titles, [
+      'Bring a lifejacket',
+    ]);
+
+    await setThreadCategory(db, made.threadId, siteCategory);
+    await deletePost(db, author, replyId);
+    assert.deepEqual((await find({ text: 'lifejacket' })).titles, []);
+    await deletePost(db, author, made.postId);
+    assert.deepEqual((await find({ text: 'rowing' })).titles, []);
+  });
+});
