@@ -25,6 +25,10 @@ import { expertisePlugin } from './features/expertise/plugin.ts';
 import { groupsPlugin } from './features/groups/plugin.ts';
 import { healthPlugin } from './features/health/plugin.ts';
 import { homePlugin } from './features/home/plugin.ts';
+import {
+  notificationsPlugin,
+  unreadCount,
+} from './features/notifications/plugin.ts';
 import { peoplePlugin } from './features/people/plugin.ts';
 import { scimPlugin } from './features/scim/plugin.ts';
 import { searchPlugin } from './features/search/plugin.ts';
@@ -149,6 +153,7 @@ export async function buildApp(
   await app.register(authPlugin, { config, db: deps.db });
   await app.register(oidcSignIn, { config, db: deps.db });
   await app.register(accessGate, { db: deps.db });
+  await app.register(unreadCount, { db: deps.db });
 
   await app.register(healthPlugin, { db: deps.db });
   await app.register(homePlugin, { db: deps.db });
@@ -166,6 +171,7 @@ export async function buildApp(
   await app.register(wikiPlugin, { db: deps.db });
   await app.register(searchPlugin, { db: deps.db });
   await app.register(blogsPlugin, { db: deps.db });
+  await app.register(notificationsPlugin, { db: deps.db });
   await app.register(talkPlugin, {
     db: deps.db,
     publicUrl: config.publicUrl,

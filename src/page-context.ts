@@ -25,6 +25,8 @@ export function pageContext(
     csrfToken: reply.generateCsrf(),
     currentPath: path,
     currentUrl: request.url,
+    // Counted before the handler ran (features/notifications/routes.ts).
+    unreadNotifications: request.unreadNotifications ?? null,
     // Guests see only their groups, so the site-wide areas are not offered.
     navigation:
       signedIn && actor.role !== 'guest'

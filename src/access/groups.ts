@@ -134,6 +134,25 @@ export function readableGroupIds(db: Db, actor: Actor): GroupIds {
 }
 
 /**
+ * The ids of the groups `actor` runs (`group.manage`): their owners' and
+ * admins', and every group for a site administrator. Same rule as
+ * `canInGroup`; notifications of join requests are read through it.
+ */
+export function managedGroupIds(db: Db, actor: Actor): GroupIds {
+  if (actor.kind !== 'person') {
+    return noGroups(db) as GroupIds;
+  }
+  if (actor.role === 'admin') {
+    return db.selectFrom('groups').select('groups.id as id') as GroupIds;
+  }
+  return db
+    .selectFrom('group_members')
+    .select('group_members.group_id as id')
+    .where('group_members.person_id', '=', actor.id)
+    .where('group_members.role', 'in', ['owner', 'admin']) as GroupIds;
+}
+
+/**
  * A condition on a content row's group column: true when `actor` may read
  * content there. A null group means site-wide content or a person's own
  * space, which staff read and guests and signed-out visitors do not.

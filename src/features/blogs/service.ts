@@ -18,6 +18,7 @@ import type { CommentPolicy } from './tables.ts';
 import type { BlogForReader } from './things.ts';
 import { postThing, requireBlogFor } from './things.ts';
 import { newPostOf, postChangeOf } from './writing.ts';
+import { blogCommentAdded, blogPostSaved } from '../activity/hooks.ts';
 
 // What the pages and the API do to blogs, each step checked against the
 // blog rule. Every function takes the caller's transaction.
@@ -92,7 +93,9 @@ export async function writePost(
     options,
   );
   const { slug } = await createPost(db, opened.blog, values, options.now);
-  return { ...opened, post: await findPost(db, opened.blog.id, slug) };
+  const post = await findPost(db, opened.blog.id, slug);
+  await blogPostSaved(db, actor, opened.blog, post, options.now);
+  return { ...opened, post };
 }
 
 /** Changes a post the actor may edit. */
@@ -122,7 +125,9 @@ export async function editPost(
     options,
   );
   await updatePost(db, opened.post, actor.id, change, options.now);
-  return { ...opened, post: await findPost(db, opened.blog.id, postSlug) };
+  const post = await findPost(db, opened.blog.id, postSlug);
+  await blogPostSaved(db, actor, opened.blog, post, options.now);
+  return { ...opened, post };
 }
 
 /** Deletes a post, on the audit log. */
@@ -182,6 +187,8 @@ export async function commentOn(
     opened.blog.commentPolicy,
     now,
   );
+  const added = { id: comment.id, parentId, body };
+  await blogCommentAdded(db, actor, opened.blog, opened.post, added, now);
   return { opened, comment };
 }
 

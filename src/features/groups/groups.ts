@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { AuditActor } from '../audit/audit.ts';
 import type { GroupRole, GroupVisibility } from './tables.ts';
 import { indexGroup } from '../search/sources.ts';
+import { groupCreated } from '../activity/hooks.ts';
 
 /** A group as its pages and the API show it. */
 export interface Group {
@@ -294,6 +295,7 @@ export async function createGroup(
     now,
   );
   await indexGroup(db, row.id);
+  await groupCreated(db, creator, { ...group, id: row.id }, now);
   return row.id;
 }
 

@@ -18,6 +18,7 @@ import type { InvitationRequest } from './invitation-input.ts';
 import { findInvitationFor, invitationNotFound } from './invitation-queries.ts';
 import type { Invitation } from './invitation-queries.ts';
 import { addMember, roleOf } from './members.ts';
+import { invitationSent } from '../activity/hooks.ts';
 
 // Invitations into a group, for staff and for guests from partner bodies.
 //
@@ -150,6 +151,7 @@ export async function invite(
     },
     now.toISOString(),
   );
+  await invitationSent(db, inviter, { ...row, id }, group);
   // TODO: e-mail the invitation link once the mail feature (issue 8)
   // exists; until then the inviter sends it.
   const invitation = await findInvitationFor(

@@ -14,6 +14,7 @@ import type { AuditActor } from '../audit/audit.ts';
 import { recountMembers } from './groups.ts';
 import type { Group } from './groups.ts';
 import type { GroupRole, GroupVisibility } from './tables.ts';
+import { groupJoined, joinRequested } from '../activity/hooks.ts';
 
 /** One member as a group's member list shows them. */
 export interface GroupMember {
@@ -243,6 +244,7 @@ export async function addMember(
     },
     now,
   );
+  await groupJoined(db, personId, group, now);
 }
 
 async function clearPending(
@@ -444,7 +446,7 @@ export async function requestToJoin(
   message: string | null,
   now = new Date().toISOString(),
 ): Promise<void> {
-  await db
+  const made = await db
     .insertInto('group_requests')
     .values({
       group_id: group.id,
@@ -453,7 +455,10 @@ export async function requestToJoin(
       created_at: now,
     })
     .onConflict((oc) => oc.columns(['group_id', 'person_id']).doNothing())
-    .execute();
+    .executeTakeFirst();
+  if (Number(made.numInsertedOrUpdatedRows ?? 0) > 0) {
+    await joinRequested(db, personId, group, now);
+  }
 }
 
 /** Withdraws or declines a request; true when there was one. */

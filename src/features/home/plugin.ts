@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../../database.ts';
 import { peopleLikeYouPanel } from '../expertise/plugin.ts';
+import { listStream } from '../activity/streams.ts';
 
 // Areas whose features have not been built yet. Their pages say so plainly
 // rather than pretending; each disappears from here when its feature lands.
@@ -18,10 +19,20 @@ export const homePlugin: FastifyPluginAsync<{ db: Db }> = async (
 ) => {
   // Guests land here too: the page gives them their own links and nothing
   // of the organisation.
-  app.get('/', { config: { access: 'signed-in' } }, async (request, reply) =>
-    reply.render('home/views/home.njk', {
-      peopleLikeYou: await peopleLikeYouPanel(db, request.actor),
-    }),
+  app.get<{ Querystring: { before?: string } }>(
+    '/',
+    { config: { access: 'signed-in' } },
+    async (request, reply) => {
+      const actor = request.actor;
+      const stream =
+        actor.kind === 'person'
+          ? await listStream(db, actor, { home: actor.id }, request.query)
+          : null;
+      return reply.render('home/views/home.njk', {
+        peopleLikeYou: await peopleLikeYouPanel(db, request.actor),
+        stream,
+      });
+    },
   );
 
   const staff = { config: { access: 'staff' } } as const;

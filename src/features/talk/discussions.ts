@@ -32,6 +32,12 @@ import {
 import type { Thread } from './threads.ts';
 import { markOwnPostRead } from './unread/unread.ts';
 import { setThreadTags } from './tags/tags.ts';
+import { indexTalkPost } from '../search/sources.ts';
+import {
+  answerAccepted,
+  replyPosted,
+  threadStarted,
+} from '../activity/hooks.ts';
 
 // What people do in discussions, each checked against the place: start a
 // thread, reply, edit, delete, accept an answer. The caller owns the
@@ -78,6 +84,7 @@ export async function startThread(
   await setThreadTags(db, made.threadId, input.tags);
   // What a person wrote is not news to them, whichever way they wrote it.
   await markOwnPostRead(db, actor.id, made.postId);
+  await threadStarted(db, actor, place.category, made, input, now);
   return { ...made, held };
 }
 
@@ -113,6 +120,8 @@ export async function replyToThread(
     awaitingApproval: await mustAwaitApproval(db, actor, place),
   });
   await markOwnPostRead(db, actor.id, postId);
+  const post = { id: postId, body: input.body };
+  await replyPosted(db, actor, thread, place.category.groupId, post, now);
   return postId;
 }
 
@@ -223,6 +232,7 @@ export async function editPost(
       .where('id', '=', found.thread.id)
       .execute();
   }
+  await indexTalkPost(db, postId);
   return found;
 }
 
@@ -328,6 +338,7 @@ export async function acceptAnswer(
         postId: 'Choose a reply in this thread as the answer',
       });
     }
+    await answerAccepted(db, actor, thread, place.category.groupId, post, now);
   }
   await db
     .updateTable('talk_threads')

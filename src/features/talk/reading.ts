@@ -60,6 +60,27 @@ export async function watchLevelOf(
 }
 
 /**
+ * Who set `level` on a thread or a category: whom its new posts notify
+ * (watch) or must not (mute).
+ */
+export async function peopleAtLevel(
+  db: Db,
+  target: { threadId: number } | { categoryId: number },
+  level: WatchLevel,
+): Promise<number[]> {
+  let query = db
+    .selectFrom('talk_watches')
+    .select('person_id')
+    .where('level', '=', level);
+  query =
+    'threadId' in target
+      ? query.where('thread_id', '=', target.threadId)
+      : query.where('category_id', '=', target.categoryId);
+  const rows = await query.execute();
+  return rows.map((row) => row.person_id);
+}
+
+/**
  * Records that the person has read up to `position` (a post's number in
  * the order of posting), no further than the thread's last post. A marker
  * never moves back: reading an old page again does not make newer posts

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Expression, SqlBool } from 'kysely';
 import type { Actor } from '../../access/actor.ts';
 import { readableContent } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
@@ -9,6 +10,7 @@ import { findCategoryRow, placeOf } from './places.ts';
 import type { Place } from './places.ts';
 import { tagsOfThreads } from './tags/tags.ts';
 import type { ThreadTag } from './tags/tags.ts';
+import { indexTalkThread } from '../search/sources.ts';
 
 // Threads: making them (for people and the importer alike), reading one
 // as an actor, and the lists of them. Lists leave out deleted and hidden
@@ -279,6 +281,7 @@ export async function setThreadCategory(
   categoryId: number,
 ): Promise<void> {
   await changeThread(db, threadId, { category_id: categoryId });
+  await indexTalkThread(db, threadId);
 }
 
 /** Marks a held thread approved; its opening post is approved apart. */
@@ -330,6 +333,17 @@ async function categoryTotal(db: Db, actor: Actor, categoryId: number) {
 }
 
 /**
+ * A condition over `talk_threads as t` joined to `talk_categories as c`:
+ * the thread is in every list `actor` reads (not deleted, hidden or held,
+ * in a place they may read). Activity and notifications use it too.
+ */
+export function listedThreads(db: Db, actor: Actor): Expression<SqlBool> {
+  return sql<SqlBool>`(t.deleted_at is null and t.hidden = 0
+    and t.awaiting_approval = 0
+    and ${readableContent(db, actor, 'c.group_id')})`;
+}
+
+/**
  * A page of the threads `actor` may read: in one category pinned first,
  * otherwise by latest activity. The count uses the same conditions, or
  * for a whole category its counter, which holds to them.
@@ -343,10 +357,7 @@ export async function listThreads(
   let query = db
     .selectFrom('talk_threads as t')
     .innerJoin('talk_categories as c', 'c.id', 't.category_id')
-    .where('t.deleted_at', 'is', null)
-    .where('t.hidden', '=', 0)
-    .where('t.awaiting_approval', '=', 0)
-    .where(readableContent(db, actor, 'c.group_id'));
+    .where(listedThreads(db, actor));
   if (filter.categoryId !== undefined) {
     query = query.where('t.category_id', '=', filter.categoryId);
   }

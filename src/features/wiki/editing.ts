@@ -18,6 +18,7 @@ import {
 import type { Revision, WikiPage } from './pages.ts';
 import type { Space } from './spaces.ts';
 import { keyOfNormalized, normalizeTitle } from './titles.ts';
+import { wikiPageSaved } from '../activity/hooks.ts';
 
 // Reading a page and saving an edit. An edit carries the revision it
 // started from; when the page has moved on since, the two changes are
@@ -178,6 +179,7 @@ export async function savePage(
       createdAt: now,
     });
     await storeLinks(db, made.page, yours);
+    await wikiPageSaved(db, actor, space, made.page, made.revision, true, now);
     return { ...made, merged: false, created: true, changed: true };
   }
   if (page.deletedAt !== null) {
@@ -241,6 +243,7 @@ export async function savePage(
     { redirectToKey: null },
   );
   await storeLinks(db, saved.page, text);
+  await wikiPageSaved(db, actor, space, saved.page, saved.revision, false, now);
   return { ...saved, merged, created: false, changed: true };
 }
 

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import type { Expression, SqlBool } from 'kysely';
 import type { Actor } from '../../access/actor.ts';
 import { readableContent } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
@@ -149,6 +151,16 @@ export interface RecentChange extends RevisionSummary {
 }
 
 /**
+ * A condition over `wiki_pages as p` joined to `wiki_spaces as s`: the
+ * page is live and in a space `actor` may read. Activity and
+ * notifications use it too.
+ */
+export function readablePages(db: Db, actor: Actor): Expression<SqlBool> {
+  return sql<SqlBool>`(p.deleted_at is null
+    and ${readableContent(db, actor, 's.group_id')})`;
+}
+
+/**
  * The newest revisions `actor` may read, site-wide or in one space. A
  * closed group's changes never reach someone outside it: the spaces are
  * filtered by the group rule's list form, as every list of content is.
@@ -163,8 +175,7 @@ export async function recentChanges(
     .selectFrom('wiki_revisions as r')
     .innerJoin('wiki_pages as p', 'p.id', 'r.page_id')
     .innerJoin('wiki_spaces as s', 's.id', 'p.space_id')
-    .where('p.deleted_at', 'is', null)
-    .where(readableContent(db, actor, 's.group_id'));
+    .where(readablePages(db, actor));
   if (filter.spaceKey !== undefined) {
     query = query.where('s.key', '=', filter.spaceKey);
   }

@@ -99,3 +99,19 @@ export async function watchesOf(
     page: page !== undefined && rows.some((row) => row.page_id === page.id),
   };
 }
+
+/** Who watches a page, directly or through its whole space. */
+export async function watchersOfPage(
+  db: Db,
+  page: { id: number; spaceId: number },
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom('wiki_watches')
+    .select('person_id')
+    .where('space_id', '=', page.spaceId)
+    .where((eb) =>
+      eb.or([eb('page_id', 'is', null), eb('page_id', '=', page.id)]),
+    )
+    .execute();
+  return [...new Set(rows.map((row) => row.person_id))];
+}

@@ -156,6 +156,18 @@ export async function recordMentions(
 }
 
 /**
+ * The ids of the active people `body`'s @handles name, whoever may read
+ * it: a caller notifying them checks each against the read rule first.
+ */
+export async function mentionedPeople(
+  db: Db,
+  body: string,
+): Promise<number[]> {
+  const named = await resolveHandles(db, handlesOf(body));
+  return [...new Set([...named.values()].map((person) => person.id))];
+}
+
+/**
  * For each post, the handles it may link: those of the people recorded as
  * mentioned in it, by their whole address and by their local part.
  */

@@ -15,6 +15,7 @@ import { recordMentions } from './mentions.ts';
 import type { Container } from './mentions.ts';
 import { tagsOf } from './text.ts';
 import { indexStatusPost } from '../../search/sources.ts';
+import { statusPosted } from '../../activity/hooks.ts';
 
 // Writing status posts: posts, replies, likes and deletion. Who may do
 // each follows the post's container: in a group, readers are those with
@@ -147,6 +148,7 @@ async function insertStatus(
     await containerOf(db, values.groupId),
   );
   await indexStatusPost(db, id);
+  await statusPosted(db, author, { id, ...values }, now);
   return id;
 }
 

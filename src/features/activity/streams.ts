@@ -1,0 +1,124 @@
+import { sql } from 'kysely';
+import type { SqlBool } from 'kysely';
+import type { Actor } from '../../access/actor.ts';
+import type { Db } from '../../database.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { readableSubject } from './subjects.ts';
+
+// The activity streams: a home page's (the people you follow, your
+// groups, site announcements and yourself), a group's and a person's.
+// Each carries the read rule inside its query (./subjects.ts), so what a
+// reader may not read is never fetched, counted or paged over (BUG-04).
+// Newest first by (created_at, id), paged by an opaque cursor; an event
+// dated in the future (a scheduled post) waits until its time.
+
+/** One event as a stream shows it. */
+export interface ActivityItem {
+  id: number;
+  verb: string;
+  actor: { id: number; name: string };
+  summary: string;
+  url: string;
+  group: { slug: string; name: string } | null;
+  createdAt: string;
+}
+
+export interface StreamPage {
+  items: ActivityItem[];
+  /** Pass as `before` for the next, older page; null at the end. */
+  nextCursor: string | null;
+}
+
+/** Whose stream. */
+export type StreamScope =
+  { home: number } | { groupId: number } | { personId: number };
+
+export const STREAM_PAGE_SIZE = 20;
+
+/** The events `actor` may read in a stream, older than `before`. */
+export async function listStream(
+  db: Db,
+  actor: Actor,
+  scope: StreamScope,
+  page: { before?: unknown; limit?: number },
+  now = new Date().toISOString(),
+): Promise<StreamPage> {
+  const cursor = decodeCursor(page.before);
+  const limit = page.limit ?? STREAM_PAGE_SIZE;
+  let query = db
+    .selectFrom('activity_events as e')
+    .innerJoin('people as a', 'a.id', 'e.actor_id')
+    .leftJoin('groups as g', 'g.id', 'e.group_id')
+    .where('e.created_at', '<=', now)
+    .where(
+      readableSubject(
+        db,
+        actor,
+        { type: 'e.subject_type', id: 'e.subject_id' },
+        now,
+      ),
+    );
+  if ('groupId' in scope) {
+    query = query.where('e.group_id', '=', scope.groupId);
+  } else if ('personId' in scope) {
+    query = query.where('e.actor_id', '=', scope.personId);
+  } else {
+    query = query.where(homeOf(scope.home));
+  }
+  if (cursor) {
+    query = query.where(
+      sql<SqlBool>`(e.created_at < ${cursor.createdAt}
+        or (e.created_at = ${cursor.createdAt} and e.id < ${cursor.id}))`,
+    );
+  }
+  const rows = await query
+    .select([
+      'e.id',
+      'e.verb',
+      'e.actor_id',
+      'a.display_name',
+      'e.summary',
+      'e.url',
+      'g.slug as group_slug',
+      'g.name as group_name',
+      'e.created_at',
+    ])
+    .orderBy('e.created_at', 'desc')
+    .orderBy('e.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  return {
+    items: shown.map((row) => ({
+      id: row.id,
+      verb: row.verb,
+      actor: { id: row.actor_id, name: row.display_name },
+      summary: row.summary,
+      url: row.url,
+      group:
+        row.group_slug !== null && row.group_name !== null
+          ? { slug: row.group_slug, name: row.group_name }
+          : null,
+      createdAt: row.created_at,
+    })),
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({ createdAt: last.created_at, id: last.id })
+        : null,
+  };
+}
+
+/**
+ * What a home page gathers: the reader's own events, those of the people
+ * they follow and of the groups they belong to, and site announcements.
+ * Reading is still decided by the rule for each event's subject.
+ */
+function homeOf(personId: number) {
+  return sql<SqlBool>`(e.actor_id = ${personId}
+    or e.announcement = 1
+    or e.actor_id in (select f.person_id from follows as f
+      where f.follower_id = ${personId})
+    or e.group_id in (select m.group_id from group_members as m
+      where m.person_id = ${personId}))`;
+}

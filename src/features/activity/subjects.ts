@@ -1,0 +1,140 @@
+import { sql } from 'kysely';
+import type { Expression, RawBuilder, SqlBool } from 'kysely';
+import type { Actor } from '../../access/actor.ts';
+import { readableBlogPosts } from '../../access/blogs.ts';
+import {
+  managedGroupIds,
+  readableContent,
+  readableGroupIds,
+} from '../../access/groups.ts';
+import type { Db } from '../../database.ts';
+import { listedThreads } from '../talk/threads.ts';
+import { readablePages } from '../wiki/listing.ts';
+
+// What an activity event or a notification is about, and whether a reader
+// may read it now. Nothing about access is stored with an event: every
+// stream, list and count asks this condition, which is built only from
+// the access module's list filters and the features' own conditions, so
+// content hidden, deleted, moved or closed off after the event leaves
+// every stream and notification list at once.
+
+export type SubjectType =
+  | 'status_post'
+  | 'talk_thread'
+  | 'talk_post'
+  | 'blog_post'
+  | 'blog_comment'
+  | 'wiki_page'
+  | 'group'
+  | 'group_invitation'
+  | 'group_request';
+
+/** A subject's type and id, as columns of the row being filtered. */
+export interface SubjectColumns {
+  type: string;
+  id: string;
+}
+
+/**
+ * A condition: true when `actor` may read, at `now`, the subject named by
+ * the columns `columns.type` and `columns.id` of the row being filtered.
+ * A type it does not know is never readable.
+ */
+export function readableSubject(
+  db: Db,
+  actor: Actor,
+  columns: SubjectColumns,
+  now: string,
+): Expression<SqlBool> {
+  return subjectCondition(
+    db,
+    actor,
+    sql.ref(columns.type),
+    sql.ref(columns.id),
+    now,
+  );
+}
+
+/** The same condition for one subject given by value. */
+export function readableSubjectValue(
+  db: Db,
+  actor: Actor,
+  subject: { type: SubjectType; id: number },
+  now: string,
+): Expression<SqlBool> {
+  return subjectCondition(
+    db,
+    actor,
+    sql`cast(${subject.type} as text)`,
+    sql`cast(${subject.id} as integer)`,
+    now,
+  );
+}
+
+function subjectCondition(
+  db: Db,
+  actor: Actor,
+  type: RawBuilder<unknown>,
+  id: RawBuilder<unknown>,
+  now: string,
+): Expression<SqlBool> {
+  const status = sql<SqlBool>`exists (select 1 from status_posts as s
+    where s.id = ${id} and ${readableContent(db, actor, 's.group_id')})`;
+  const thread = sql<SqlBool>`exists (select 1 from talk_threads as t
+    inner join talk_categories as c on c.id = t.category_id
+    where t.id = ${id} and ${listedThreads(db, actor)})`;
+  // A post without a shown position is deleted, hidden or held.
+  const post = sql<SqlBool>`exists (select 1 from talk_posts as tp
+    inner join talk_threads as t on t.id = tp.thread_id
+    inner join talk_categories as c on c.id = t.category_id
+    where tp.id = ${id} and tp.shown_position is not null
+      and ${listedThreads(db, actor)})`;
+  const blogPost = sql<SqlBool>`exists (select 1 from blog_posts as p
+    inner join blogs as b on b.id = p.blog_id
+    where p.id = ${id} and ${readableBlogPosts(db, actor, now)})`;
+  const comment = sql<SqlBool>`exists (select 1 from blog_comments as bc
+    inner join blog_posts as p on p.id = bc.post_id
+    inner join blogs as b on b.id = p.blog_id
+    where bc.id = ${id} and bc.deleted_at is null
+      and bc.status = 'approved'
+      and ${readableBlogPosts(db, actor, now)})`;
+  const page = sql<SqlBool>`exists (select 1 from wiki_pages as p
+    inner join wiki_spaces as s on s.id = p.space_id
+    where p.id = ${id} and ${readablePages(db, actor)})`;
+  const group = sql<SqlBool>`${id} in (${readableGroupIds(db, actor)})`;
+  // An invitation is its invitee's while it waits; a join request is for
+  // whoever runs the group (the subject id is the group's).
+  const me = actor.kind === 'person' ? actor.id : -1;
+  const invitation = sql<SqlBool>`exists (select 1
+    from group_invitations as gi where gi.id = ${id}
+      and gi.person_id = ${me} and gi.expires_at > ${now})`;
+  const request = sql<SqlBool>`${id} in (${managedGroupIds(db, actor)})`;
+  return sql<SqlBool>`(case ${type}
+    when 'status_post' then ${status}
+    when 'talk_thread' then ${thread}
+    when 'talk_post' then ${post}
+    when 'blog_post' then ${blogPost}
+    when 'blog_comment' then ${comment}
+    when 'wiki_page' then ${page}
+    when 'group' then ${group}
+    when 'group_invitation' then ${invitation}
+    when 'group_request' then ${request}
+    else 1 = 0 end)`;
+}
+
+/**
+ * Whether `actor` may read one subject at `now`: the same condition as
+ * the lists, asked of a single row, so the two cannot disagree.
+ */
+export async function mayReadSubject(
+  db: Db,
+  actor: Actor,
+  subject: { type: SubjectType; id: number },
+  now: string,
+): Promise<boolean> {
+  const row = await db
+    .selectNoFrom(sql<number>`1`.as('one'))
+    .where(readableSubjectValue(db, actor, subject, now))
+    .executeTakeFirst();
+  return row !== undefined;
+}
