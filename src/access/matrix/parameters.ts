@@ -134,6 +134,17 @@ export const PARAMETERS: Record<string, Filler> = {
   '*': () => [{ value: 'civilmedia-icon.svg' }],
 };
 
+/**
+ * Routes that answer a page of results only when asked something: the
+ * query the matrix sends them. "matrix" is a word of the wiki page each
+ * group holds (WIKI_MATRIX_TITLE), so who knows about it is counted from
+ * every group's content, as each actor may read it.
+ */
+const QUERIES: Record<string, string> = {
+  '/people/experts': 'q=matrix',
+  '/api/v1/experts': 'q=matrix',
+};
+
 /** A route's address filled in, with the group it is about, if any. */
 export interface FilledRoute {
   url: string;
@@ -163,5 +174,8 @@ export function fillRoute(url: string, world: World): FilledRoute[] {
       })),
     );
   }
-  return filled;
+  const query = QUERIES[url];
+  return query
+    ? filled.map((each) => ({ ...each, url: `${each.url}?${query}` }))
+    : filled;
 }
