@@ -40,6 +40,10 @@ import {
   listScimTokens,
   revokeScimToken,
 } from './features/scim/tokens.ts';
+import {
+  ensureSearchIndex,
+  reindexEverything,
+} from './features/search/reindex.ts';
 import { seedDemoSite } from './demo-site.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { AppError, ValidationError } from './platform/errors.ts';
@@ -94,6 +98,9 @@ Commands:
                                (an identity provider or HR feed)
   scim-token list              list SCIM tokens, live and revoked
   scim-token revoke ID         revoke a SCIM token at once
+  search reindex               rebuild the search index from all content;
+                               serve and migrate do it by themselves when
+                               the index is empty and there is content
   help                         show this help
 
 Settings come from environment variables; see README.md.`;
@@ -131,6 +138,9 @@ async function main(argv: string[]): Promise<number> {
   let keepOpen = false;
   try {
     const applied = await migrate(handle.db);
+    if (command === 'serve' || command === 'migrate') {
+      await indexIfEmpty(handle.db, logger);
+    }
     if (command === 'serve') {
       await serve(config, handle.db, rest, logger, handle.close);
       keepOpen = true;
@@ -166,7 +176,37 @@ const COMMANDS: Record<string, Command> = {
   reactivate: (db, args) => setActive(db, args, true),
   token: (db, args) => token(db, args),
   'scim-token': (db, args) => scimToken(db, args),
+  search: (db, args) => searchCommand(db, args),
 };
+
+/**
+ * A database migrated from a version without search has content and an
+ * empty index: build it before serving, so nothing is missing from
+ * results. New content is indexed as it is written.
+ */
+async function indexIfEmpty(
+  db: Kysely<Database>,
+  logger: ReturnType<typeof createLogger>,
+): Promise<void> {
+  if (await ensureSearchIndex(db)) {
+    logger.info('search index built from existing content');
+  }
+}
+
+async function searchCommand(
+  db: Kysely<Database>,
+  args: string[],
+): Promise<number> {
+  if (args[0] !== 'reindex' || args.length > 1) {
+    throw new UsageError('usage: civilmedia search reindex');
+  }
+  const report = await reindexEverything(db);
+  const lines = Object.entries(report).map(
+    ([kind, count]) => `  ${kind}: ${count}`,
+  );
+  process.stdout.write(`Search index rebuilt:\n${lines.join('\n')}\n`);
+  return 0;
+}
 
 /** Migrations, with a failure to reach the database told in one line. */
 async function migrate(db: Kysely<Database>): Promise<string[]> {

@@ -1,0 +1,78 @@
+import { sql } from 'kysely';
+import type { Db } from '../../database.ts';
+import { indexThings, SOURCES } from './sources.ts';
+import type { SearchKind } from './tables.ts';
+
+// Building the index from the content already there: for
+// `civilmedia search reindex`, for a database migrated from a version
+// without search (every command checks after migrating, see
+// ensureSearchIndex), and for the bench's bulk-loaded content. It writes
+// what the write paths write (./sources.ts), a batch at a time, and
+// removes rows whose source is gone, so it can run on a live site and be
+// run again.
+
+const BATCH = 500;
+
+/** How many rows of each kind were indexed. */
+export type ReindexReport = Record<SearchKind, number>;
+
+/** Indexes every row of every kind and drops rows of vanished things. */
+export async function reindexEverything(
+  db: Db,
+  onBatch: (kind: SearchKind, done: number) => void = () => {},
+): Promise<ReindexReport> {
+  const report = {} as ReindexReport;
+  for (const kind of Object.keys(SOURCES) as SearchKind[]) {
+    const table = SOURCES[kind].table;
+    let last = 0;
+    let done = 0;
+    for (;;) {
+      const rows = await db
+        .selectFrom(table)
+        .select('id')
+        .where('id', '>', last)
+        .orderBy('id')
+        .limit(BATCH)
+        .execute();
+      if (rows.length === 0) {
+        break;
+      }
+      const ids = rows.map((row) => row.id);
+      await indexThings(db, kind, ids);
+      last = ids[ids.length - 1] ?? last;
+      done += ids.length;
+      onBatch(kind, done);
+    }
+    await sql`delete from search_documents
+      where kind = ${kind}
+        and ref_id not in (select id from ${sql.table(table)})`.execute(db);
+    report[kind] = done;
+  }
+  return report;
+}
+
+/**
+ * Builds the index when it is empty and there is content: the first
+ * start after upgrading to a version with search. True when it did.
+ */
+export async function ensureSearchIndex(db: Db): Promise<boolean> {
+  const indexed = await db
+    .selectFrom('search_documents')
+    .select('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (indexed) {
+    return false;
+  }
+  const content = await db
+    .selectFrom('people')
+    .select('id')
+    .where('role', '!=', 'guest')
+    .limit(1)
+    .executeTakeFirst();
+  if (!content) {
+    return false;
+  }
+  await reindexEverything(db);
+  return true;
+}
