@@ -194,10 +194,12 @@ await describeEachDatabase('the route table', (database) => {
       '/account/feeds',
       '/account/password',
       '/api/v1/account/feed-tokens',
+      '/api/v1/activity',
       '/api/v1/blogs',
       '/api/v1/blogs/tags/:tag',
       '/api/v1/groups',
       '/api/v1/invitations',
+      '/api/v1/notifications',
       '/api/v1/talk/categories',
       '/api/v1/talk/latest',
       '/api/v1/talk/status',
@@ -212,6 +214,8 @@ await describeEachDatabase('the route table', (database) => {
       '/groups',
       '/groups/invitations',
       '/groups/mine',
+      '/notifications',
+      '/search',
       '/talk',
       '/talk/latest.atom',
       '/talk/tags/:tag',
@@ -221,6 +225,7 @@ await describeEachDatabase('the route table', (database) => {
     for (const url of [
       '/api/v1/blogs',
       '/api/v1/blogs/tags/:tag',
+      '/api/v1/notifications',
       '/api/v1/talk/categories',
       '/api/v1/talk/latest',
       '/api/v1/talk/status',
@@ -235,6 +240,11 @@ await describeEachDatabase('the route table', (database) => {
         url,
       );
     }
+    const stream = await app.inject({
+      url: '/api/v1/activity',
+      headers: { authorization },
+    });
+    assert.deepEqual(stream.json(), { items: [], nextCursor: null });
     const feed = await app.inject({
       url: '/talk/latest.atom',
       headers: { authorization },
@@ -260,5 +270,14 @@ await describeEachDatabase('the route table', (database) => {
     });
     assert.equal(api.statusCode, 403);
     assert.equal(api.json().error.code, 'GUEST_NOT_ALLOWED');
+    // Search is open to guests, over their own groups only: none here.
+    const found = await app.inject({
+      url: '/api/v1/search?q=marker+keeper',
+      headers: { authorization },
+    });
+    assert.deepEqual(
+      { items: found.json().items, total: found.json().total },
+      { items: [], total: 0 },
+    );
   });
 });

@@ -208,6 +208,18 @@ export const activityRoutes: FastifyPluginAsync<Options> = async (
   const bodyLevel = (request: FastifyRequest) =>
     readLevel((request.body as Record<string, unknown> | undefined)?.level);
 
+  // A blog's watch form has a page of its own: the blog's pages are the
+  // blogs feature's, and its address would otherwise read as a post's.
+  app.get<Params>('/blogs/:blog/watch', signedIn, async (request, reply) => {
+    const { blog } = await requireBlogFor(
+      db,
+      request.actor,
+      request.params.blog ?? '',
+    );
+    const watch = await watchLevelOn(db, me(request).id, { blogId: blog.id });
+    return reply.render('activity/views/blog-watch.njk', { blog, watch });
+  });
+
   for (const path of ['/groups/:slug/watch', '/blogs/:blog/watch']) {
     app.post<Params>(path, signedIn, async (request, reply) => {
       const { back } = await applyLevel(request, bodyLevel(request));
