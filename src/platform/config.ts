@@ -27,6 +27,15 @@ export interface Config {
   oidcProviders: OidcProviderConfig[];
   /** Allow a plain-http issuer: for tests and local trials, never production. */
   oidcAllowHttpIssuer: boolean;
+  /**
+   * The SMTP relay, `smtp://user:password@host:587` (STARTTLS when the
+   * server offers it) or `smtps://…:465`; with none, e-mail is not sent.
+   */
+  smtpUrl: URL | undefined;
+  /** The From address of every e-mail. */
+  mailFrom: string;
+  /** Job workers `serve` runs in its own process; 0 leaves jobs to others. */
+  jobWorkers: number;
 }
 
 /** One OpenID Connect identity provider people can sign in with. */
@@ -113,6 +122,13 @@ export function loadConfig(env: Env = process.env): Config {
     signInRateLimit: readInteger(env, 'SIGN_IN_RATE_LIMIT', 120, 1, 10_000),
     oidcProviders: readOidcProviders(env),
     oidcAllowHttpIssuer: readOidcAllowHttp(env, nodeEnv),
+    smtpUrl: readSmtpUrl(env),
+    mailFrom: readString(
+      env,
+      'MAIL_FROM',
+      `CivilMedia <no-reply@${publicUrl.hostname}>`,
+    ),
+    jobWorkers: readInteger(env, 'JOB_WORKERS', 1, 0, 32),
   };
 }
 
@@ -227,6 +243,27 @@ function readOidcAllowHttp(env: Env, nodeEnv: Config['env']): boolean {
     );
   }
   return value === 'true';
+}
+
+function readSmtpUrl(env: Env): URL | undefined {
+  const value = env.SMTP_URL?.trim();
+  if (!value) {
+    return undefined;
+  }
+  const allowed = 'must be smtp://user:password@host:port or smtps://…';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('SMTP_URL', allowed);
+  }
+  if (
+    (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') ||
+    !url.hostname
+  ) {
+    throw new ConfigError('SMTP_URL', allowed);
+  }
+  return url;
 }
 
 function readString(env: Env, name: string, fallback: string): string {

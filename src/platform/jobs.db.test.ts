@@ -3,12 +3,7 @@ import { test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
 import { describeEachDatabase } from '../test-support/databases.ts';
-import {
-  claimJobs,
-  enqueueJob,
-  retryDelayMs,
-  runJobs,
-} from './jobs.ts';
+import { claimJobs, enqueueJob, retryDelayMs, runJobs } from './jobs.ts';
 import type { JobHandlers } from './jobs.ts';
 
 async function jobRow(db: Kysely<Database>, key: string) {

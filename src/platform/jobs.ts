@@ -43,7 +43,10 @@ export interface JobTables {
 type JobDb = Kysely<JobTables> | Transaction<JobTables>;
 
 /** Runs one job's payload; throwing makes the job retry later. */
-export type JobHandler<DB> = (db: Kysely<DB>, payload: unknown) => Promise<void>;
+export type JobHandler<DB> = (
+  db: Kysely<DB>,
+  payload: unknown,
+) => Promise<void>;
 
 /** Handlers by job type, as src/job-handlers.ts composes them. */
 export type JobHandlers<DB> = Record<string, JobHandler<DB>>;
@@ -90,6 +93,33 @@ export async function enqueueJob<DB>(
     .returning('id')
     .executeTakeFirst();
   return result !== undefined;
+}
+
+/**
+ * Queues many jobs in one statement a hundred at a time; those whose key
+ * exists already are left out.
+ */
+export async function enqueueJobs<DB>(
+  db: Kysely<DB> | Transaction<DB>,
+  list: NewJob[],
+): Promise<void> {
+  const jobs = asJobDb(db);
+  const now = new Date().toISOString();
+  for (let at = 0; at < list.length; at += 100) {
+    const values = list.slice(at, at + 100).map((job) => ({
+      type: job.type,
+      payload: JSON.stringify(job.payload ?? null),
+      key: job.key ?? null,
+      max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      available_at: (job.runAt ?? new Date()).toISOString(),
+      created_at: now,
+    }));
+    await jobs
+      .insertInto('jobs')
+      .values(values)
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+  }
 }
 
 /** A job as a worker holds it. */

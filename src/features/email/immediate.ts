@@ -9,6 +9,8 @@ export const IMMEDIATE_EMAIL_JOB = 'email.notification';
 export interface ImmediateEmailPayload {
   notificationId: number;
   personId: number;
+  /** When it was queued: the notification was made in the day before. */
+  queuedAt: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function queueNotificationEmails(
       const payload: ImmediateEmailPayload = {
         notificationId: notification.id,
         personId: notification.personId,
+        queuedAt: new Date().toISOString(),
       };
       await enqueueJob(trx, {
         type: IMMEDIATE_EMAIL_JOB,

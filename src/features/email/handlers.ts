@@ -1,0 +1,161 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database, Db } from '../../database.ts';
+import { enqueueJob } from '../../platform/jobs.ts';
+import type { JobHandlers } from '../../platform/jobs.ts';
+import type { Mailer } from '../../platform/mail.ts';
+import { listDeliverableNotifications } from '../notifications/service.ts';
+import { deliverOnce } from './deliveries.ts';
+import { DIGEST_JOB, queueDueDigests } from './digests.ts';
+import type { DigestPayload } from './digests.ts';
+import { IMMEDIATE_EMAIL_JOB } from './immediate.ts';
+import type { ImmediateEmailPayload } from './immediate.ts';
+import { digestEmail, notificationEmail } from './messages.ts';
+import type { EmailSite, Recipient } from './messages.ts';
+import { getEmailChoices, kindsAt } from './preferences.ts';
+
+/** The job that queues due digests, then queues itself again. */
+export const DIGEST_SCHEDULER_JOB = 'email.schedule-digests';
+
+/** How often the scheduler looks for due digests. */
+export const SCHEDULER_INTERVAL_MS = 5 * 60_000;
+
+export interface EmailJobContext {
+  mailer: Mailer;
+  site: EmailSite;
+  log?: Logger;
+}
+
+/**
+ * Queues the scheduler's next run, keyed by its time slot, so every app
+ * process may call this at start and each slot still runs once.
+ */
+export async function queueDigestScheduler(
+  db: Db,
+  now = new Date(),
+): Promise<void> {
+  const slot = Math.floor(now.getTime() / SCHEDULER_INTERVAL_MS) + 1;
+  await enqueueJob(db, {
+    type: DIGEST_SCHEDULER_JOB,
+    payload: {},
+    runAt: new Date(slot * SCHEDULER_INTERVAL_MS),
+    key: `${DIGEST_SCHEDULER_JOB}:${slot}`,
+  });
+}
+
+async function recipient(db: Db, personId: number) {
+  const person = await db
+    .selectFrom('people')
+    .select(['id', 'display_name', 'email'])
+    .where('id', '=', personId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  if (!person?.email) {
+    return undefined;
+  }
+  const to: Recipient = {
+    id: person.id,
+    displayName: person.display_name,
+    email: person.email,
+  };
+  return to;
+}
+
+// An immediate e-mail goes only for a notification made in the day
+// before it was queued; older ones (an import, a backlog) wait for the
+// page and digests rather than arriving as if new.
+const IMMEDIATE_WINDOW_MS = 24 * 60 * 60_000;
+
+/** The e-mail feature's job handlers, for src/job-handlers.ts. */
+export function emailJobHandlers(
+  context: EmailJobContext,
+): JobHandlers<Database> {
+  const host = context.site.publicUrl.hostname;
+  const options = { host, ...(context.log ? { log: context.log } : {}) };
+  return {
+    [DIGEST_SCHEDULER_JOB]: async (db) => {
+      const queued = await queueDueDigests(db);
+      context.log?.info({ queued }, 'digests queued');
+      await queueDigestScheduler(db);
+    },
+
+    [DIGEST_JOB]: async (db, payload) => {
+      const digest = payload as DigestPayload;
+      await deliverOnce(
+        db,
+        context.mailer,
+        {
+          personId: digest.personId,
+          key: `digest:${digest.frequency}:${digest.until}`,
+          build: (messageId) => buildDigest(db, context, digest, messageId),
+        },
+        options,
+      );
+    },
+
+    [IMMEDIATE_EMAIL_JOB]: async (db: Kysely<Database>, payload) => {
+      const job = payload as ImmediateEmailPayload;
+      await deliverOnce(
+        db,
+        context.mailer,
+        {
+          personId: job.personId,
+          key: `notification:${job.notificationId}`,
+          build: (messageId) => buildImmediate(db, context, job, messageId),
+        },
+        options,
+      );
+    },
+  };
+}
+
+async function buildDigest(
+  db: Db,
+  context: EmailJobContext,
+  digest: DigestPayload,
+  messageId: string,
+) {
+  const choices = await getEmailChoices(db, digest.personId);
+  const kinds = kindsAt(choices, digest.frequency);
+  const to = kinds.length > 0 ? await recipient(db, digest.personId) : null;
+  if (!to) {
+    return undefined;
+  }
+  const items = await listDeliverableNotifications(db, digest.personId, {
+    since: digest.since,
+    until: digest.until,
+    kinds,
+  });
+  if (items.length === 0) {
+    return undefined;
+  }
+  return digestEmail(context.site, to, digest.frequency, items, messageId);
+}
+
+async function buildImmediate(
+  db: Db,
+  context: EmailJobContext,
+  job: ImmediateEmailPayload,
+  messageId: string,
+) {
+  const to = await recipient(db, job.personId);
+  if (!to) {
+    return undefined;
+  }
+  const now = new Date();
+  const queued = Date.parse(job.queuedAt);
+  const choices = await getEmailChoices(db, job.personId);
+  const wanted = kindsAt(choices, 'immediately');
+  // Read through the notifications' own read rule: one whose content
+  // its recipient can no longer see is not sent.
+  const items = await listDeliverableNotifications(db, job.personId, {
+    since: new Date(queued - IMMEDIATE_WINDOW_MS).toISOString(),
+    until: now.toISOString(),
+    kinds: wanted,
+  });
+  const notification = items.find((n) => n.id === job.notificationId);
+  if (!notification) {
+    return undefined;
+  }
+  return notificationEmail(context.site, to, notification, messageId);
+}
