@@ -83,18 +83,22 @@ export async function tagScores(
   return rows.map((r) => ({ personId: r.person_id, score: Number(r.score) }));
 }
 
-/** A matched item: its id, its title, and whether a tag matched. */
-interface Found {
-  id: number;
-  title: string;
-  tagged: number | boolean | null;
+/** The newest first, at most CONTENT_CANDIDATES, without repeats. */
+function newest(ids: Iterable<number>): number[] {
+  return [...new Set(ids)].sort((a, b) => b - a).slice(0, CONTENT_CANDIDATES);
 }
 
-/** The matched items: tagged with a key, or with every word in the title. */
-function matching(found: Found[], topic: Topic): number[] {
-  return found
-    .filter((item) => Boolean(item.tagged) || titleMatches(item.title, topic))
-    .map((item) => item.id);
+// TODO: titles are narrowed with lower() and LIKE, which SQLite applies
+// to ASCII letters only and which scans every title, so "Éducation" is
+// not found by its title and a title match costs a walk of the table;
+// the full-text search index could answer both once it covers titles.
+
+/** A title condition on `column`, lower-cased, or none for no words. */
+function titleLike(column: string, topic: Topic) {
+  const pattern = titlePattern(topic);
+  return pattern === null
+    ? null
+    : sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
 }
 
 /** Per person, how many matching pages the viewer may read they revised. */
@@ -104,44 +108,37 @@ export async function wikiAuthors(
   topic: Topic,
   listable: Listable,
 ): Promise<Map<number, number>> {
-  const pattern = titlePattern(topic);
-  const keys = topic.keys.length > 0 ? topic.keys : [''];
-  const found = await db
-    .selectFrom('wiki_pages as p')
-    .innerJoin('wiki_spaces as s', 's.id', 'p.space_id')
-    .where(readablePages(db, viewer))
-    .where('p.redirect_to_key', 'is', null)
-    .where((eb) => {
-      const tagged = eb.exists(
-        eb
-          .selectFrom('wiki_page_tags as wt')
-          .select('wt.page_id')
-          .whereRef('wt.page_id', '=', 'p.id')
-          .where('wt.tag_key', 'in', keys),
-      );
-      return pattern === null
-        ? tagged
-        : eb.or([
-            tagged,
-            sql<SqlBool>`p.title_key like ${pattern} escape '\\'`,
-          ]);
-    })
-    .select(['p.id', 'p.title'])
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('wiki_page_tags as wt')
-            .select('wt.page_id')
-            .whereRef('wt.page_id', '=', 'p.id')
-            .where('wt.tag_key', 'in', keys),
-        )
-        .as('tagged'),
-    )
-    .orderBy('p.id', 'desc')
-    .limit(CONTENT_CANDIDATES)
-    .execute();
-  const pageIds = matching(found, topic);
+  const readable = () =>
+    db
+      .selectFrom('wiki_pages as p')
+      .innerJoin('wiki_spaces as s', 's.id', 'p.space_id')
+      .where(readablePages(db, viewer))
+      .where('p.redirect_to_key', 'is', null)
+      .orderBy('p.id', 'desc')
+      .limit(CONTENT_CANDIDATES);
+  const like = titleLike('p.title_key', topic);
+  const [tagged, titled] = await Promise.all([
+    topic.keys.length === 0
+      ? []
+      : readable()
+          .where(
+            'p.id',
+            'in',
+            db
+              .selectFrom('wiki_page_tags')
+              .select('page_id')
+              .where('tag_key', 'in', topic.keys),
+          )
+          .select('p.id')
+          .execute(),
+    like === null
+      ? []
+      : readable().where(like).select(['p.id', 'p.title']).execute(),
+  ]);
+  const pageIds = newest([
+    ...tagged.map((row) => row.id),
+    ...titled.filter((row) => titleMatches(row.title, topic)).map((r) => r.id),
+  ]);
   if (pageIds.length === 0) {
     return new Map();
   }
@@ -173,53 +170,52 @@ export async function answerAuthors(
   topic: Topic,
   listable: Listable,
 ): Promise<Map<number, Map<string | null, number>>> {
-  const pattern = titlePattern(topic);
-  const keys = topic.keys.length > 0 ? topic.keys : [''];
-  const found = await db
-    .selectFrom('talk_threads as t')
-    .innerJoin('talk_categories as c', 'c.id', 't.category_id')
-    .innerJoin('talk_posts as a', 'a.id', 't.accepted_post_id')
-    .innerJoin('people as p', 'p.id', 'a.author_id')
-    .where(listedThreads(db, viewer))
-    .where('a.shown_position', 'is not', null)
-    .where(listablePeople(listable))
-    .where((eb) => {
-      const tagged = eb(
-        't.id',
-        'in',
-        eb
-          .selectFrom('talk_thread_tags as tt')
-          .select('tt.thread_id')
-          .where('tt.tag_key', 'in', keys),
-      );
-      return pattern === null
-        ? tagged
-        : eb.or([
-            tagged,
-            sql<SqlBool>`lower(t.title) like ${pattern} escape '\\'`,
-          ]);
-    })
-    .select(['t.id', 't.title', 'a.author_id'])
-    .select((eb) =>
-      eb
-        .selectFrom('talk_thread_tags as tt')
-        .select((inner) => inner.fn.min('tt.tag_key').as('tag'))
-        .whereRef('tt.thread_id', '=', 't.id')
-        .where('tt.tag_key', 'in', keys)
-        .as('tagged'),
-    )
-    .orderBy('t.id', 'desc')
-    .limit(CONTENT_CANDIDATES)
-    .execute();
-  const answers = new Map<number, Map<string | null, number>>();
-  for (const row of found) {
-    const tag = row.tagged ?? null;
-    if (row.author_id === null || (!tag && !titleMatches(row.title, topic))) {
-      continue;
+  const answered = () =>
+    db
+      .selectFrom('talk_threads as t')
+      .innerJoin('talk_categories as c', 'c.id', 't.category_id')
+      .innerJoin('talk_posts as a', 'a.id', 't.accepted_post_id')
+      .innerJoin('people as p', 'p.id', 'a.author_id')
+      .where(listedThreads(db, viewer))
+      .where('a.shown_position', 'is not', null)
+      .where(listablePeople(listable))
+      .orderBy('t.id', 'desc')
+      .limit(CONTENT_CANDIDATES);
+  const like = titleLike('t.title', topic);
+  const [tagged, titled] = await Promise.all([
+    topic.keys.length === 0
+      ? []
+      : answered()
+          .innerJoin('talk_thread_tags as tt', 'tt.thread_id', 't.id')
+          .where('tt.tag_key', 'in', topic.keys)
+          .select(['t.id', 'a.author_id', 'tt.tag_key as tag'])
+          .execute(),
+    like === null
+      ? []
+      : answered()
+          .where(like)
+          .select(['t.id', 't.title', 'a.author_id'])
+          .execute(),
+  ]);
+  const threads = new Map<number, { author: number; tag: string | null }>();
+  for (const row of tagged) {
+    const seen = threads.get(row.id);
+    if (row.author_id !== null && (!seen || (seen.tag ?? '') > row.tag)) {
+      threads.set(row.id, { author: row.author_id, tag: row.tag });
     }
-    const byTag = answers.get(row.author_id) ?? new Map();
+  }
+  for (const row of titled) {
+    const matches = titleMatches(row.title, topic);
+    if (row.author_id !== null && matches && !threads.has(row.id)) {
+      threads.set(row.id, { author: row.author_id, tag: null });
+    }
+  }
+  const answers = new Map<number, Map<string | null, number>>();
+  for (const id of newest(threads.keys())) {
+    const { author, tag } = threads.get(id) ?? { author: 0, tag: null };
+    const byTag = answers.get(author) ?? new Map<string | null, number>();
     byTag.set(tag, (byTag.get(tag) ?? 0) + 1);
-    answers.set(row.author_id, byTag);
+    answers.set(author, byTag);
   }
   return answers;
 }
@@ -232,44 +228,36 @@ export async function blogAuthors(
   listable: Listable,
   now: string,
 ): Promise<Map<number, number>> {
-  const pattern = titlePattern(topic);
-  const keys = topic.keys.length > 0 ? topic.keys : [''];
-  const found = await db
-    .selectFrom('blog_posts as p')
-    .innerJoin('blogs as b', 'b.id', 'p.blog_id')
-    .where(readableBlogPosts(db, viewer, now))
-    .where((eb) => {
-      const byTag = eb(
-        'p.id',
-        'in',
-        eb
-          .selectFrom('blog_post_tags as bt')
-          .select('bt.post_id')
-          .where('bt.tag_key', 'in', keys),
-      );
-      return pattern === null
-        ? byTag
-        : eb.or([
-            byTag,
-            sql<SqlBool>`lower(p.title) like ${pattern} escape '\\'`,
-          ]);
-    })
-    .select(['p.id', 'p.title'])
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('blog_post_tags as bt')
-            .select('bt.post_id')
-            .whereRef('bt.post_id', '=', 'p.id')
-            .where('bt.tag_key', 'in', keys),
-        )
-        .as('tagged'),
-    )
-    .orderBy('p.id', 'desc')
-    .limit(CONTENT_CANDIDATES)
-    .execute();
-  const postIds = matching(found, topic);
+  const readable = () =>
+    db
+      .selectFrom('blog_posts as p')
+      .innerJoin('blogs as b', 'b.id', 'p.blog_id')
+      .where(readableBlogPosts(db, viewer, now))
+      .orderBy('p.id', 'desc')
+      .limit(CONTENT_CANDIDATES);
+  const like = titleLike('p.title', topic);
+  const [tagged, titled] = await Promise.all([
+    topic.keys.length === 0
+      ? []
+      : readable()
+          .where(
+            'p.id',
+            'in',
+            db
+              .selectFrom('blog_post_tags')
+              .select('post_id')
+              .where('tag_key', 'in', topic.keys),
+          )
+          .select('p.id')
+          .execute(),
+    like === null
+      ? []
+      : readable().where(like).select(['p.id', 'p.title']).execute(),
+  ]);
+  const postIds = newest([
+    ...tagged.map((row) => row.id),
+    ...titled.filter((row) => titleMatches(row.title, topic)).map((r) => r.id),
+  ]);
   if (postIds.length === 0) {
     return new Map();
   }
