@@ -15,6 +15,7 @@ import {
   unseenMarkers,
   wrongStatuses,
 } from './matrix/checks.ts';
+import { buildActivity } from './matrix/activity.ts';
 import { buildContent } from './matrix/content.ts';
 import type { Marker } from './matrix/content.ts';
 import { groupsAsSeenBy } from './matrix/expectations.ts';
@@ -44,6 +45,7 @@ await describeEachDatabase('the access matrix', (database) => {
     world = await buildWorld(db);
     markers = await buildContent(db, world);
     actors = await prepareActors(app, db, world);
+    markers.push(...(await buildActivity(db, world)));
     for (const actor of actors) {
       groupsByActor.set(actor, await groupsAsSeenBy(db, actor.rule, world));
     }
