@@ -54,6 +54,7 @@ import { createLogger } from './platform/logging.ts';
 import { characterCount } from './platform/text.ts';
 import { FieldValidator } from './platform/validation.ts';
 import { startServer } from './server.ts';
+import { drainJobs } from './workers.ts';
 
 const HELP = `Usage: civilmedia <command> [options]
 
@@ -98,6 +99,9 @@ Commands:
                                (an identity provider or HR feed)
   scim-token list              list SCIM tokens, live and revoked
   scim-token revoke ID         revoke a SCIM token at once
+  jobs run [--workers N]       queue the digests now due, run every due
+                               job (e-mail and others) with N workers
+                               (1), and exit
   search reindex               rebuild the search index from all content;
                                serve and migrate do it by themselves when
                                the index is empty and there is content
@@ -146,6 +150,9 @@ async function main(argv: string[]): Promise<number> {
       keepOpen = true;
       return 0;
     }
+    if (command === 'jobs') {
+      return await jobsCommand(config, handle.db, rest, logger);
+    }
     if (command === 'migrate') {
       process.stdout.write(
         applied.length === 0
@@ -164,7 +171,8 @@ async function main(argv: string[]): Promise<number> {
 
 type Command = (db: Kysely<Database>, args: string[]) => Promise<number>;
 
-// serve and migrate need more than the database; they are handled above.
+// serve, migrate and jobs need more than the database; they are handled
+// above.
 const COMMANDS: Record<string, Command> = {
   serve: async () => 0,
   migrate: async () => 0,
@@ -177,6 +185,7 @@ const COMMANDS: Record<string, Command> = {
   token: (db, args) => token(db, args),
   'scim-token': (db, args) => scimToken(db, args),
   search: (db, args) => searchCommand(db, args),
+  jobs: async () => 0,
 };
 
 /**
@@ -205,6 +214,31 @@ async function searchCommand(
     ([kind, count]) => `  ${kind}: ${count}`,
   );
   process.stdout.write(`Search index rebuilt:\n${lines.join('\n')}\n`);
+  return 0;
+}
+
+async function jobsCommand(
+  config: Config,
+  db: Kysely<Database>,
+  args: string[],
+  logger: ReturnType<typeof createLogger>,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { workers: { type: 'string', default: '1' } },
+  });
+  const workers = Number(values.workers);
+  if (
+    positionals.join(' ') !== 'run' ||
+    !Number.isInteger(workers) ||
+    workers < 1 ||
+    workers > 32
+  ) {
+    throw new UsageError('usage: civilmedia jobs run [--workers 1-32]');
+  }
+  const ran = await drainJobs(config, db, logger, workers);
+  process.stdout.write(`Ran ${ran} jobs.\n`);
   return 0;
 }
 

@@ -5,10 +5,11 @@ import { buildApp } from './app.ts';
 import type { Database } from './database.ts';
 import type { Config } from './platform/config.ts';
 import { getStylesheet } from './platform/stylesheet.ts';
+import { startJobWorkers } from './workers.ts';
 
 /**
- * Starts listening and stops cleanly on SIGINT or SIGTERM: in-flight
- * requests finish, then the database closes.
+ * Starts listening and the job workers, and stops cleanly on SIGINT or
+ * SIGTERM: in-flight requests and jobs finish, then the database closes.
  */
 export async function startServer(
   config: Config,
@@ -20,6 +21,7 @@ export async function startServer(
   // Build the stylesheet now rather than on the first visitor's request.
   await getStylesheet();
   await app.listen({ port: config.port, host: config.host });
+  const stopWorkers = await startJobWorkers(config, db, logger);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -30,6 +32,7 @@ export async function startServer(
     logger.info({ signal }, 'stopping');
     void app
       .close()
+      .then(stopWorkers)
       .then(closeDatabase)
       .then(
         () => process.exit(0),

@@ -1,0 +1,89 @@
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from './database.ts';
+import { queueDueDigests } from './features/email/digests.ts';
+import { queueDigestScheduler } from './features/email/handlers.ts';
+import { buildJobHandlers } from './job-handlers.ts';
+import type { Config } from './platform/config.ts';
+import { runJobWorker, runJobs } from './platform/jobs.ts';
+import { createMailer } from './platform/mail.ts';
+
+// Job workers as the app runs them: in the `serve` process (JOB_WORKERS,
+// 1 by default) and once through `civilmedia jobs run`.
+
+function workerName(index: number): string {
+  return `${hostname()}:${process.pid}:${index}`;
+}
+
+function mailerFor(config: Config, logger: Logger) {
+  if (!config.smtpUrl) {
+    logger.warn('no SMTP_URL: e-mail will be recorded as not sent');
+  }
+  return createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    log: logger,
+  });
+}
+
+/**
+ * Starts `config.jobWorkers` polling workers in this process and queues
+ * the digest scheduler's next run. The returned function stops them and
+ * waits for the jobs in hand to finish.
+ */
+export async function startJobWorkers(
+  config: Config,
+  db: Kysely<Database>,
+  logger: Logger,
+): Promise<() => Promise<void>> {
+  if (config.jobWorkers === 0) {
+    return () => Promise.resolve();
+  }
+  const log = logger;
+  const mailer = mailerFor(config, log);
+  const handlers = buildJobHandlers({ config, mailer, log });
+  await queueDigestScheduler(db);
+  const controller = new AbortController();
+  const running = Array.from({ length: config.jobWorkers }, (_, index) =>
+    runJobWorker(db, handlers, {
+      workerId: workerName(index),
+      signal: controller.signal,
+      log,
+    }),
+  );
+  log.info({ workers: config.jobWorkers }, 'job workers started');
+  return async () => {
+    controller.abort();
+    await Promise.all(running);
+    mailer.close();
+  };
+}
+
+/**
+ * `civilmedia jobs run`: queues the digests now due, then runs every due
+ * job with `workers` workers side by side until none is left. Returns
+ * how many jobs ran.
+ */
+export async function drainJobs(
+  config: Config,
+  db: Kysely<Database>,
+  logger: Logger,
+  workers: number,
+): Promise<number> {
+  const log = logger;
+  const mailer = mailerFor(config, log);
+  const handlers = buildJobHandlers({ config, mailer, log });
+  try {
+    await queueDueDigests(db);
+    await queueDigestScheduler(db);
+    const counts = await Promise.all(
+      Array.from({ length: workers }, (_, index) =>
+        runJobs(db, handlers, { workerId: workerName(index), log }),
+      ),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
+  } finally {
+    mailer.close();
+  }
+}
