@@ -1,9 +1,5 @@
 import type { Db } from '../../database.ts';
-import {
-  statusPostIds,
-  talkThreadIds,
-  wikiRevisionIds,
-} from './content.ts';
+import { statusPostIds, talkThreadIds, wikiRevisionIds } from './content.ts';
 import type { Marker } from './content.ts';
 import type { GroupKey, World } from './world.ts';
 import { GROUP_KEYS } from './world.ts';

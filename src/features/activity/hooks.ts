@@ -79,6 +79,7 @@ export async function threadStarted(
     ),
   );
   await recordAndFanOut(db, event, notificationOf(event, 'watched', key), {
+    threadId: made.threadId,
     categoryId: category.id,
     groupId: category.groupId,
     toGroup: true,

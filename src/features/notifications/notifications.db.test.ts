@@ -5,11 +5,7 @@ import { describeEachDatabase } from '../../test-support/databases.ts';
 import { addGroupMember, buildGroup } from '../../test-support/groups.ts';
 import { fanOut } from '../activity/fanout.ts';
 import type { FanOut } from '../activity/fanout.ts';
-import {
-  buildMember,
-  reply,
-  startGroupThread,
-} from '../activity/testing.ts';
+import { buildMember, reply, startGroupThread } from '../activity/testing.ts';
 import { setWatch } from '../talk/reading.ts';
 import { updateGroup } from '../groups/groups.ts';
 import {
