@@ -29,7 +29,9 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   --scale small|org|org5   people to seed: 100, 21,000 or 105,000 (org)
   --db sqlite|postgres     database to seed and serve from (sqlite)
-  --only NAME              run only scenarios whose id or name has NAME
+  --only NAME              run only scenarios whose id or name has NAME,
+                           or the one whose id is NAME (search: one
+                           search over 200,000 pieces of content)
   --duration SECONDS       load per HTTP scenario (10)
   --connections N          concurrent connections per HTTP scenario (8)
   --queries N              searches timed in process (3000)

@@ -86,27 +86,46 @@ export async function searchIndex(
   if (parts.length === 0) {
     return { items: [], total: 0, parts };
   }
+  const queries = searchQueries(db, actor, request, parts, page, now);
+  const rows = (await queries.page.execute(db)).rows;
+  // Past the last page there is no row to carry the total.
+  const total =
+    rows.length > 0 || page.offset === 0
+      ? Number(rows[0]?.total ?? 0)
+      : Number((await queries.count.execute(db)).rows[0]?.n ?? 0);
+  return { items: rows.map(toSearchRow), total, parts };
+}
+
+/**
+ * The two statements of a search: the page of rows and their count,
+ * under the same conditions. Exported for the bench's query plans.
+ */
+export function searchQueries(
+  db: Db,
+  actor: Actor,
+  request: SearchRequest,
+  parts: readonly QueryPart[],
+  page: PageRequest,
+  now: string,
+) {
   const dialect = dialectOf(db) === 'postgres' ? postgres : sqlite;
-  const where = sql<SqlBool>`${dialect.matchAll(parts)}
-    and ${filters(request)}
+  const where = sql<SqlBool>`${filters(request)}
     and ${findableDocuments(db, actor, request.kinds ?? SEARCH_KINDS, now)}`;
   const exactKey = titleKeyOf(request.text);
   const tier = sql<number>`case when d.title_key = ${exactKey} then 2
     when ${dialect.matchTitle(parts)} then 1 else 0 end`;
-  const [rows, count] = await Promise.all([
-    sql<Row>`select d.kind, d.ref_id, d.group_id, d.author_id, d.title,
-        d.body, d.created_at, d.updated_at
-      from search_documents as d
+  const from = dialect.matchingRows(parts);
+  return {
+    // The total comes with the page, from one pass over the matches.
+    page: sql<Row & { total: number | string }>`select d.kind, d.ref_id,
+        d.group_id, d.author_id, d.title, d.body, d.created_at,
+        d.updated_at, count(*) over () as total
+      from ${from}
       where ${where}
       order by ${tier} desc, d.updated_at desc, d.id desc
-      limit ${page.pageSize} offset ${page.offset}`.execute(db),
-    sql<{ n: number | string }>`select count(*) as n
-      from search_documents as d where ${where}`.execute(db),
-  ]);
-  return {
-    items: rows.rows.map(toSearchRow),
-    total: Number(count.rows[0]?.n ?? 0),
-    parts,
+      limit ${page.pageSize} offset ${page.offset}`,
+    count: sql<{ n: number | string }>`select count(*) as n
+      from ${from} where ${where}`,
   };
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../../database.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Db } from '../../database.ts';
 import { indexThings, SOURCES } from './sources.ts';
 import type { SearchKind } from './tables.ts';
 
@@ -15,6 +16,19 @@ const BATCH = 500;
 
 /** How many rows of each kind were indexed. */
 export type ReindexReport = Record<SearchKind, number>;
+
+// A batch at a time in a transaction of its own, so that SQLite does not
+// commit every statement and a live site never sees half a batch.
+async function inTransaction(
+  db: Db,
+  work: (trx: Db) => Promise<void>,
+): Promise<void> {
+  if (db.isTransaction) {
+    await work(db);
+  } else {
+    await (db as Kysely<Database>).transaction().execute(work);
+  }
+}
 
 /** Indexes every row of every kind and drops rows of vanished things. */
 export async function reindexEverything(
@@ -38,7 +52,7 @@ export async function reindexEverything(
         break;
       }
       const ids = rows.map((row) => row.id);
-      await indexThings(db, kind, ids);
+      await inTransaction(db, (trx) => indexThings(trx, kind, ids));
       last = ids[ids.length - 1] ?? last;
       done += ids.length;
       onBatch(kind, done);

@@ -14,10 +14,12 @@ function phrase(part: QueryPart, weight: string): string {
   return terms.length === 1 ? (terms[0] ?? '') : `(${terms.join(' <-> ')})`;
 }
 
-/** Rows whose title or body holds every part. */
-export function matchAll(parts: readonly QueryPart[]): RawBuilder<SqlBool> {
+/** The rows whose title or body holds every part, as the FROM. */
+export function matchingRows(parts: readonly QueryPart[]): RawBuilder<unknown> {
   const query = parts.map((part) => phrase(part, '')).join(' & ');
-  return sql<SqlBool>`d.search @@ cast(${query} as tsquery)`;
+  return sql`search_documents as d
+    join (select cast(${query} as tsquery) as q) as query
+      on d.search @@ query.q`;
 }
 
 /** Rows whose title alone holds every part. */

@@ -12,11 +12,16 @@ function phrase(part: QueryPart): string {
   return part.prefix ? `${quoted}*` : quoted;
 }
 
-/** Rows whose title or body holds every part. */
-export function matchAll(parts: readonly QueryPart[]): RawBuilder<SqlBool> {
+/**
+ * The rows whose title or body holds every part, as the FROM of the
+ * search: driven from the full-text index, each match then read from
+ * search_documents (`d`) by its id.
+ */
+export function matchingRows(parts: readonly QueryPart[]): RawBuilder<unknown> {
   const expression = parts.map(phrase).join(' AND ');
-  return sql<SqlBool>`d.id in (select rowid from search_fts
-    where search_fts match ${expression})`;
+  return sql`search_fts
+    join search_documents as d on d.id = search_fts.rowid
+    and search_fts match ${expression}`;
 }
 
 /** Rows whose title alone holds every part. */
