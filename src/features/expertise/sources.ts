@@ -19,11 +19,17 @@ import type { Topic } from './words.ts';
 // first; their authors are then counted per person through the
 // (page, author) and (post, position) indexes.
 
-/** Items of each kind of content whose authors are counted. */
-export const CONTENT_CANDIDATES = 2000;
+/**
+ * Items of each kind of content whose authors are counted: on a topic
+ * with more, the newest, so counts are of recent writing.
+ */
+export const CONTENT_CANDIDATES = 500;
 
-/** People kept from each source before the final ranking. */
-export const PEOPLE_CANDIDATES = 1000;
+/**
+ * People kept from each source before the final ranking: past a few
+ * hundred people a topic is too broad for the list to help anyone.
+ */
+export const PEOPLE_CANDIDATES = 250;
 
 /** Who may be listed, and from which departments. */
 export interface Listable {
@@ -33,20 +39,23 @@ export interface Listable {
 }
 
 /**
- * A condition on `p`, the people table: active staff other than the
- * viewer, from another department than theirs when asked.
+ * A condition on the people table, as `alias`: active staff other than
+ * the viewer, from another department than theirs when asked.
  */
-export function listablePeople(listable: Listable) {
-  const base = sql<SqlBool>`(p.status = 'active' and p.closed_at is null
-    and p.role <> 'guest' and p.id <> ${listable.viewerId})`;
+export function listablePeople(listable: Listable, alias = 'p') {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  const base = sql<SqlBool>`(${col('status')} = 'active'
+    and ${col('closed_at')} is null and ${col('role')} <> 'guest'
+    and ${col('id')} <> ${listable.viewerId})`;
   const other = listable.otherThan;
   if (!other) {
     return base;
   }
+  const department = col('department_id');
   return other.departmentId === null
-    ? sql<SqlBool>`(${base} and p.department_id is not null)`
-    : sql<SqlBool>`(${base} and p.department_id is not null
-      and p.department_id <> ${other.departmentId})`;
+    ? sql<SqlBool>`(${base} and ${department} is not null)`
+    : sql<SqlBool>`(${base} and ${department} is not null
+      and ${department} <> ${other.departmentId})`;
 }
 
 /** A matched profile tag's weight: a skill counts most. */
@@ -93,12 +102,50 @@ function newest(ids: Iterable<number>): number[] {
 // not found by its title and a title match costs a walk of the table;
 // the full-text search index could answer both once it covers titles.
 
-/** A title condition on `column`, lower-cased, or none for no words. */
-function titleLike(column: string, topic: Topic) {
+/**
+ * The newest items of `table` whose title holds the topic's words, as
+ * [id, title] rows narrowed by LIKE and then checked word by word.
+ */
+async function titled(
+  db: Db,
+  table: 'wiki_pages' | 'talk_threads' | 'blog_posts',
+  column: 'title_key' | 'title',
+  topic: Topic,
+): Promise<number[]> {
   const pattern = titlePattern(topic);
-  return pattern === null
-    ? null
-    : sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+  if (pattern === null) {
+    return [];
+  }
+  const rows = await db
+    .selectFrom(table)
+    .select(['id', 'title'])
+    .where(sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`)
+    .orderBy('id', 'desc')
+    .limit(CONTENT_CANDIDATES * 2)
+    .execute();
+  return rows
+    .filter((row) => titleMatches(row.title, topic))
+    .map((row) => row.id);
+}
+
+/** The newest ids of items carrying one of the topic's keys as a tag. */
+async function tagged(
+  db: Db,
+  table: 'wiki_page_tags' | 'blog_post_tags',
+  column: 'page_id' | 'post_id',
+  topic: Topic,
+): Promise<number[]> {
+  if (topic.keys.length === 0) {
+    return [];
+  }
+  const rows = await db
+    .selectFrom(table)
+    .select(sql.ref<number>(column).as('id'))
+    .where('tag_key', 'in', topic.keys)
+    .orderBy(sql.ref(column), 'desc')
+    .limit(CONTENT_CANDIDATES)
+    .execute();
+  return rows.map((row) => Number(row.id));
 }
 
 /** Per person, how many matching pages the viewer may read they revised. */
@@ -108,44 +155,32 @@ export async function wikiAuthors(
   topic: Topic,
   listable: Listable,
 ): Promise<Map<number, number>> {
-  const readable = () =>
-    db
-      .selectFrom('wiki_pages as p')
-      .innerJoin('wiki_spaces as s', 's.id', 'p.space_id')
-      .where(readablePages(db, viewer))
-      .where('p.redirect_to_key', 'is', null)
-      .orderBy('p.id', 'desc')
-      .limit(CONTENT_CANDIDATES);
-  const like = titleLike('p.title_key', topic);
-  const [tagged, titled] = await Promise.all([
-    topic.keys.length === 0
-      ? []
-      : readable()
-          .where(
-            'p.id',
-            'in',
-            db
-              .selectFrom('wiki_page_tags')
-              .select('page_id')
-              .where('tag_key', 'in', topic.keys),
-          )
-          .select('p.id')
-          .execute(),
-    like === null
-      ? []
-      : readable().where(like).select(['p.id', 'p.title']).execute(),
-  ]);
   const pageIds = newest([
-    ...tagged.map((row) => row.id),
-    ...titled.filter((row) => titleMatches(row.title, topic)).map((r) => r.id),
+    ...(await tagged(db, 'wiki_page_tags', 'page_id', topic)),
+    ...(await titled(db, 'wiki_pages', 'title_key', topic)),
   ]);
   if (pageIds.length === 0) {
+    return new Map();
+  }
+  const readable = await db
+    .selectFrom('wiki_pages as p')
+    .innerJoin('wiki_spaces as s', 's.id', 'p.space_id')
+    .select('p.id')
+    .where('p.id', 'in', pageIds)
+    .where('p.redirect_to_key', 'is', null)
+    .where(readablePages(db, viewer))
+    .execute();
+  if (readable.length === 0) {
     return new Map();
   }
   const rows = await db
     .selectFrom('wiki_revisions as r')
     .innerJoin('people as p', 'p.id', 'r.author_id')
-    .where('r.page_id', 'in', pageIds)
+    .where(
+      'r.page_id',
+      'in',
+      readable.map((row) => row.id),
+    )
     .where(listablePeople(listable))
     .select([
       'r.author_id as person_id',
@@ -170,52 +205,49 @@ export async function answerAuthors(
   topic: Topic,
   listable: Listable,
 ): Promise<Map<number, Map<string | null, number>>> {
-  const answered = () =>
-    db
-      .selectFrom('talk_threads as t')
-      .innerJoin('talk_categories as c', 'c.id', 't.category_id')
-      .innerJoin('talk_posts as a', 'a.id', 't.accepted_post_id')
-      .innerJoin('people as p', 'p.id', 'a.author_id')
-      .where(listedThreads(db, viewer))
-      .where('a.shown_position', 'is not', null)
-      .where(listablePeople(listable))
-      .orderBy('t.id', 'desc')
-      .limit(CONTENT_CANDIDATES);
-  const like = titleLike('t.title', topic);
-  const [tagged, titled] = await Promise.all([
-    topic.keys.length === 0
-      ? []
-      : answered()
-          .innerJoin('talk_thread_tags as tt', 'tt.thread_id', 't.id')
-          .where('tt.tag_key', 'in', topic.keys)
-          .select(['t.id', 'a.author_id', 'tt.tag_key as tag'])
-          .execute(),
-    like === null
-      ? []
-      : answered()
-          .where(like)
-          .select(['t.id', 't.title', 'a.author_id'])
-          .execute(),
+  const tags = new Map<number, string>();
+  if (topic.keys.length > 0) {
+    const rows = await db
+      .selectFrom('talk_thread_tags')
+      .select(['thread_id', 'tag_key'])
+      .where('tag_key', 'in', topic.keys)
+      .orderBy('thread_id', 'desc')
+      .limit(CONTENT_CANDIDATES * 2)
+      .execute();
+    for (const row of rows) {
+      const seen = tags.get(row.thread_id);
+      if (seen === undefined || seen > row.tag_key) {
+        tags.set(row.thread_id, row.tag_key);
+      }
+    }
+  }
+  const threadIds = newest([
+    ...tags.keys(),
+    ...(await titled(db, 'talk_threads', 'title', topic)),
   ]);
-  const threads = new Map<number, { author: number; tag: string | null }>();
-  for (const row of tagged) {
-    const seen = threads.get(row.id);
-    if (row.author_id !== null && (!seen || (seen.tag ?? '') > row.tag)) {
-      threads.set(row.id, { author: row.author_id, tag: row.tag });
-    }
+  if (threadIds.length === 0) {
+    return new Map();
   }
-  for (const row of titled) {
-    const matches = titleMatches(row.title, topic);
-    if (row.author_id !== null && matches && !threads.has(row.id)) {
-      threads.set(row.id, { author: row.author_id, tag: null });
-    }
-  }
+  const rows = await db
+    .selectFrom('talk_threads as t')
+    .innerJoin('talk_categories as c', 'c.id', 't.category_id')
+    .innerJoin('talk_posts as a', 'a.id', 't.accepted_post_id')
+    .innerJoin('people as p', 'p.id', 'a.author_id')
+    .where('t.id', 'in', threadIds)
+    .where(listedThreads(db, viewer))
+    .where('a.shown_position', 'is not', null)
+    .where(listablePeople(listable))
+    .select(['t.id', 'a.author_id'])
+    .execute();
   const answers = new Map<number, Map<string | null, number>>();
-  for (const id of newest(threads.keys())) {
-    const { author, tag } = threads.get(id) ?? { author: 0, tag: null };
-    const byTag = answers.get(author) ?? new Map<string | null, number>();
+  for (const row of rows) {
+    if (row.author_id === null) {
+      continue;
+    }
+    const tag = tags.get(row.id) ?? null;
+    const byTag = answers.get(row.author_id) ?? new Map();
     byTag.set(tag, (byTag.get(tag) ?? 0) + 1);
-    answers.set(author, byTag);
+    answers.set(row.author_id, byTag);
   }
   return answers;
 }
@@ -228,43 +260,23 @@ export async function blogAuthors(
   listable: Listable,
   now: string,
 ): Promise<Map<number, number>> {
-  const readable = () =>
-    db
-      .selectFrom('blog_posts as p')
-      .innerJoin('blogs as b', 'b.id', 'p.blog_id')
-      .where(readableBlogPosts(db, viewer, now))
-      .orderBy('p.id', 'desc')
-      .limit(CONTENT_CANDIDATES);
-  const like = titleLike('p.title', topic);
-  const [tagged, titled] = await Promise.all([
-    topic.keys.length === 0
-      ? []
-      : readable()
-          .where(
-            'p.id',
-            'in',
-            db
-              .selectFrom('blog_post_tags')
-              .select('post_id')
-              .where('tag_key', 'in', topic.keys),
-          )
-          .select('p.id')
-          .execute(),
-    like === null
-      ? []
-      : readable().where(like).select(['p.id', 'p.title']).execute(),
-  ]);
   const postIds = newest([
-    ...tagged.map((row) => row.id),
-    ...titled.filter((row) => titleMatches(row.title, topic)).map((r) => r.id),
+    ...(await tagged(db, 'blog_post_tags', 'post_id', topic)),
+    ...(await titled(db, 'blog_posts', 'title', topic)),
   ]);
   if (postIds.length === 0) {
     return new Map();
   }
+  const readable = db
+    .selectFrom('blog_posts as p')
+    .innerJoin('blogs as b', 'b.id', 'p.blog_id')
+    .select('p.id')
+    .where('p.id', 'in', postIds)
+    .where(readableBlogPosts(db, viewer, now));
   const rows = await db
     .selectFrom('blog_post_authors as pa')
     .innerJoin('people as p', 'p.id', 'pa.person_id')
-    .where('pa.post_id', 'in', postIds)
+    .where('pa.post_id', 'in', readable)
     .where(listablePeople(listable))
     .select([
       'pa.person_id',
