@@ -9,13 +9,22 @@ import type { DemoSiteResult } from '../src/demo-site.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { createBenchDatabase } from './database.ts';
+import { benchDigests } from './digest-bench.ts';
 import type { BenchDatabase } from './database.ts';
 import { driveServer } from './load.ts';
 import type { Measurement } from './load.ts';
 import { readBenchOptions, USAGE } from './options.ts';
 import { groupScenarios } from './scenarios/groups.ts';
 import { measureWiki } from './scenarios/wiki.ts';
+import {
+  EXPERTISE,
+  formatExpertise,
+  measureExpertise,
+} from './scenarios/expertise.ts';
+import type { ExpertiseTimings } from './scenarios/expertise.ts';
 import { formatTalk, measureTalk, TALK_SIZES } from './talk.ts';
+import { formatSearch, measureSearch, SEARCH } from './search.ts';
+import type { SearchResults } from './search.ts';
 import type { TalkResults } from './talk.ts';
 import type { WikiTimings } from './scenarios/wiki.ts';
 import type { GroupScenario } from './scenarios/groups.ts';
@@ -49,11 +58,23 @@ interface Seeded {
 }
 
 async function main(options: BenchOptions): Promise<void> {
+  if (options.only === 'digest') {
+    await benchDigests(options);
+    return;
+  }
   const machine = describeMachine();
+  // An --only that is a scenario's whole id runs that one alone: 'search'
+  // is also part of the directory scenarios' names.
+  const ids = [...DIRECTORY_SCENARIOS, TALK, WIKI, BARE, EXPERTISE, SEARCH].map(
+    (scenario) => scenario.id,
+  );
+  const exact = options.only !== undefined && ids.includes(options.only);
   const wanted = (scenario: { id: string; name: string }) =>
     !options.only ||
-    scenario.id.includes(options.only) ||
-    scenario.name.includes(options.only);
+    (exact
+      ? scenario.id === options.only
+      : scenario.id.includes(options.only) ||
+        scenario.name.includes(options.only));
   process.stdout.write(
     `CivilMedia bench: scale ${options.scale} (${options.people} people), ` +
       `${options.db}, ${options.connections} connections, ` +
@@ -65,12 +86,18 @@ async function main(options: BenchOptions): Promise<void> {
   const database = await createBenchDatabase(options.db);
   const measured = new Map<string, Measurement>();
   let seeded: Seeded;
+  let search: SearchResults | undefined;
   try {
     seeded = await seed(database, options, wanted(DIRECTORY_SCENARIOS[0]));
     if (seeded.inProcess) {
       measured.set(DIRECTORY_SCENARIOS[0].id, seeded.inProcess);
     }
     await measureOverHttp(database, options, seeded, wanted, measured);
+    if (wanted(SEARCH)) {
+      const share = options.scale === 'small' ? 0.01 : 1;
+      search = await measureSearch(database.url, share);
+      process.stdout.write(`\n${formatSearch(search, options.db)}\n`);
+    }
   } finally {
     await database.drop();
   }
@@ -119,6 +146,12 @@ async function main(options: BenchOptions): Promise<void> {
     wiki = await measureWiki(options.db);
     process.stdout.write(`\n${formatWiki(wiki)}\n`);
   }
+  let expertise: ExpertiseTimings | undefined;
+  if (wanted(EXPERTISE)) {
+    const rounds = options.scale === 'small' ? 10 : 30;
+    expertise = await measureExpertise(options.db, options.people, rounds);
+    process.stdout.write(`\n${formatExpertise(expertise)}\n`);
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = await saveResults(`${stamp}-${options.scale}-${options.db}`, {
     date: new Date().toISOString(),
@@ -130,6 +163,8 @@ async function main(options: BenchOptions): Promise<void> {
     inProcessByKind: seeded.inProcess?.byKind,
     wiki,
     talk,
+    expertise,
+    search,
   });
   process.stdout.write(`\nSaved to ${file}\n`);
 }
