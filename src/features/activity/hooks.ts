@@ -14,6 +14,10 @@ import type { WatchTargets } from './fanout.ts';
 // requests), and the job that tells its watchers. Every notification is
 // checked against the read rule for its recipient (notifyPeople), so a
 // mention of someone who cannot read the content tells them nothing.
+//
+// TODO: a thread or reply held for a moderator and a comment waiting for
+// approval notify nobody, even once approved, because approval does not
+// call in here yet; their events do reach streams once they are shown.
 
 interface Someone {
   id: number;

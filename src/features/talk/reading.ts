@@ -2,8 +2,8 @@ import type { Db } from '../../database.ts';
 import type { WatchLevel } from './tables.ts';
 
 // What each reader keeps of a thread: a watch or a mute (of a thread or
-// a whole category), and how far they have read. The notifications that
-// read watches arrive with a later issue.
+// a whole category), and how far they have read. Watches decide who is
+// told of new posts (features/activity/fanout.ts).
 
 export const WATCH_LEVELS: readonly WatchLevel[] = ['watch', 'mute'];
 

@@ -2,8 +2,8 @@ import type { Db } from '../../database.ts';
 import type { WikiPage } from './pages.ts';
 import type { SpaceRow } from './spaces.ts';
 
-// Watches on a page or a whole space. They are recorded now; the
-// notifications that read them arrive with a later issue.
+// Watches on a page or a whole space: whoever watches one is told of each
+// change to it (features/activity/fanout.ts).
 
 /** Watches one page; watching it twice is one watch. */
 export async function watchPage(
