@@ -136,6 +136,12 @@ await describeEachDatabase('the expertise finder over HTTP', (database) => {
     assert.match(response.body, new RegExp(`value="${long}"`));
   });
 
+  it('links to the finder from the people directory', async () => {
+    const response = await browser.get('/people');
+
+    assert.match(response.body, /href="\/people\/experts"/);
+  });
+
   it('lists people with their reasons on the page', async () => {
     const response = await browser.get('/people/experts?q=Kubernetes');
 

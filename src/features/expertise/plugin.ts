@@ -4,7 +4,6 @@ import type { Actor } from '../../access/actor.ts';
 import type { Database, Db } from '../../database.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import {
-  pageCount,
   pageOf,
   paginationParams,
   readPageRequest,
@@ -83,7 +82,6 @@ export const expertisePlugin: FastifyPluginAsync<{
         page.pageSize,
         (n) => withQuery(request.url, { page: n === 1 ? null : n }),
       ),
-      lastPage: pageCount(result.total, page.pageSize),
     });
   });
 
