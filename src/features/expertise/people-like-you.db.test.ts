@@ -95,7 +95,8 @@ await describeEachDatabase('people like you', (database) => {
       ],
       [
         'Ben Neighbour',
-        ['Also interested in Open data', 'Also interested in Gardening'],
+        // Fewer people share Gardening: the rarer interest comes first.
+        ['Also interested in Gardening', 'Also interested in Open data'],
       ],
       ['Cai Colleague', ['Both in the group Agile delivery']],
       ['Dee Discreet', ['Both in the group Shadow']],

@@ -27,6 +27,9 @@ const GROUP_WEIGHT = 1;
 const OTHER_DEPARTMENT = 1;
 const BIG_GROUP = 500;
 const CANDIDATES = 200;
+/** The viewer's tags compared, and the people each brings at most. */
+const TAGS_COMPARED = 10;
+const HOLDERS = 200;
 /** Reasons given for one person; the strongest come first. */
 const REASONS_SHOWN = 3;
 
@@ -89,41 +92,52 @@ function suggestable(viewer: PersonActor) {
 }
 
 /**
- * Others' interests and projects equal to one of the viewer's, with the
- * viewer's own wording, from the people with the most in common.
+ * Others whose interests and projects equal one of the viewer's, with the
+ * viewer's own wording. A popular interest is shared with thousands, so
+ * each of the viewer's tags brings at most HOLDERS people, the rarest
+ * tags first, since they say the most about two people.
  */
 async function sharedTags(db: Db, viewer: PersonActor) {
-  const best = db
+  const mine = await db
     .selectFrom('person_tags as mine')
-    .innerJoin('person_tags as theirs', (join) =>
-      join
-        .onRef('theirs.kind', '=', 'mine.kind')
-        .onRef('theirs.label_key', '=', 'mine.label_key'),
-    )
-    .innerJoin('people as p', 'p.id', 'theirs.person_id')
-    .where('mine.person_id', '=', viewer.id)
-    .where('mine.kind', 'in', ['interest', 'project'])
-    .where(suggestable(viewer))
-    .select('theirs.person_id')
-    .groupBy('theirs.person_id')
-    .orderBy(sql`count(*)`, 'desc')
-    .orderBy('theirs.person_id')
-    .limit(CANDIDATES);
-  return db
-    .selectFrom('person_tags as mine')
-    .innerJoin('person_tags as theirs', (join) =>
-      join
-        .onRef('theirs.kind', '=', 'mine.kind')
-        .onRef('theirs.label_key', '=', 'mine.label_key'),
+    .select(['mine.kind', 'mine.label', 'mine.label_key', 'mine.position'])
+    .select((eb) =>
+      eb
+        .selectFrom('person_tags as all')
+        .select((inner) => inner.fn.countAll<number>().as('n'))
+        .whereRef('all.kind', '=', 'mine.kind')
+        .whereRef('all.label_key', '=', 'mine.label_key')
+        .as('holders'),
     )
     .where('mine.person_id', '=', viewer.id)
-    .where('mine.kind', 'in', ['interest', 'project'])
-    .where('theirs.person_id', 'in', best)
-    .select(['theirs.person_id', 'mine.kind', 'mine.label'])
-    .orderBy('theirs.person_id')
-    .orderBy('mine.kind', 'desc')
-    .orderBy('mine.position')
+    .where('mine.kind', 'in', ['project', 'interest'])
     .execute();
+  mine.sort(
+    (a, b) =>
+      Number(a.holders) - Number(b.holders) ||
+      a.kind.localeCompare(b.kind) ||
+      a.position - b.position,
+  );
+  const shared: { person_id: number; kind: string; label: string }[] = [];
+  for (const tag of mine.slice(0, TAGS_COMPARED)) {
+    const holders = await db
+      .selectFrom('person_tags as theirs')
+      .innerJoin('people as p', 'p.id', 'theirs.person_id')
+      .select('theirs.person_id')
+      .where('theirs.kind', '=', tag.kind)
+      .where('theirs.label_key', '=', tag.label_key)
+      .where(suggestable(viewer))
+      // The order of the tag index, so the walk stops at HOLDERS.
+      .orderBy('theirs.id')
+      .limit(HOLDERS)
+      .execute();
+    for (const { person_id } of holders) {
+      shared.push({ person_id, kind: tag.kind, label: tag.label });
+    }
+  }
+  return shared.sort((a, b) =>
+    a.kind === b.kind ? 0 : a.kind === 'project' ? -1 : 1,
+  );
 }
 
 /** Fellow members of the viewer's groups that they may see. */
