@@ -44,8 +44,9 @@ export interface ExpertiseTimings {
 function sequence(seed: number) {
   let state = seed;
   return (below: number) => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state % below;
+    // MINSTD: the product stays within a double's exact integers.
+    state = (state * 48_271) % 2_147_483_647;
+    return Math.floor((state / 2_147_483_647) * below);
   };
 }
 
