@@ -2,14 +2,21 @@ import { PostgresAdapter, sql } from 'kysely';
 import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 
 // One row per searchable thing (person, group, status post, thread,
-// reply, blog post, blog comment, wiki page), holding its terms as the
-// application made them: folded, stemmed, CJK split into pairs (see
-// features/search/terms.ts). Neither database stems or splits anything
-// itself, so both find the same rows. SQLite indexes the terms with FTS5
-// over this table (external content, kept in step by triggers) under the
-// plain unicode61 tokenizer; PostgreSQL stores a tsvector the application
-// writes, title terms weighted A, under a GIN index. Who may see a row
-// is not stored here: searches ask the source rows at read time.
+// reply, blog post, blog comment, wiki page) in two tables: a narrow
+// search_documents, which a search walks for every match (kind, source,
+// group, author, dates: what it filters and sorts by), and search_texts
+// with the words, read for the page of results only. A common word
+// matches tens of thousands of rows, and reading their text to sort them
+// cost ten times the search itself.
+//
+// The terms are stored as the application made them: folded, stemmed,
+// CJK split into pairs (see features/search/terms.ts). Neither database
+// stems or splits anything itself, so both find the same rows. SQLite
+// indexes the terms with FTS5 over search_texts (external content, kept
+// in step by triggers) under the plain unicode61 tokenizer; PostgreSQL
+// stores tsvectors the application writes, the whole thing's and the
+// title's, under GIN. Who may see a row is not stored here: searches ask
+// the source rows at read time.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
@@ -25,14 +32,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('ref_id', 'integer', (c) => c.notNull())
     .addColumn('group_id', 'integer')
     .addColumn('author_id', 'integer')
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('body', 'text', (c) => c.notNull())
     .addColumn('title_key', 'text', (c) => c.notNull())
-    .addColumn('title_terms', 'text', (c) => c.notNull())
-    .addColumn('body_terms', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('search_documents_ref', ['kind', 'ref_id'])
+    .execute();
+  await db.schema
+    .createTable('search_texts')
+    .addColumn('document_id', 'integer', (c) =>
+      c.primaryKey().references('search_documents.id').onDelete('cascade'),
+    )
+    .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('body', 'text', (c) => c.notNull())
+    .addColumn('title_terms', 'text', (c) => c.notNull())
+    .addColumn('body_terms', 'text', (c) => c.notNull())
     .execute();
   for (const [name, columns] of [
     ['search_documents_title_key', ['title_key']],
@@ -49,7 +62,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   if (pg) {
     await sql`alter table search_documents
-      add column search tsvector not null default ''`.execute(db);
+      add column search tsvector not null default '',
+      add column title_search tsvector not null default ''`.execute(db);
     await sql`create index search_documents_search
       on search_documents using gin (search)`.execute(db);
     return;
@@ -58,28 +72,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create virtual table search_fts using fts5(
       title_terms, body_terms,
-      content='search_documents', content_rowid='id',
+      content='search_texts', content_rowid='document_id',
       tokenize='unicode61 remove_diacritics 0'
     )`.execute(db);
   await sql`
-    create trigger search_documents_ai after insert on search_documents
+    create trigger search_texts_ai after insert on search_texts
     begin
       insert into search_fts(rowid, title_terms, body_terms)
-      values (new.id, new.title_terms, new.body_terms);
+      values (new.document_id, new.title_terms, new.body_terms);
     end`.execute(db);
   await sql`
-    create trigger search_documents_ad after delete on search_documents
+    create trigger search_texts_ad after delete on search_texts
     begin
       insert into search_fts(search_fts, rowid, title_terms, body_terms)
-      values ('delete', old.id, old.title_terms, old.body_terms);
+      values ('delete', old.document_id, old.title_terms, old.body_terms);
     end`.execute(db);
   await sql`
-    create trigger search_documents_au after update on search_documents
+    create trigger search_texts_au after update on search_texts
     begin
       insert into search_fts(search_fts, rowid, title_terms, body_terms)
-      values ('delete', old.id, old.title_terms, old.body_terms);
+      values ('delete', old.document_id, old.title_terms, old.body_terms);
       insert into search_fts(rowid, title_terms, body_terms)
-      values (new.id, new.title_terms, new.body_terms);
+      values (new.document_id, new.title_terms, new.body_terms);
     end`.execute(db);
 }
 
@@ -87,5 +101,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
     await sql`drop table if exists search_fts`.execute(db);
   }
+  await db.schema.dropTable('search_texts').execute();
   await db.schema.dropTable('search_documents').execute();
 }

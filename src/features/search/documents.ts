@@ -38,27 +38,53 @@ export async function putDocuments(
 ): Promise<void> {
   const pg = dialectOf(db) === 'postgres';
   for (let i = 0; i < documents.length; i += CHUNK) {
-    const rows = documents.slice(i, i + CHUNK).map((doc) => {
-      const row = indexRow(doc);
-      return pg
-        ? { ...row, search: sql`cast(${vectorOf(row)} as tsvector)` }
-        : row;
-    });
-    await db
+    const rows = documents.slice(i, i + CHUNK).map(indexRow);
+    const made = await db
       .insertInto('search_documents')
-      .values(rows)
+      .values(
+        rows.map(({ meta, text }) =>
+          pg
+            ? {
+                ...meta,
+                search: sql`cast(${vectorOf(text)} as tsvector)`,
+                title_search: sql`cast(${titleVectorOf(text)} as tsvector)`,
+              }
+            : meta,
+        ),
+      )
       .onConflict((oc) =>
         oc.columns(['kind', 'ref_id']).doUpdateSet((eb) => ({
           group_id: eb.ref('excluded.group_id'),
           author_id: eb.ref('excluded.author_id'),
-          title: eb.ref('excluded.title'),
-          body: eb.ref('excluded.body'),
           title_key: eb.ref('excluded.title_key'),
-          title_terms: eb.ref('excluded.title_terms'),
-          body_terms: eb.ref('excluded.body_terms'),
           created_at: eb.ref('excluded.created_at'),
           updated_at: eb.ref('excluded.updated_at'),
-          ...(pg ? { search: sql`excluded.search` } : {}),
+          ...(pg
+            ? {
+                search: sql`excluded.search`,
+                title_search: sql`excluded.title_search`,
+              }
+            : {}),
+        })),
+      )
+      .returning(['id', 'kind', 'ref_id'])
+      .execute();
+    const idOf = new Map(
+      made.map((row) => [`${row.kind}:${row.ref_id}`, row.id]),
+    );
+    const texts = rows.map(({ meta, text }) => ({
+      document_id: idOf.get(`${meta.kind}:${meta.ref_id}`) ?? 0,
+      ...text,
+    }));
+    await db
+      .insertInto('search_texts')
+      .values(texts)
+      .onConflict((oc) =>
+        oc.column('document_id').doUpdateSet((eb) => ({
+          title: eb.ref('excluded.title'),
+          body: eb.ref('excluded.body'),
+          title_terms: eb.ref('excluded.title_terms'),
+          body_terms: eb.ref('excluded.body_terms'),
         })),
       )
       .execute();
@@ -72,10 +98,20 @@ export async function removeDocuments(
   refIds: readonly number[],
 ): Promise<void> {
   for (let i = 0; i < refIds.length; i += CHUNK) {
+    const chunk = refIds.slice(i, i + CHUNK);
+    const ids = db
+      .selectFrom('search_documents')
+      .select('id')
+      .where('kind', '=', kind)
+      .where('ref_id', 'in', chunk);
+    await db
+      .deleteFrom('search_texts')
+      .where('document_id', 'in', ids)
+      .execute();
     await db
       .deleteFrom('search_documents')
       .where('kind', '=', kind)
-      .where('ref_id', 'in', refIds.slice(i, i + CHUNK))
+      .where('ref_id', 'in', chunk)
       .execute();
   }
 }
@@ -85,17 +121,21 @@ function indexRow(doc: SourceDocument) {
   const room = MAX_POSITION - titleTerms.length - 1;
   const bodyTerms = capOccurrences(titleTerms, termsOf(doc.body), room);
   return {
-    kind: doc.kind,
-    ref_id: doc.refId,
-    group_id: doc.groupId,
-    author_id: doc.authorId,
-    title: doc.title,
-    body: doc.body.slice(0, MAX_BODY),
-    title_key: titleKeyOf(doc.title),
-    title_terms: titleTerms.join(' '),
-    body_terms: bodyTerms.join(' '),
-    created_at: doc.createdAt,
-    updated_at: doc.updatedAt,
+    meta: {
+      kind: doc.kind,
+      ref_id: doc.refId,
+      group_id: doc.groupId,
+      author_id: doc.authorId,
+      title_key: titleKeyOf(doc.title),
+      created_at: doc.createdAt,
+      updated_at: doc.updatedAt,
+    },
+    text: {
+      title: doc.title,
+      body: doc.body.slice(0, MAX_BODY),
+      title_terms: titleTerms.join(' '),
+      body_terms: bodyTerms.join(' '),
+    },
   };
 }
 
@@ -142,6 +182,11 @@ function vectorOf(row: { title_terms: string; body_terms: string }): string {
   return [...positions]
     .map(([term, at]) => `${lexeme(term)}:${at.join(',')}`)
     .join(' ');
+}
+
+/** The title's terms alone, for telling title matches apart cheaply. */
+function titleVectorOf(row: { title_terms: string }): string {
+  return vectorOf({ title_terms: row.title_terms, body_terms: '' });
 }
 
 /** A term quoted for tsvector and tsquery input. */

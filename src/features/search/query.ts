@@ -87,13 +87,29 @@ export async function searchIndex(
     return { items: [], total: 0, parts };
   }
   const queries = searchQueries(db, actor, request, parts, page, now);
-  const rows = (await queries.page.execute(db)).rows;
+  const ranked = (await queries.page.execute(db)).rows;
   // Past the last page there is no row to carry the total.
   const total =
-    rows.length > 0 || page.offset === 0
-      ? Number(rows[0]?.total ?? 0)
+    ranked.length > 0 || page.offset === 0
+      ? Number(ranked[0]?.total ?? 0)
       : Number((await queries.count.execute(db)).rows[0]?.n ?? 0);
-  return { items: rows.map(toSearchRow), total, parts };
+  const ids = ranked.map((row) => Number(row.id));
+  const rows =
+    ids.length === 0
+      ? []
+      : await db
+          .selectFrom('search_documents as d')
+          .innerJoin('search_texts as x', 'x.document_id', 'd.id')
+          .select(['d.id', 'd.kind', 'd.ref_id', 'd.group_id', 'd.author_id'])
+          .select(['x.title', 'x.body', 'd.created_at', 'd.updated_at'])
+          .where('d.id', 'in', ids)
+          .execute();
+  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  const items = ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toSearchRow(row)] : [];
+  });
+  return { items, total, parts };
 }
 
 /**
@@ -116,10 +132,10 @@ export function searchQueries(
     when ${dialect.matchTitle(parts)} then 1 else 0 end`;
   const from = dialect.matchingRows(parts);
   return {
-    // The total comes with the page, from one pass over the matches.
-    page: sql<Row & { total: number | string }>`select d.kind, d.ref_id,
-        d.group_id, d.author_id, d.title, d.body, d.created_at,
-        d.updated_at, count(*) over () as total
+    // The total comes with the page, from one pass over the matches; the
+    // pass carries only what it sorts by, not the rows' text.
+    page: sql<{ id: number; total: number | string }>`select d.id,
+        count(*) over () as total
       from ${from}
       where ${where}
       order by ${tier} desc, d.updated_at desc, d.id desc

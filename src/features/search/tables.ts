@@ -14,6 +14,7 @@ export type SearchKind =
   | 'blog_comment'
   | 'wiki_page';
 
+/** What a search filters and sorts by: narrow, walked for every match. */
 export interface SearchDocumentsTable {
   id: Generated<number>;
   kind: SearchKind;
@@ -22,18 +23,24 @@ export interface SearchDocumentsTable {
   /** For the group filter only; who may read it is asked at read time. */
   group_id: number | null;
   author_id: number | null;
-  title: string;
-  /** Plain text, for snippets. */
-  body: string;
   /** The title folded but unstemmed: an exact title ranks first. */
   title_key: string;
-  title_terms: string;
-  body_terms: string;
   created_at: string;
   /** What ties in rank are ordered by, newest first. */
   updated_at: string;
 }
 
+/** The words of a document, read for a page of results only. */
+export interface SearchTextsTable {
+  document_id: number;
+  title: string;
+  /** Plain text, for snippets. */
+  body: string;
+  title_terms: string;
+  body_terms: string;
+}
+
 export interface SearchTables {
   search_documents: SearchDocumentsTable;
+  search_texts: SearchTextsTable;
 }

@@ -3,8 +3,9 @@ import type { RawBuilder, SqlBool } from 'kysely';
 import { lexeme } from '../documents.ts';
 import type { QueryPart } from '../terms.ts';
 
-// PostgreSQL full-text over the tsvector the application wrote (title
-// terms weighted A). The query is written in tsquery's input syntax, not
+// PostgreSQL full-text over the tsvectors the application wrote: the
+// whole thing's (title terms weighted A), and the title's alone, small,
+// so ranking title matches never reads a long body's vector. The query is written in tsquery's input syntax, not
 // through to_tsquery, so PostgreSQL's own parser never splits or changes
 // a term: it matches exactly what FTS5 matches.
 
@@ -25,5 +26,5 @@ export function matchingRows(parts: readonly QueryPart[]): RawBuilder<unknown> {
 /** Rows whose title alone holds every part. */
 export function matchTitle(parts: readonly QueryPart[]): RawBuilder<SqlBool> {
   const query = parts.map((part) => phrase(part, 'A')).join(' & ');
-  return sql<SqlBool>`d.search @@ cast(${query} as tsquery)`;
+  return sql<SqlBool>`d.title_search @@ cast(${query} as tsquery)`;
 }
