@@ -21,6 +21,7 @@ import { personalFeeds } from './features/feeds/personal.ts';
 import { authPlugin } from './features/auth/plugin.ts';
 import { oidcSignIn } from './features/auth/oidc/plugin.ts';
 import { blogsPlugin } from './features/blogs/plugin.ts';
+import { emailPlugin } from './features/email/plugin.ts';
 import { expertisePlugin } from './features/expertise/plugin.ts';
 import { groupsPlugin } from './features/groups/plugin.ts';
 import { healthPlugin } from './features/health/plugin.ts';
@@ -172,6 +173,10 @@ export async function buildApp(
   await app.register(searchPlugin, { db: deps.db });
   await app.register(blogsPlugin, { db: deps.db });
   await app.register(notificationsPlugin, { db: deps.db });
+  await app.register(emailPlugin, {
+    db: deps.db,
+    secret: config.cookieSecret,
+  });
   await app.register(talkPlugin, {
     db: deps.db,
     publicUrl: config.publicUrl,

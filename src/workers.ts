@@ -48,6 +48,7 @@ export async function startJobWorkers(
   const running = Array.from({ length: config.jobWorkers }, (_, index) =>
     runJobWorker(db, handlers, {
       workerId: workerName(index),
+      leaseMs: config.jobLeaseMs,
       signal: controller.signal,
       log,
     }),
@@ -79,7 +80,11 @@ export async function drainJobs(
     await queueDigestScheduler(db);
     const counts = await Promise.all(
       Array.from({ length: workers }, (_, index) =>
-        runJobs(db, handlers, { workerId: workerName(index), log }),
+        runJobs(db, handlers, {
+          workerId: workerName(index),
+          leaseMs: config.jobLeaseMs,
+          log,
+        }),
       ),
     );
     return counts.reduce((sum, count) => sum + count, 0);

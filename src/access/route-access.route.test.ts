@@ -377,8 +377,10 @@ await describeEachDatabase("the app's routes", (database) => {
       'DELETE /api/v1/wiki/:space/pages/:title/watch',
       'GET /',
       'GET /account',
+      'GET /account/email',
       'GET /account/feeds',
       'GET /account/password',
+      'GET /api/v1/account/email-preferences',
       'GET /api/v1/account/feed-tokens',
       'GET /api/v1/activity',
       'GET /api/v1/blogs',
@@ -498,6 +500,7 @@ await describeEachDatabase("the app's routes", (database) => {
       'PATCH /api/v1/groups/:slug/members/:personId',
       'PATCH /api/v1/people/:id',
       'PATCH /api/v1/talk/posts/:postId',
+      'POST /account/email',
       'POST /account/feeds',
       'POST /account/feeds/:id/revoke',
       'POST /account/password',
@@ -611,6 +614,7 @@ await describeEachDatabase("the app's routes", (database) => {
       'POST /wiki/:space/:title/revisions/:revision/revert',
       'POST /wiki/:space/:title/unwatch',
       'POST /wiki/:space/:title/watch',
+      'PUT /api/v1/account/email-preferences',
       'PUT /api/v1/blogs/:blog/watch',
       'PUT /api/v1/groups/:slug/watch',
       'PUT /api/v1/talk/categories/:category/approval',
@@ -624,7 +628,7 @@ await describeEachDatabase("the app's routes", (database) => {
     ]);
   });
 
-  it('keeps administration for administrators, and SCIM and personal feeds to their tokens', () => {
+  it('keeps administration for administrators, and SCIM, personal feeds and unsubscribe links to their own credentials', () => {
     const adminOnly = /^(\/admin(\/|$)|\/api\/v1\/(admin|audit)(\/|$))/;
     for (const route of app.routeTable) {
       assert.equal(
@@ -634,7 +638,9 @@ await describeEachDatabase("the app's routes", (database) => {
       );
       assert.equal(
         route.config.access === 'credentials',
-        route.url.startsWith('/scim/v2') || route.url.startsWith('/feeds/'),
+        route.url.startsWith('/scim/v2') ||
+          route.url.startsWith('/feeds/') ||
+          route.url === '/email/unsubscribe',
         `${route.method} ${route.url}`,
       );
     }

@@ -36,6 +36,8 @@ export interface Config {
   mailFrom: string;
   /** Job workers `serve` runs in its own process; 0 leaves jobs to others. */
   jobWorkers: number;
+  /** How long a worker holds a job before another may take it over. */
+  jobLeaseMs: number;
 }
 
 /** One OpenID Connect identity provider people can sign in with. */
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
       `CivilMedia <no-reply@${publicUrl.hostname}>`,
     ),
     jobWorkers: readInteger(env, 'JOB_WORKERS', 1, 0, 32),
+    jobLeaseMs: readInteger(env, 'JOB_LEASE_SECONDS', 300, 5, 86_400) * 1000,
   };
 }
 

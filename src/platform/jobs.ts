@@ -183,12 +183,30 @@ export function retryDelayMs(attempt: number): number {
   return Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
 }
 
-/** Records a finished job, if this worker still holds it. */
+/** Records jobs that succeeded, those this worker still holds. */
+async function finishJobs(db: JobDb, ids: number[], workerId: string) {
+  if (ids.length === 0) {
+    return;
+  }
+  await db
+    .updateTable('jobs')
+    .set({
+      state: 'done',
+      locked_by: null,
+      finished_at: new Date().toISOString(),
+    })
+    .where('id', 'in', ids)
+    .where('state', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+/** Records a failed job, if this worker still holds it. */
 async function finishJob(
   db: JobDb,
   job: ClaimedJob,
   workerId: string,
-  error: unknown,
+  error: Error,
 ): Promise<void> {
   const now = new Date();
   const update = db
@@ -196,14 +214,7 @@ async function finishJob(
     .where('id', '=', job.id)
     .where('state', '=', 'running')
     .where('locked_by', '=', workerId);
-  if (error === undefined) {
-    await update
-      .set({ state: 'done', locked_by: null, finished_at: now.toISOString() })
-      .execute();
-    return;
-  }
-  const message =
-    error instanceof Error ? error.message : `thrown: ${String(error)}`;
+  const message = error.message;
   const last = job.attempts >= job.maxAttempts;
   const retryAt = new Date(now.getTime() + retryDelayMs(job.attempts));
   await update
@@ -260,18 +271,24 @@ export async function runJobs<DB>(
   const limit = options.limit ?? 4;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   let ran = 0;
+  await failAbandonedJobs(jobs, new Date());
   while (!options.signal?.aborted) {
-    await failAbandonedJobs(jobs, new Date());
     const claimed = await claimJobs(db, options.workerId, limit, leaseMs);
     if (claimed.length === 0) {
       break;
     }
+    const done: number[] = [];
     await Promise.all(
       claimed.map(async (job) => {
         const error = await runOne(db, handlers, job, options.log);
-        await finishJob(jobs, job, options.workerId, error);
+        if (error === undefined) {
+          done.push(job.id);
+        } else {
+          await finishJob(jobs, job, options.workerId, error);
+        }
       }),
     );
+    await finishJobs(jobs, done, options.workerId);
     ran += claimed.length;
   }
   return ran;
@@ -282,7 +299,7 @@ async function runOne<DB>(
   handlers: JobHandlers<DB>,
   job: ClaimedJob,
   log: Logger | undefined,
-): Promise<unknown> {
+): Promise<Error | undefined> {
   const handler = handlers[job.type];
   if (!handler) {
     return new Error(`no handler for job type ${job.type}`);
@@ -295,7 +312,9 @@ async function runOne<DB>(
       { err: error, jobId: job.id, type: job.type, attempt: job.attempts },
       'job failed',
     );
-    return error ?? new Error('job failed');
+    return error instanceof Error
+      ? error
+      : new Error(`thrown: ${String(error)}`);
   }
 }
 

@@ -43,6 +43,9 @@ export async function startSmtpSink(
       });
     },
   });
+  // A client that dies mid-message (a killed worker) resets its
+  // connection; the server reports that, and drops what it had.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
