@@ -64,9 +64,10 @@ interface Recipient {
   display_name: string;
 }
 
-// How many recipients one access query checks at once: SQLite allows 500
-// selects in one compound query.
-const CHECK_BATCH = 100;
+// How many recipients one access query checks at once. Larger compound
+// queries cost PostgreSQL more to plan than they save in round trips
+// (measured: 25 at a time beat 100 and 250 for 1,000 watchers).
+const CHECK_BATCH = 25;
 
 function actorOf(person: Recipient): PersonActor {
   return {
