@@ -155,33 +155,26 @@ export async function wikiAuthors(
   topic: Topic,
   listable: Listable,
 ): Promise<Map<number, number>> {
-  const pageIds = newest([
-    ...(await tagged(db, 'wiki_page_tags', 'page_id', topic)),
-    ...(await titled(db, 'wiki_pages', 'title_key', topic)),
-  ]);
+  const pageIds = newest(
+    (
+      await Promise.all([
+        tagged(db, 'wiki_page_tags', 'page_id', topic),
+        titled(db, 'wiki_pages', 'title_key', topic),
+      ])
+    ).flat(),
+  );
   if (pageIds.length === 0) {
-    return new Map();
-  }
-  const readable = await db
-    .selectFrom('wiki_pages as p')
-    .innerJoin('wiki_spaces as s', 's.id', 'p.space_id')
-    .select('p.id')
-    .where('p.id', 'in', pageIds)
-    .where('p.redirect_to_key', 'is', null)
-    .where(readablePages(db, viewer))
-    .execute();
-  if (readable.length === 0) {
     return new Map();
   }
   const rows = await db
     .selectFrom('wiki_revisions as r')
-    .innerJoin('people as p', 'p.id', 'r.author_id')
-    .where(
-      'r.page_id',
-      'in',
-      readable.map((row) => row.id),
-    )
-    .where(listablePeople(listable))
+    .innerJoin('wiki_pages as p', 'p.id', 'r.page_id')
+    .innerJoin('wiki_spaces as s', 's.id', 'p.space_id')
+    .innerJoin('people as author', 'author.id', 'r.author_id')
+    .where('r.page_id', 'in', pageIds)
+    .where('p.redirect_to_key', 'is', null)
+    .where(readablePages(db, viewer))
+    .where(listablePeople(listable, 'author'))
     .select([
       'r.author_id as person_id',
       sql<number>`count(distinct r.page_id)`.as('pages'),
@@ -205,26 +198,26 @@ export async function answerAuthors(
   topic: Topic,
   listable: Listable,
 ): Promise<Map<number, Map<string | null, number>>> {
+  const [tagRows, titleIds] = await Promise.all([
+    topic.keys.length === 0
+      ? []
+      : db
+          .selectFrom('talk_thread_tags')
+          .select(['thread_id', 'tag_key'])
+          .where('tag_key', 'in', topic.keys)
+          .orderBy('thread_id', 'desc')
+          .limit(CONTENT_CANDIDATES * 2)
+          .execute(),
+    titled(db, 'talk_threads', 'title', topic),
+  ]);
   const tags = new Map<number, string>();
-  if (topic.keys.length > 0) {
-    const rows = await db
-      .selectFrom('talk_thread_tags')
-      .select(['thread_id', 'tag_key'])
-      .where('tag_key', 'in', topic.keys)
-      .orderBy('thread_id', 'desc')
-      .limit(CONTENT_CANDIDATES * 2)
-      .execute();
-    for (const row of rows) {
-      const seen = tags.get(row.thread_id);
-      if (seen === undefined || seen > row.tag_key) {
-        tags.set(row.thread_id, row.tag_key);
-      }
+  for (const row of tagRows) {
+    const seen = tags.get(row.thread_id);
+    if (seen === undefined || seen > row.tag_key) {
+      tags.set(row.thread_id, row.tag_key);
     }
   }
-  const threadIds = newest([
-    ...tags.keys(),
-    ...(await titled(db, 'talk_threads', 'title', topic)),
-  ]);
+  const threadIds = newest([...tags.keys(), ...titleIds]);
   if (threadIds.length === 0) {
     return new Map();
   }
@@ -260,10 +253,14 @@ export async function blogAuthors(
   listable: Listable,
   now: string,
 ): Promise<Map<number, number>> {
-  const postIds = newest([
-    ...(await tagged(db, 'blog_post_tags', 'post_id', topic)),
-    ...(await titled(db, 'blog_posts', 'title', topic)),
-  ]);
+  const postIds = newest(
+    (
+      await Promise.all([
+        tagged(db, 'blog_post_tags', 'post_id', topic),
+        titled(db, 'blog_posts', 'title', topic),
+      ])
+    ).flat(),
+  );
   if (postIds.length === 0) {
     return new Map();
   }
