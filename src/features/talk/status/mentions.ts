@@ -159,10 +159,7 @@ export async function recordMentions(
  * The ids of the active people `body`'s @handles name, whoever may read
  * it: a caller notifying them checks each against the read rule first.
  */
-export async function mentionedPeople(
-  db: Db,
-  body: string,
-): Promise<number[]> {
+export async function mentionedPeople(db: Db, body: string): Promise<number[]> {
   const named = await resolveHandles(db, handlesOf(body));
   return [...new Set([...named.values()].map((person) => person.id))];
 }
