@@ -79,12 +79,11 @@ await describeEachDatabase('a profile’s activity', (database) => {
     ]);
 
     // Following Bob brings his activity home, as far as Carol may read it.
-    const followed = await callApi(
-      app,
-      carol,
-      'PUT',
-      `/api/v1/people/${bob.id}/follow`,
-    );
+    const followed = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/people/${bob.id}/follow`,
+      headers: { authorization: carol.authorization },
+    });
     assert.deepEqual(followed.json(), { personId: bob.id, following: true });
     const browser = new TestBrowser(app);
     await browser.signIn(carolEmail);

@@ -78,7 +78,9 @@ await describeEachDatabase('activity streams', (database) => {
     await follow(db, me.id, friend.id);
 
     await createStatus(db, friend, 'Friend on profile', null, minute(1));
-    await startGroupThread(db, friend, closed, 'Closed plans', 'x', minute(2));
+    await startGroupThread(db, friend, closed, 'Closed plans', 'x', {
+      now: minute(2),
+    });
     await createStatus(
       db,
       stranger,

@@ -37,12 +37,13 @@ export async function startGroupThread(
   group: { id: number; slug: string; name: string },
   title: string,
   body: string,
-  now?: string,
+  options: { now?: string; question?: boolean } = {},
 ): Promise<{ threadId: number; postId: number }> {
   const category = await ensureGroupCategory(db, group);
   const place = await placeOf(db, author, category);
-  const input = { title, body, isQuestion: false, tags: [] };
-  return startThread(db, author, place, input, now);
+  const isQuestion = options.question === true;
+  const input = { title, body, isQuestion, tags: [] };
+  return startThread(db, author, place, input, options.now);
 }
 
 export async function reply(
