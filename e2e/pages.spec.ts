@@ -301,6 +301,10 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
         200,
       ],
       ['delete a wiki page', `/wiki/${groups.mine}/Rota/delete`, 200],
+      ['notifications', '/notifications', 200],
+      ['group activity', `/groups/${groups.mine}/activity`, 200],
+      ['person activity', `/people/${ids.member}/activity`, 200],
+      ['watch a blog', '/blogs/bea-member/watch', 200],
       ['not found', '/people/999999', 404],
       ['forbidden', `/people/${ids.admin}/edit`, 403],
     ];
@@ -395,7 +399,7 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
       checked.push(path);
     }
     await adminContext.close();
-    assert.equal(checked.length, 72);
+    assert.equal(checked.length, 76);
   });
 
   it('fits a 320 pixel wide screen without sideways scrolling', async () => {
