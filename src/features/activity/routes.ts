@@ -5,11 +5,11 @@ import type { Database } from '../../database.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { requireBlogFor } from '../blogs/things.ts';
 import { requireGroup } from '../groups/groups.ts';
+import { getPersonSummaries } from '../people/people.ts';
 import { readablePerson } from '../people/routes.ts';
 import {
   clearWatchLevel,
   follow,
-  isFollowing,
   setWatchLevel,
   unfollow,
   watchLevelOn,
@@ -114,19 +114,13 @@ export const activityRoutes: FastifyPluginAsync<Options> = async (
 
   app.get<Params>('/people/:id/activity', signedIn, async (request, reply) => {
     const { person, scope } = await personScope(request);
-    const [stream, name, following] = await Promise.all([
+    const [stream, [summary]] = await Promise.all([
       listStream(db, request.actor, scope, request.query),
-      db
-        .selectFrom('people')
-        .select('display_name')
-        .where('id', '=', person.id)
-        .executeTakeFirstOrThrow(),
-      isFollowing(db, me(request).id, person.id),
+      getPersonSummaries(db, [person.id]),
     ]);
     return reply.render('activity/views/person-activity.njk', {
-      person: { id: person.id, name: name.display_name },
+      person: { id: person.id, name: summary?.name ?? '' },
       stream,
-      following,
     });
   });
 
