@@ -17,6 +17,7 @@ import {
 } from './matrix/checks.ts';
 import { buildActivity } from './matrix/activity.ts';
 import { buildContent } from './matrix/content.ts';
+import { digestOutcomes } from './matrix/email.ts';
 import type { Marker } from './matrix/content.ts';
 import { groupsAsSeenBy } from './matrix/expectations.ts';
 import { matrixTable } from './matrix/report.ts';
@@ -146,6 +147,15 @@ await describeEachDatabase('the access matrix', (database) => {
       assert.equal(other.status, 404, actor);
       assert.deepEqual(texts(other), [], actor);
     }
+  });
+
+  it('e-mails no actor a marker the group rule keeps from them', async () => {
+    const mailed = await digestOutcomes(database().db, actors, markers);
+    const mailedTexts = mailed.flatMap((outcome) => texts(outcome));
+    assert.ok(mailed.length > 0, 'digests were sent');
+    assert.ok(mailedTexts.some((text) => text.startsWith('OPENNOTICE')));
+    assert.ok(mailedTexts.some((text) => text.startsWith('CLOSEDNOTICE')));
+    assert.deepEqual(leaks(mailed, groupsByActor, markers), []);
   });
 
   it('finds a closed group’s content in search for its member only', () => {
