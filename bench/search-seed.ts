@@ -3,12 +3,14 @@
 // write paths would write, without their one-at-a-time bookkeeping. The
 // index is then built by reindexEverything, which writes exactly what
 // the write paths write (src/features/search/sources.ts).
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../src/database.ts';
 import { ensureGroupBlog } from '../src/features/blogs/blogs.ts';
 import { createGroup } from '../src/features/groups/groups.ts';
 import type { GroupVisibility } from '../src/features/groups/tables.ts';
 import { reindexEverything } from '../src/features/search/reindex.ts';
+import { dialectOf } from '../src/platform/db/dialect.ts';
 import {
   ensureGroupCategory,
   ensureSiteCategory,
@@ -164,6 +166,11 @@ export async function seedSearchContent(
   const content = (performance.now() - started) / 1000;
   const indexing = performance.now();
   await reindexEverything(db);
+  // As a settled database would be after autovacuum: statistics for the
+  // planner, and PostgreSQL's visibility map for index-only scans.
+  await sql`${sql.raw(dialectOf(db) === 'postgres' ? 'vacuum analyze' : 'analyze')}`.execute(
+    db,
+  );
   return {
     searcherId,
     restrictedShare: restricted / total,

@@ -30,7 +30,7 @@ export interface SearchResults {
   plans: string[];
 }
 
-const ROUNDS = 200;
+const ROUNDS = 100;
 const WARM_UP = 10;
 
 function percentile(sorted: readonly number[], share: number): number {

@@ -5,6 +5,7 @@ import { readableBlogPosts } from '../../access/blogs.ts';
 import { readableContent, visibleGroupIds } from '../../access/groups.ts';
 import { visiblePersonStatuses } from '../../access/policy.ts';
 import type { Db } from '../../database.ts';
+import { dialectOf } from '../../platform/db/dialect.ts';
 import { shownComments } from '../blogs/comments.ts';
 import { listedThreads } from '../talk/threads.ts';
 import { readablePages } from '../wiki/listing.ts';
@@ -17,42 +18,54 @@ import type { SearchKind } from './tables.ts';
 // is the one the kind's own lists use, taken from src/access or from the
 // feature that owns the list; none is written again here.
 
+/**
+ * PostgreSQL turns a correlated EXISTS into a hash of every readable row
+ * of the kind, built for each search however few rows match: a rare
+ * word paid for all 100,000 replies. OFFSET 0 keeps it a lookup per
+ * match, by index, as SQLite does anyway.
+ */
+function perRow(db: Db): RawBuilder<unknown> {
+  return sql.raw(dialectOf(db) === 'postgres' ? 'offset 0' : '');
+}
+
 type Condition = (db: Db, actor: Actor, now: string) => RawBuilder<SqlBool>;
 
 const CONDITIONS: Record<SearchKind, Condition> = {
-  person: (_db, actor) => {
+  person: (db, actor) => {
     const statuses = visiblePersonStatuses(actor);
     if (statuses.length === 0) {
       return sql<SqlBool>`1 = 0`;
     }
     return sql<SqlBool>`exists (select 1 from people as pp
       where pp.id = d.ref_id
-        and pp.status in (${sql.join(statuses)}))`;
+        and pp.status in (${sql.join(statuses)}) ${perRow(db)})`;
   },
   group: (db, actor) =>
     sql<SqlBool>`d.ref_id in (${visibleGroupIds(db, actor)})`,
   status: (db, actor) => sql<SqlBool>`exists (select 1 from status_posts as s
-    where s.id = d.ref_id and ${readableContent(db, actor, 's.group_id')})`,
+    where s.id = d.ref_id and ${readableContent(db, actor, 's.group_id')}
+    ${perRow(db)})`,
   thread: (db, actor) => sql<SqlBool>`exists (select 1 from talk_threads as t
     join talk_categories as c on c.id = t.category_id
-    where t.id = d.ref_id and ${listedThreads(db, actor)})`,
+    where t.id = d.ref_id and ${listedThreads(db, actor)} ${perRow(db)})`,
   reply: (db, actor) => sql<SqlBool>`exists (select 1 from talk_posts as r
     join talk_threads as t on t.id = r.thread_id
     join talk_categories as c on c.id = t.category_id
     where r.id = d.ref_id and r.shown_position is not null
-      and ${listedThreads(db, actor)})`,
+      and ${listedThreads(db, actor)} ${perRow(db)})`,
   blog_post: (db, actor, now) => sql<SqlBool>`exists (select 1
     from blog_posts as p join blogs as b on b.id = p.blog_id
-    where p.id = d.ref_id and ${readableBlogPosts(db, actor, now)})`,
+    where p.id = d.ref_id and ${readableBlogPosts(db, actor, now)}
+    ${perRow(db)})`,
   blog_comment: (db, actor, now) => sql<SqlBool>`exists (select 1
     from blog_comments as c
     join blog_posts as p on p.id = c.post_id
     join blogs as b on b.id = p.blog_id
     where c.id = d.ref_id and ${shownComments()}
-      and ${readableBlogPosts(db, actor, now)})`,
+      and ${readableBlogPosts(db, actor, now)} ${perRow(db)})`,
   wiki_page: (db, actor) => sql<SqlBool>`exists (select 1
     from wiki_pages as p join wiki_spaces as s on s.id = p.space_id
-    where p.id = d.ref_id and ${readablePages(db, actor)})`,
+    where p.id = d.ref_id and ${readablePages(db, actor)} ${perRow(db)})`,
 };
 
 /**

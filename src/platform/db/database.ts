@@ -152,10 +152,16 @@ function openPostgres<DB>(
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`not a safe schema name: ${schema}`);
   }
+  // JIT compiling is for long analytical queries: on the app's short ones
+  // it cost a search 200 ms of compiling for 3 ms of work.
+  const settings = [
+    '-c jit=off',
+    ...(schema ? [`-c search_path=${schema}`] : []),
+  ];
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    options: settings.join(' '),
   });
   // Without a listener, an idle connection's error (the server restarting
   // or ending the connection) is an unhandled 'error' event and stops the
