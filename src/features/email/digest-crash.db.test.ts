@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { createBenchDatabase } from '../../../bench/database.ts';
 import { runDigestScenario } from '../../../bench/digest.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
 import type { TestDatabase } from '../../test-support/databases.ts';
@@ -13,7 +14,10 @@ import type { TestDatabase } from '../../test-support/databases.ts';
 
 const PEOPLE = 300;
 
-/** A URL a child process can open: a file for SQLite, the schema for PG. */
+/**
+ * A database a child process can open: a SQLite file, or a PostgreSQL
+ * database of its own (a child cannot be handed the test's schema).
+ */
 async function sharedUrl(database: TestDatabase) {
   if (database.dialect === 'sqlite') {
     const folder = await mkdtemp(join(tmpdir(), 'civilmedia-digest-'));
@@ -22,9 +26,8 @@ async function sharedUrl(database: TestDatabase) {
       done: () => rm(folder, { recursive: true, force: true }),
     };
   }
-  const url = new URL(database.url);
-  url.searchParams.set('options', `-c search_path=${database.schema}`);
-  return { url: url.href, done: () => Promise.resolve() };
+  const own = await createBenchDatabase('postgres');
+  return { url: own.url, done: () => own.drop() };
 }
 
 await describeEachDatabase('digests from worker processes', (database) => {
