@@ -119,7 +119,12 @@ async function titled(
   const rows = await db
     .selectFrom(table)
     .select(['id', 'title'])
-    .where(sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`)
+    // A wiki title's key is lower case already (and in every script).
+    .where(
+      column === 'title_key'
+        ? sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`
+        : sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`,
+    )
     .orderBy('id', 'desc')
     .limit(CONTENT_CANDIDATES * 2)
     .execute();
