@@ -14,6 +14,11 @@ import { dialectOf } from './db/dialect.ts';
  * run twice (the e-mail handlers are, through their delivery records).
  */
 
+// TODO: finished jobs are kept for ever (their keys stop a job being
+// queued twice), so the jobs table grows by one row per digest sent; old
+// done and failed jobs should be deleted once their keys can no longer
+// recur.
+
 /** The row shape of `jobs`. Times are ISO strings in UTC. */
 export interface JobsTable {
   id: Generated<number>;
