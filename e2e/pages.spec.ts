@@ -464,9 +464,14 @@ describe('every page type in a browser', { skip: skip ?? false }, () => {
 
     await page.goto(`${site.url}/people`);
     await page.fill('#q', 'fresnel');
-    await page.click('form[role=search] button');
+    await page.click('form[aria-label=People] button');
     assert.match(page.url(), /\/people\?q=fresnel/);
     assert.equal(await page.locator('.app-search-result').count(), 1);
+    // The header's box searches everything, without JavaScript too.
+    await page.fill('#app-header-search', 'fresnel');
+    await page.click('form[aria-label=Site] button');
+    assert.match(page.url(), /\/search\?q=fresnel/);
+    assert.ok((await page.locator('.app-search-result').count()) > 0);
 
     await page.goto(`${site.url}/people/${ids.member}/edit`);
     await page.fill('#location', 'Falmouth');
