@@ -152,8 +152,10 @@ export async function invite(
     now.toISOString(),
   );
   await invitationSent(db, inviter, { ...row, id }, group);
-  // TODO: e-mail the invitation link once the mail feature (issue 8)
-  // exists; until then the inviter sends it.
+  // TODO: a new guest's invitation e-mail points at their invitations
+  // page, which they cannot open until they follow the one-time link the
+  // inviter passes on; we do not e-mail that link, because the job queue
+  // would keep the secret in plain text until the message went.
   const invitation = await findInvitationFor(
     db,
     account.id,
