@@ -174,6 +174,68 @@ await describeEachDatabase('e-mail choices and unsubscribe', (database) => {
     });
   });
 
+  it('a one-click POST sent as multipart/form-data unsubscribes', async () => {
+    const account = await buildAccount(database().db);
+    const boundary = '----civilmedia-test-boundary';
+    const payload = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="List-Unsubscribe"',
+      '',
+      'One-Click',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    const answer = await app.inject({
+      method: 'POST',
+      url: linkPath(account.id, 'all'),
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+      payload,
+    });
+    assert.equal(answer.statusCode, 200);
+    assert.match(answer.body, /You are unsubscribed/);
+    const choices = await getEmailChoices(database().db, account.id);
+    assert.equal(choices.frequencies.mention, 'never');
+    assert.equal(choices.frequencies.invitation, 'never');
+  });
+
+  it('a multipart body over 4 KiB is refused and unsubscribes no one', async () => {
+    const account = await buildAccount(database().db);
+    const answer = await app.inject({
+      method: 'POST',
+      url: linkPath(account.id, 'all'),
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      payload: `--x\r\n${'a'.repeat(5000)}\r\n--x--\r\n`,
+    });
+    assert.equal(answer.statusCode, 413);
+    const choices = await getEmailChoices(database().db, account.id);
+    assert.equal(choices.frequencies.mention, 'immediately');
+  });
+
+  it('only the unsubscribe route takes multipart bodies', async () => {
+    const answer = await app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      payload: '--x--\r\n',
+    });
+    assert.equal(answer.statusCode, 415);
+  });
+
+  it('a link whose person number has a leading zero does nothing', async () => {
+    const account = await buildAccount(database().db);
+    const padded = linkPath(account.id, 'all').replace(
+      `person=${account.id}`,
+      `person=0${account.id}`,
+    );
+    const answer = await app.inject({ method: 'POST', url: padded });
+    assert.equal(answer.statusCode, 400);
+    assert.match(answer.body, /This unsubscribe link does not work/);
+    const choices = await getEmailChoices(database().db, account.id);
+    assert.equal(choices.frequencies.mention, 'immediately');
+  });
+
   it('a link signed for someone else, or altered, does nothing', async () => {
     const victim = await buildAccount(database().db);
     const other = await buildAccount(database().db);

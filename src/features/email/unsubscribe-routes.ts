@@ -26,11 +26,16 @@ function readLink(request: FastifyRequest): Link | undefined {
   const person = typeof query.person === 'string' ? query.person : '';
   const scope = typeof query.scope === 'string' ? query.scope : '';
   const sig = typeof query.sig === 'string' ? query.sig : '';
-  if (!/^\d{1,9}$/.test(person) || !isUnsubscribeScope(scope)) {
+  // Only the number as we write it: no leading zeros, so one person has
+  // one link.
+  if (!/^[1-9]\d{0,8}$/.test(person) || !isUnsubscribeScope(scope)) {
     return undefined;
   }
   return { personId: Number(person), scope, sig };
 }
+
+/** The most a one-click body may hold; a real one is a few hundred bytes. */
+const MULTIPART_LIMIT = 4096;
 
 function describe(scope: UnsubscribeScope): string {
   if (scope === 'all') {
@@ -53,6 +58,18 @@ export const unsubscribeRoutes: FastifyPluginAsync<{
   app.addHook('onRoute', (route) => {
     route.config = { ...route.config, access: 'credentials', csrf: false };
   });
+
+  // RFC 8058 lets a mail receiver send `List-Unsubscribe=One-Click` as
+  // multipart/form-data as well as urlencoded. The body says nothing the
+  // signed URL does not, so it is read (to a small limit) and ignored.
+  // Registered in this plugin's scope only: no other route takes multipart.
+  app.addContentTypeParser(
+    'multipart/form-data',
+    { parseAs: 'buffer', bodyLimit: MULTIPART_LIMIT },
+    (_request, _body, done) => {
+      done(null, {});
+    },
+  );
 
   function valid(request: FastifyRequest): Link | undefined {
     const link = readLink(request);
