@@ -7,6 +7,7 @@ import type { Database, Db } from '../../src/database.ts';
 import { seedDemoSite } from '../../src/demo-site.ts';
 import { findExperts } from '../../src/features/expertise/finder.ts';
 import { topicOf } from '../../src/features/expertise/words.ts';
+import { reindexEverything } from '../../src/features/search/reindex.ts';
 import { openDatabase } from '../../src/platform/db/database.ts';
 import { dialectOf } from '../../src/platform/db/dialect.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
@@ -317,6 +318,8 @@ export async function seedExpertise(db: Kysely<Database>, people: number) {
       ids.map((row) => row.id),
     ),
   );
+  // The finder matches titles and profile words through the search index.
+  await reindexEverything(db);
   if (dialectOf(db) === 'postgres') {
     // What autovacuum would do after a load this size: without statistics
     // the planner walks all 200,000 revisions for a few hundred pages.

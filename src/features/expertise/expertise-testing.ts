@@ -8,6 +8,7 @@ import { ensureGroupCategory, ensureSiteCategory } from '../talk/categories.ts';
 import { appendPost } from '../talk/posts.ts';
 import { setThreadTags } from '../talk/tags/tags.ts';
 import { createThread } from '../talk/threads.ts';
+import { indexWikiPage } from '../search/sources.ts';
 import { titleKey } from '../wiki/titles.ts';
 
 // A small organisation for the expertise finder's tests: who knows about
@@ -67,6 +68,7 @@ export async function buildWikiPage(
       .values({ page_id: page.id, tag_key: tag.toLowerCase(), tag })
       .execute();
   }
+  await indexWikiPage(db, page.id);
   return page.id;
 }
 
@@ -155,6 +157,8 @@ export interface ExpertWorld {
   transport: number;
   viewer: number;
   insider: number;
+  /** The secret group's wiki space. */
+  hiddenSpace: number;
   ids: Record<string, number>;
 }
 
@@ -225,5 +229,5 @@ export async function buildExpertWorld(db: Db): Promise<ExpertWorld> {
   const bea = ids.bea ?? 0;
   await buildBlogPost(db, bea, 'Running APIs on Kubernetes');
   await buildBlogPost(db, bea, 'Kubernetes draft', { status: 'draft' });
-  return { health, transport, viewer, insider, ids };
+  return { health, transport, viewer, insider, hiddenSpace: hidden, ids };
 }

@@ -3,7 +3,7 @@ import { before, it } from 'node:test';
 import type { PersonActor } from '../../access/actor.ts';
 import type { Db } from '../../database.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
-import { buildExpertWorld } from './expertise-testing.ts';
+import { buildExpertWorld, buildWikiPage } from './expertise-testing.ts';
 import type { ExpertWorld } from './expertise-testing.ts';
 import { findExperts } from './finder.ts';
 import { topicOf } from './words.ts';
@@ -117,6 +117,27 @@ await describeEachDatabase('the expertise finder', (database) => {
     assert.deepEqual(found, {
       total: 1,
       items: [['Bea Blogger', 2, ['Wrote 1 blog post on API']]],
+    });
+  });
+
+  it('finds a title word with an accented letter, typed with or without it', async () => {
+    await buildWikiPage(db, world.hiddenSpace, 'Zürichsee plain', [
+      world.ids.wendy ?? 0,
+    ]);
+    const wendy = ['Wendy Writer', 2, ['Wrote 1 wiki page on Zürichsee']];
+
+    assert.deepEqual(await ranked(world.insider, 'Zürichsee'), {
+      total: 1,
+      items: [wendy],
+    });
+    assert.deepEqual((await ranked(world.insider, 'zurichsee')).items, [
+      ['Wendy Writer', 2, ['Wrote 1 wiki page on zurichsee']],
+    ]);
+    assert.deepEqual((await ranked(world.insider, 'plain')).items.length, 1);
+    // Outside the secret group the page is not evidence.
+    assert.deepEqual(await ranked(world.viewer, 'Zürichsee'), {
+      total: 0,
+      items: [],
     });
   });
 

@@ -5,7 +5,7 @@ import { readableBlogPosts } from '../../access/blogs.ts';
 import type { Db } from '../../database.ts';
 import { listedThreads } from '../talk/threads.ts';
 import { readablePages } from '../wiki/listing.ts';
-import { titleMatches, titlePattern } from './words.ts';
+import { titledIds } from './indexed.ts';
 import type { Topic } from './words.ts';
 
 // Where expertise shows: profile tags, wiki pages revised, accepted
@@ -14,8 +14,8 @@ import type { Topic } from './words.ts';
 //
 // Every query is bounded. Profile tags are summed per person through the
 // (kind, label_key) index. Content is found by its tags (through the
-// tag-key indexes) or its title (a LIKE narrowing, then whole words
-// checked here), at most CONTENT_CANDIDATES items of each kind, newest
+// tag-key indexes) or its title (through the search index's terms, so
+// folded and stemmed as search is: ./indexed.ts), at most CONTENT_CANDIDATES items of each kind, newest
 // first; their authors are then counted per person through the
 // (page, author) and (post, position) indexes.
 
@@ -97,40 +97,13 @@ function newest(ids: Iterable<number>): number[] {
   return [...new Set(ids)].sort((a, b) => b - a).slice(0, CONTENT_CANDIDATES);
 }
 
-// TODO: titles are narrowed with lower() and LIKE, which SQLite applies
-// to ASCII letters only and which scans every title, so "Éducation" is
-// not found by its title and a title match costs a walk of the table;
-// the full-text search index could answer both once it covers titles.
-
-/**
- * The newest items of `table` whose title holds the topic's words, as
- * [id, title] rows narrowed by LIKE and then checked word by word.
- */
-async function titled(
+/** The newest ids of items of `kind` whose title holds the topic's words. */
+function titled(
   db: Db,
-  table: 'wiki_pages' | 'talk_threads' | 'blog_posts',
-  column: 'title_key' | 'title',
+  kind: 'wiki_page' | 'thread' | 'blog_post',
   topic: Topic,
 ): Promise<number[]> {
-  const pattern = titlePattern(topic);
-  if (pattern === null) {
-    return [];
-  }
-  const rows = await db
-    .selectFrom(table)
-    .select(['id', 'title'])
-    // A wiki title's key is lower case already (and in every script).
-    .where(
-      column === 'title_key'
-        ? sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`
-        : sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`,
-    )
-    .orderBy('id', 'desc')
-    .limit(CONTENT_CANDIDATES * 2)
-    .execute();
-  return rows
-    .filter((row) => titleMatches(row.title, topic))
-    .map((row) => row.id);
+  return titledIds(db, kind, topic, CONTENT_CANDIDATES);
 }
 
 /** The newest ids of items carrying one of the topic's keys as a tag. */
@@ -164,7 +137,7 @@ export async function wikiAuthors(
     (
       await Promise.all([
         tagged(db, 'wiki_page_tags', 'page_id', topic),
-        titled(db, 'wiki_pages', 'title_key', topic),
+        titled(db, 'wiki_page', topic),
       ])
     ).flat(),
   );
@@ -213,7 +186,7 @@ export async function answerAuthors(
           .orderBy('thread_id', 'desc')
           .limit(CONTENT_CANDIDATES * 2)
           .execute(),
-    titled(db, 'talk_threads', 'title', topic),
+    titled(db, 'thread', topic),
   ]);
   const tags = new Map<number, string>();
   for (const row of tagRows) {
@@ -262,7 +235,7 @@ export async function blogAuthors(
     (
       await Promise.all([
         tagged(db, 'blog_post_tags', 'post_id', topic),
-        titled(db, 'blog_posts', 'title', topic),
+        titled(db, 'blog_post', topic),
       ])
     ).flat(),
   );

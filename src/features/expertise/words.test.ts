@@ -1,11 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  numberVariants,
-  titleMatches,
-  titlePattern,
-  topicOf,
-} from './words.ts';
+import { numberVariants, topicOf, wordsMatch } from './words.ts';
 
 describe('the words of a topic', () => {
   it('pairs a word with its plain singular or plural', () => {
@@ -30,20 +25,18 @@ describe('the words of a topic', () => {
     assert.deepEqual(topicOf('#Kubernetes').keys, ['kubernetes', 'kubernete']);
   });
 
-  it('matches a title holding every word, as whole words, in either number', () => {
-    const topic = topicOf('API design');
+  it('matches words folded and stemmed as the search index holds them', () => {
+    const topic = topicOf('zurichsee APIs');
 
-    assert.equal(
-      titleMatches('Designing good APIs: design notes', topic),
-      true,
-    );
-    assert.equal(titleMatches('Rapid design', topic), false);
-    assert.equal(titleMatches('API notes', topic), false);
+    assert.equal(topic.matched, 'zurichsee APIs');
+    assert.equal(wordsMatch('Zürichsee: designing an API', topic), true);
+    assert.equal(wordsMatch('Zürichsee plain', topic), false);
+    assert.equal(wordsMatch('Rapid zurichseeing', topic), false);
   });
 
-  it('narrows titles by the start all forms of the longest word share', () => {
-    assert.equal(titlePattern(topicOf('policies')), '%polic%');
-    assert.equal(titlePattern(topicOf('100%_sure')), '%sure%');
-    assert.equal(titlePattern(topicOf('the')), null);
+  it('names only the meaningful words of a topic as matched', () => {
+    assert.equal(topicOf('Welcome <b>x</b>').matched, 'Welcome');
+    assert.equal(topicOf('the Āра data').matched, 'Āра data');
+    assert.deepEqual(topicOf('the').parts, []);
   });
 });

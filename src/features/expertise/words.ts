@@ -1,28 +1,36 @@
-import { searchWords } from '../../platform/text.ts';
+import { parseQuery, termsOf } from '../search/terms.ts';
+import type { QueryPart } from '../search/terms.ts';
 import { tagKey } from '../talk/status/text.ts';
 import { tagLabelKeys, titleKeys } from '../talk/experts/words.ts';
 
 // What a topic asked about ("Kubernetes", "open data", "APIs") is matched
 // against. Profile tags and content tags are matched on their stored keys
 // (person_tags.label_key, the label lower-cased; tag_key, folded as
-// Talk's tags are); titles on their words. Each word also matches its
-// plain English singular or plural, so "APIs" finds "API" and back;
-// there is no stemming beyond that.
+// Talk's tags are), each key also in its plain English singular or
+// plural. Titles and labels are also matched on their words, as the
+// search index holds them (../search/terms.ts): accents folded and
+// English words stemmed, so "zurichsee" finds "Zürichsee" and "APIs"
+// finds "API".
 
 /** The most characters a topic may have. */
 export const TOPIC_MAX_CHARACTERS = 200;
 
 /** A topic ready for matching. */
 export interface Topic {
-  /** The topic as typed, tidied, for reasons ("on Kubernetes"). */
+  /** The topic as typed, tidied. */
   text: string;
+  /**
+   * The meaningful words as typed ("Zürichsee plain"), which a title or
+   * a label matched on its words holds: what a reason names.
+   */
+  matched: string;
   /** Keys a profile label or a content tag may equal. */
   keys: string[];
   /**
-   * The meaningful words, each with its variants, all of which a title
-   * must contain (any variant of each) to match.
+   * The meaningful words as the search index's terms (folded, stemmed),
+   * all of which a title or label must hold to match on its words.
    */
-  words: string[][];
+  parts: QueryPart[];
 }
 
 /** A word with its simple singular or plural: api ↔ apis, policy ↔ policies. */
@@ -47,6 +55,20 @@ function keyVariants(key: string): string[] {
   return numberVariants(last).map((word) => key.slice(0, at) + word);
 }
 
+/** The words of `text` that may name a subject, as typed. */
+function meaningfulWords(text: string): string[] {
+  const keys = new Set(titleKeys(text).filter((key) => !key.includes(' ')));
+  const seen = new Set<string>();
+  return text
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}\p{M}+#]+/u)
+    .map((word) => word.replace(/^#/, ''))
+    .filter((word) => {
+      const key = word.toLowerCase();
+      return keys.has(key) && !seen.has(key) && (seen.add(key), true);
+    });
+}
+
 /** The topic `text` (already checked as not blank) for matching. */
 export function topicOf(text: string): Topic {
   const phrase = tagKey(text.trim()).replace(/\s+/g, ' ');
@@ -61,42 +83,25 @@ export function topicOf(text: string): Topic {
   for (const key of [...tagLabelKeys(phrase), ...titleKeys(text)]) {
     add(key);
   }
-  const meaningful = titleKeys(text).filter((key) => !key.includes(' '));
-  const words = [...new Set(meaningful.flatMap((key) => searchWords(key)))];
+  const words = meaningfulWords(text);
   return {
     text: text.trim().replace(/\s+/g, ' '),
+    matched: words.join(' '),
     keys: [...keys].filter((key) => key !== ''),
-    words: words.map(numberVariants),
+    parts: parseQuery(words.join(' ')),
   };
 }
 
-/** True when `title` holds every word of `topic`, in any variant. */
-export function titleMatches(title: string, topic: Topic): boolean {
-  if (topic.words.length === 0) {
+/** True when the words of `text` hold every part of `topic`. */
+export function wordsMatch(text: string, topic: Topic): boolean {
+  if (topic.parts.length === 0) {
     return false;
   }
-  const own = new Set(searchWords(title));
-  return topic.words.every((variants) => variants.some((w) => own.has(w)));
-}
-
-/**
- * A LIKE pattern that every matching title (lower-cased) fits: what the
- * variants of the longest word begin with, anywhere in it. The database
- * narrows with it; titleMatches decides.
- */
-export function titlePattern(topic: Topic): string | null {
-  const stems = topic.words.map((variants) =>
-    variants.reduce((a, b) => {
-      let n = 0;
-      while (n < a.length && a[n] === b[n]) {
-        n += 1;
-      }
-      return a.slice(0, n);
-    }),
+  const terms = termsOf(text);
+  const joined = ` ${terms.join(' ')} `;
+  return topic.parts.every((part) =>
+    part.prefix
+      ? terms.some((term) => term.startsWith(part.terms[0] ?? ''))
+      : joined.includes(` ${part.terms.join(' ')} `),
   );
-  const longest = stems.reduce((a, b) => (b.length > a.length ? b : a), '');
-  if (longest === '') {
-    return null;
-  }
-  return `%${longest.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
