@@ -24,12 +24,31 @@ export function decodeCursor(raw: unknown): StreamCursor | null {
       : '';
   const match =
     /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z)\|(\d{1,12})$/.exec(text);
-  if (!match?.[1] || !match[2]) {
+  const createdAt = match?.[1];
+  const id = Number(match?.[2]);
+  if (!createdAt || !isRealInstant(createdAt) || !isRowId(id)) {
     throw new ValidationError(
       { before: 'The place in the list to continue from is not valid' },
       'The page requested is not valid',
       400,
     );
   }
-  return { createdAt: match[1], id: Number(match[2]) };
+  return { createdAt, id };
+}
+
+/** The largest id an integer column holds on PostgreSQL. */
+export const MAX_ROW_ID = 2147483647;
+
+export function isRowId(id: number): boolean {
+  return Number.isInteger(id) && id >= 1 && id <= MAX_ROW_ID;
+}
+
+/** True for a time that exists: no 13th month, 45th day or 99th hour. */
+function isRealInstant(text: string): boolean {
+  const time = new Date(text);
+  if (Number.isNaN(time.getTime()) || time.getUTCFullYear() < 1) {
+    return false;
+  }
+  // Date rolls 2026-02-30 over into March: the text must survive a round trip.
+  return time.toISOString().slice(0, 19) === text.slice(0, 19);
 }

@@ -2,14 +2,15 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { PersonActor } from '../../access/actor.ts';
 import type { Database } from '../../database.ts';
-import { ValidationError } from '../../platform/errors.ts';
+import { AppError, ValidationError } from '../../platform/errors.ts';
 import { requireBlogFor } from '../blogs/things.ts';
 import { requireGroup } from '../groups/groups.ts';
 import { getPersonSummaries } from '../people/people.ts';
-import { readablePerson } from '../people/routes.ts';
+import { readablePerson, readId } from '../people/routes.ts';
 import {
   clearWatchLevel,
   follow,
+  isFollowing,
   setWatchLevel,
   unfollow,
   watchLevelOn,
@@ -125,18 +126,32 @@ export const activityRoutes: FastifyPluginAsync<Options> = async (
   });
 
   // Following: staff follow staff; a guest has no directory to follow in.
+  // Anyone may stop following someone they follow, even once that
+  // person is deactivated and their profile is gone: the row is theirs.
   async function setFollowing(request: FastifyRequest<Params>, on: boolean) {
-    const person = await readablePerson(
-      db,
-      request.actor,
-      request.params.id ?? '',
-    );
+    const rawId = request.params.id ?? '';
+    const followerId = me(request).id;
+    if (!on) {
+      const id = readId(rawId, 'PERSON_NOT_FOUND');
+      if (await isFollowing(db, followerId, id)) {
+        await unfollow(db, followerId, id);
+        return { id };
+      }
+    }
+    const person = await readablePerson(db, request.actor, rawId);
+    if (on && person.id === followerId) {
+      throw new AppError(
+        422,
+        'CANNOT_FOLLOW_SELF',
+        'You cannot follow yourself',
+      );
+    }
     await db
       .transaction()
       .execute(async (trx) =>
         on
-          ? follow(trx, me(request).id, person.id)
-          : unfollow(trx, me(request).id, person.id),
+          ? follow(trx, followerId, person.id)
+          : unfollow(trx, followerId, person.id),
       );
     return person;
   }

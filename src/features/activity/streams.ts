@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { SqlBool } from 'kysely';
 import type { Actor } from '../../access/actor.ts';
+import { visiblePersonStatuses } from '../../access/policy.ts';
 import type { Db } from '../../database.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { readableSubject } from './subjects.ts';
@@ -63,7 +64,7 @@ export async function listStream(
   } else if ('personId' in scope) {
     query = query.where('e.actor_id', '=', scope.personId);
   } else {
-    query = query.where(homeOf(scope.home));
+    query = query.where(homeOf(scope.home, visiblePersonStatuses(actor)));
   }
   if (cursor) {
     query = query.where(
@@ -112,13 +113,21 @@ export async function listStream(
 /**
  * What a home page gathers: the reader's own events, those of the people
  * they follow and of the groups they belong to, and site announcements.
- * Reading is still decided by the rule for each event's subject.
+ * Reading is still decided by the rule for each event's subject; a
+ * followed person whose profile the reader may no longer see (someone
+ * deactivated) brings nothing in by being followed.
  */
-function homeOf(personId: number) {
+function homeOf(personId: number, statuses: readonly string[]) {
+  const followed =
+    statuses.length === 0
+      ? sql<SqlBool>`1 = 0`
+      : sql<SqlBool>`e.actor_id in (select f.person_id from follows as f
+      inner join people as fp on fp.id = f.person_id
+      where f.follower_id = ${personId}
+        and fp.status in (${sql.join(statuses)}))`;
   return sql<SqlBool>`(e.actor_id = ${personId}
     or e.announcement = 1
-    or e.actor_id in (select f.person_id from follows as f
-      where f.follower_id = ${personId})
+    or ${followed}
     or e.group_id in (select m.group_id from group_members as m
       where m.person_id = ${personId}))`;
 }

@@ -47,7 +47,8 @@ export function readId(
   value: string,
   code: keyof typeof NOT_FOUND_MESSAGES,
 ): number {
-  if (!/^[1-9]\d{0,9}$/.test(value)) {
+  // An id past PostgreSQL's integer range names nobody (and would be a 500).
+  if (!/^[1-9]\d{0,9}$/.test(value) || Number(value) > 2147483647) {
     throw new NotFoundError(code, NOT_FOUND_MESSAGES[code]);
   }
   return Number(value);

@@ -38,6 +38,7 @@ import {
   replyPosted,
   threadStarted,
 } from '../activity/hooks.ts';
+import { threadRetitled } from '../activity/changes.ts';
 
 // What people do in discussions, each checked against the place: start a
 // thread, reply, edit, delete, accept an answer. The caller owns the
@@ -231,6 +232,7 @@ export async function editPost(
       .set({ title: change.title, updated_at: now })
       .where('id', '=', found.thread.id)
       .execute();
+    await threadRetitled(db, found.thread.id, found.thread.title, change.title);
   }
   await indexTalkPost(db, postId);
   return found;

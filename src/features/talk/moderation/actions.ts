@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from '../../../platform/errors.ts';
 import { FieldValidator } from '../../../platform/validation.ts';
+import { threadMoved } from '../../activity/changes.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import type { AuditAction } from '../../audit/audit.ts';
 import { auditActorOf } from '../../groups/groups.ts';
@@ -311,6 +312,7 @@ export async function moveThread(
     });
   }
   await setThreadCategory(db, thread.id, target.category.id);
+  await threadMoved(db, thread.id, target.category.groupId);
   await audit(
     db,
     actor,
