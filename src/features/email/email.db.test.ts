@@ -305,6 +305,7 @@ await describeEachDatabase('e-mail digests and deliveries', (database) => {
       .selectFrom('email_deliveries')
       .select('state')
       .where('person_id', '=', person)
+      .where('key', 'like', 'digest:%')
       .executeTakeFirstOrThrow();
     assert.equal(mails.length, 1);
     assert.equal(delivery.state, 'sending');
@@ -338,12 +339,14 @@ await describeEachDatabase('e-mail digests and deliveries', (database) => {
       .selectFrom('email_deliveries')
       .select('state')
       .where('person_id', '=', person)
+      .where('key', 'like', 'digest:%')
       .executeTakeFirstOrThrow();
     await runJobs(db, handlers(), { workerId: 'next' });
     const sent = await db
       .selectFrom('email_deliveries')
       .select('state')
       .where('person_id', '=', person)
+      .where('key', 'like', 'digest:%')
       .executeTakeFirstOrThrow();
     assert.equal(pending.state, 'pending');
     assert.equal(sent.state, 'sent');

@@ -6,6 +6,13 @@ import type { JobHandlers } from '../../platform/jobs.ts';
 import type { Mailer } from '../../platform/mail.ts';
 import { listDeliverableNotifications } from '../notifications/service.ts';
 import { deliverOnce } from './deliveries.ts';
+import {
+  digestKey,
+  digestSince,
+  notificationKey,
+  notYetEmailed,
+  takeForDigest,
+} from './digest-items.ts';
 import { DIGEST_JOB, queueDueDigests } from './digests.ts';
 import type { DigestPayload } from './digests.ts';
 import { IMMEDIATE_EMAIL_JOB } from './immediate.ts';
@@ -86,7 +93,7 @@ export function emailJobHandlers(
         context.mailer,
         {
           personId: digest.personId,
-          key: `digest:${digest.frequency}:${digest.until}`,
+          key: digestKey(digest.frequency, digest.until),
           build: (messageId) => buildDigest(db, context, digest, messageId),
         },
         options,
@@ -100,7 +107,7 @@ export function emailJobHandlers(
         context.mailer,
         {
           personId: job.personId,
-          key: `notification:${job.notificationId}`,
+          key: notificationKey(job.notificationId),
           build: (messageId) => buildImmediate(db, context, job, messageId),
         },
         options,
@@ -121,11 +128,15 @@ async function buildDigest(
   if (!to) {
     return undefined;
   }
-  const items = await listDeliverableNotifications(db, digest.personId, {
-    since: digest.since,
+  // Which notifications a digest carries: see digest-items.ts.
+  const key = digestKey(digest.frequency, digest.until);
+  const readable = await listDeliverableNotifications(db, digest.personId, {
+    since: digestSince(digest.frequency, digest.since, digest.until),
     until: digest.until,
     kinds,
   });
+  const free = await notYetEmailed(db, digest.personId, key, readable);
+  const items = await takeForDigest(db, digest.personId, key, messageId, free);
   if (items.length === 0) {
     return undefined;
   }
@@ -144,6 +155,8 @@ async function buildImmediate(
   }
   const now = new Date();
   const queued = Date.parse(job.queuedAt);
+  // Sent only while its kind is still `immediately`; otherwise the
+  // digest of its new frequency takes it (see digest-items.ts).
   const choices = await getEmailChoices(db, job.personId);
   const wanted = kindsAt(choices, 'immediately');
   // Read through the notifications' own read rule: one whose content
