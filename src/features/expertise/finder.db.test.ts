@@ -3,6 +3,7 @@ import { before, it } from 'node:test';
 import type { PersonActor } from '../../access/actor.ts';
 import type { Db } from '../../database.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
+import { buildPerson } from '../../test-support/factories.ts';
 import { buildExpertWorld, buildWikiPage } from './expertise-testing.ts';
 import type { ExpertWorld } from './expertise-testing.ts';
 import { findExperts } from './finder.ts';
@@ -139,6 +140,31 @@ await describeEachDatabase('the expertise finder', (database) => {
       total: 0,
       items: [],
     });
+  });
+
+  it('matches a word of a skill or interest below a label that is the topic', async () => {
+    const person = (name: string, tags: object) =>
+      buildPerson(db, { displayName: name, departmentId: world.health, tags });
+    await person('Dee Data', { skill: ['Data'] });
+    await person('Ann Analyst', { skill: ['Data analysis'] });
+    await person('Pol Policy', {
+      interest: ['Policy development', 'Metadata'],
+    });
+    await person('Rod Roadmap', { project: ['Database migration'] });
+
+    assert.deepEqual(await ranked(world.viewer, 'data'), {
+      total: 2,
+      items: [
+        ['Dee Data', 6, ['Skill: Data']],
+        ['Ann Analyst', 2, ['Skill: Data analysis']],
+      ],
+    });
+    assert.deepEqual((await ranked(world.viewer, 'Analysis')).items, [
+      ['Ann Analyst', 2, ['Skill: Data analysis']],
+    ]);
+    assert.deepEqual((await ranked(world.viewer, 'policies')).items, [
+      ['Pol Policy', 1, ['Interest: Policy development']],
+    ]);
   });
 
   it('lists no guest, leaver or viewer, and nobody for no match', async () => {

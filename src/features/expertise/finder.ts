@@ -10,6 +10,7 @@ import {
   wikiAuthors,
 } from './sources.ts';
 import type { Listable } from './sources.ts';
+import { wordsMatch } from './words.ts';
 import type { Topic } from './words.ts';
 
 // "Who knows about …": people ranked by what their profile says and what
@@ -210,16 +211,19 @@ async function matchedLabels(
   topic: Topic,
 ): Promise<Map<number, string[]>> {
   const reasons = new Map<number, string[]>();
-  if (personIds.length === 0 || topic.keys.length === 0) {
+  if (personIds.length === 0) {
     return reasons;
   }
-  const rows = await db
-    .selectFrom('person_tags')
-    .select(['person_id', 'kind', 'label', 'position'])
-    .where('person_id', 'in', personIds)
-    .where('kind', 'in', ['skill', 'project', 'interest'])
-    .where('label_key', 'in', topic.keys)
-    .execute();
+  const keys = new Set(topic.keys);
+  // A page of people's tags: few enough to check each one's words here.
+  const rows = (
+    await db
+      .selectFrom('person_tags')
+      .select(['person_id', 'kind', 'label', 'label_key', 'position'])
+      .where('person_id', 'in', personIds)
+      .where('kind', 'in', ['skill', 'project', 'interest'])
+      .execute()
+  ).filter((row) => keys.has(row.label_key) || wordsMatch(row.label, topic));
   rows.sort(
     (a, b) =>
       KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||

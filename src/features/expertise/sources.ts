@@ -5,7 +5,8 @@ import { readableBlogPosts } from '../../access/blogs.ts';
 import type { Db } from '../../database.ts';
 import { listedThreads } from '../talk/threads.ts';
 import { readablePages } from '../wiki/listing.ts';
-import { titledIds } from './indexed.ts';
+import { personHoldsWords, titledIds } from './indexed.ts';
+import { wordsMatch } from './words.ts';
 import type { Topic } from './words.ts';
 
 // Where expertise shows: profile tags, wiki pages revised, accepted
@@ -61,8 +62,36 @@ export function listablePeople(listable: Listable, alias = 'p') {
 /** A matched profile tag's weight: a skill counts most. */
 export const TAG_WEIGHTS = { skill: 6, project: 4, interest: 3 } as const;
 
+/**
+ * A tag that holds the topic's words without being it ("Data analysis"
+ * for "data"): below any tag that is the topic.
+ */
+export const WORD_WEIGHTS = { skill: 2, project: 1, interest: 1 } as const;
+
+const PROFILE_KINDS = ['skill', 'project', 'interest'] as const;
+
 /** People whose skills, projects or interests match, best first. */
 export async function tagScores(
+  db: Db,
+  topic: Topic,
+  listable: Listable,
+): Promise<{ personId: number; score: number }[]> {
+  const [exact, words] = await Promise.all([
+    exactTagScores(db, topic, listable),
+    wordTagScores(db, topic, listable),
+  ]);
+  const scores = new Map(exact.map((row) => [row.personId, row.score]));
+  for (const [personId, score] of words) {
+    scores.set(personId, (scores.get(personId) ?? 0) + score);
+  }
+  return [...scores]
+    .map(([personId, score]) => ({ personId, score }))
+    .sort((a, b) => b.score - a.score || a.personId - b.personId)
+    .slice(0, PEOPLE_CANDIDATES);
+}
+
+/** People with a tag that is the topic (its key), best first. */
+async function exactTagScores(
   db: Db,
   topic: Topic,
   listable: Listable,
@@ -74,7 +103,7 @@ export async function tagScores(
   const rows = await db
     .selectFrom('person_tags as pt')
     .innerJoin('people as p', 'p.id', 'pt.person_id')
-    .where('pt.kind', 'in', ['skill', 'project', 'interest'])
+    .where('pt.kind', 'in', PROFILE_KINDS)
     .where('pt.label_key', 'in', topic.keys)
     .where(listablePeople(listable))
     .select([
@@ -90,6 +119,42 @@ export async function tagScores(
     .limit(PEOPLE_CANDIDATES)
     .execute();
   return rows.map((r) => ({ personId: r.person_id, score: Number(r.score) }));
+}
+
+/**
+ * Per person, the weight of their tags that hold the topic's words but
+ * are not the topic. The search index's person documents (whose text
+ * holds every tag) find the people; only their tags are then read.
+ */
+async function wordTagScores(
+  db: Db,
+  topic: Topic,
+  listable: Listable,
+): Promise<Map<number, number>> {
+  const scores = new Map<number, number>();
+  if (topic.parts.length === 0) {
+    return scores;
+  }
+  const rows = await db
+    .selectFrom('person_tags as pt')
+    .innerJoin('people as p', 'p.id', 'pt.person_id')
+    .where('pt.kind', 'in', PROFILE_KINDS)
+    .where(personHoldsWords(db, topic, 'pt.person_id'))
+    .where(listablePeople(listable))
+    .select(['pt.person_id', 'pt.kind', 'pt.label', 'pt.label_key'])
+    .execute();
+  const keys = new Set(topic.keys);
+  for (const row of rows) {
+    if (
+      row.kind in WORD_WEIGHTS &&
+      !keys.has(row.label_key) &&
+      wordsMatch(row.label, topic)
+    ) {
+      const weight = WORD_WEIGHTS[row.kind as keyof typeof WORD_WEIGHTS];
+      scores.set(row.person_id, (scores.get(row.person_id) ?? 0) + weight);
+    }
+  }
+  return scores;
 }
 
 /** The newest first, at most CONTENT_CANDIDATES, without repeats. */
