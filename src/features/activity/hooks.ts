@@ -15,9 +15,9 @@ import type { WatchTargets } from './fanout.ts';
 // checked against the read rule for its recipient (notifyPeople), so a
 // mention of someone who cannot read the content tells them nothing.
 //
-// TODO: a thread or reply held for a moderator and a comment waiting for
-// approval notify nobody, even once approved, because approval does not
-// call in here yet; their events do reach streams once they are shown.
+// Content held for a moderator (a new member's thread or reply, a comment
+// waiting for approval) is not news until it is approved: the approval
+// calls in here then, once, as the writing would have.
 
 interface Someone {
   id: number;

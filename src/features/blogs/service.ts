@@ -187,8 +187,11 @@ export async function commentOn(
     opened.blog.commentPolicy,
     now,
   );
-  const added = { id: comment.id, parentId, body };
-  await blogCommentAdded(db, actor, opened.blog, opened.post, added, now);
+  // A comment waiting for approval is news once approved (moderateComment).
+  if (comment.status === 'approved') {
+    const added = { id: comment.id, parentId, body };
+    await blogCommentAdded(db, actor, opened.blog, opened.post, added, now);
+  }
   return { opened, comment };
 }
 
@@ -220,7 +223,16 @@ export async function moderateComment(
     );
   }
   if (decision === 'approve') {
-    await approveComment(db, comment);
+    const approved = await approveComment(db, comment);
+    if (approved && comment.authorId !== null) {
+      const author = { id: comment.authorId, displayName: comment.authorName };
+      const added = {
+        id: comment.id,
+        parentId: comment.parentId,
+        body: comment.body,
+      };
+      await blogCommentAdded(db, author, opened.blog, opened.post, added, now);
+    }
     return opened;
   }
   await deleteComment(db, comment, now);

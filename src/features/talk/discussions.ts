@@ -85,7 +85,10 @@ export async function startThread(
   await setThreadTags(db, made.threadId, input.tags);
   // What a person wrote is not news to them, whichever way they wrote it.
   await markOwnPostRead(db, actor.id, made.postId);
-  await threadStarted(db, actor, place.category, made, input, now);
+  // A held thread is news once a moderator approves it (approvePost).
+  if (!held) {
+    await threadStarted(db, actor, place.category, made, input, now);
+  }
   return { ...made, held };
 }
 
@@ -112,17 +115,20 @@ export async function replyToThread(
       });
     }
   }
+  const held = await mustAwaitApproval(db, actor, place);
   const postId = await appendPost(db, thread.id, {
     body: input.body,
     authorId: actor.id,
     authorName: actor.displayName,
     createdAt: now,
     quoteOf: input.quoteOf,
-    awaitingApproval: await mustAwaitApproval(db, actor, place),
+    awaitingApproval: held,
   });
   await markOwnPostRead(db, actor.id, postId);
-  const post = { id: postId, body: input.body };
-  await replyPosted(db, actor, thread, place.category.groupId, post, now);
+  if (!held) {
+    const post = { id: postId, body: input.body };
+    await replyPosted(db, actor, thread, place.category.groupId, post, now);
+  }
   return postId;
 }
 

@@ -7,6 +7,7 @@ import {
 } from '../../../platform/errors.ts';
 import { FieldValidator } from '../../../platform/validation.ts';
 import { threadMoved } from '../../activity/changes.ts';
+import { replyPosted, threadStarted } from '../../activity/hooks.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import type { AuditAction } from '../../audit/audit.ts';
 import { auditActorOf } from '../../groups/groups.ts';
@@ -248,6 +249,7 @@ export async function approvePost(
   if (post.position === 1 && thread.awaitingApproval) {
     await releaseThread(db, thread.id, now);
   }
+  await heldPostShown(db, found, now);
   await audit(
     db,
     actor,
@@ -257,6 +259,30 @@ export async function approvePost(
     now,
   );
   return found;
+}
+
+/**
+ * A held post was approved: now, and only now, it is news. Its stream
+ * event, its mentions, its thread author's and its watchers'
+ * notifications are made as they would have been when it was written.
+ */
+async function heldPostShown(
+  db: Db,
+  { post, thread, place }: ReadablePost,
+  now: string,
+): Promise<void> {
+  if (post.authorId === null) {
+    return;
+  }
+  const author = { id: post.authorId, displayName: post.authorName };
+  if (post.position === 1) {
+    const made = { threadId: thread.id, postId: post.id };
+    const input = { title: thread.title, body: post.body };
+    await threadStarted(db, author, place.category, made, input, now);
+    return;
+  }
+  const shown = { id: post.id, body: post.body };
+  await replyPosted(db, author, thread, place.category.groupId, shown, now);
 }
 
 /**
