@@ -6,7 +6,7 @@ import { hasControlCharacters } from '../../platform/text.ts';
 import { SEARCH_KINDS } from './query.ts';
 import type { SearchRequest } from './query.ts';
 import type { SearchKind } from './tables.ts';
-import { parseQuery } from './terms.ts';
+import { MAX_PARTS, parseQuery } from './terms.ts';
 
 // Reading a search from a query string, for the page and the API alike.
 // Every bad value is a field error (VALIDATION_FAILED, 400), never
@@ -75,10 +75,9 @@ export async function readSearch(
   const values = searchValues(query);
   const errors: Record<string, string> = {};
   const request: SearchRequest = { text: values.q };
-  if (!values.q || parseQuery(values.q).length === 0) {
-    errors.q = 'Enter words to search for';
-  } else if (values.q.length > MAX_QUERY || hasControlCharacters(values.q)) {
-    errors.q = `Search words must be ${MAX_QUERY} characters or fewer`;
+  const qError = queryError(values.q);
+  if (qError) {
+    errors.q = qError;
   }
   const unknown = values.kind.filter(
     (kind) => !SEARCH_KINDS.includes(kind as SearchKind),
@@ -113,6 +112,27 @@ export async function readSearch(
     throw new ValidationError(errors, 'The search is not valid', 400);
   }
   return { values, request };
+}
+
+// A lone half of a surrogate pair, which is what bad UTF-8 in an
+// address can decode to, or the replacement character it may become.
+const UNREADABLE = /[\uD800-\uDFFF\uFFFD]/u;
+
+function queryError(q: string): string | null {
+  if (hasControlCharacters(q) || UNREADABLE.test(q)) {
+    return 'Search words must be letters, numbers and punctuation only';
+  }
+  if (q.length > MAX_QUERY) {
+    return `Search words must be ${MAX_QUERY} characters or fewer`;
+  }
+  const parts = q ? parseQuery(q).length : 0;
+  if (parts === 0) {
+    return 'Enter words to search for';
+  }
+  if (parts > MAX_PARTS) {
+    return `Use ${MAX_PARTS} words or fewer (a phrase in quotes is one)`;
+  }
+  return null;
 }
 
 function readDates(

@@ -2,8 +2,9 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../access/actor.ts';
 import type { Database } from '../../database.ts';
-import { ValidationError } from '../../platform/errors.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import {
+  pageCount,
   pageOf,
   paginationParams,
   readPageRequest,
@@ -107,6 +108,13 @@ export const searchPlugin: FastifyPluginAsync<{
       throw error;
     }
     const result = await search(db, request.actor, read.request, page);
+    // Past the last page, as every other paged page answers.
+    if (page.page > pageCount(result.total, page.pageSize)) {
+      throw new NotFoundError(
+        'PAGE_NOT_FOUND',
+        'There is no page with that number',
+      );
+    }
     return renderPage(reply, request.actor, {
       values: read.values,
       result,

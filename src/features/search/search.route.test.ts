@@ -120,6 +120,36 @@ await describeEachDatabase('search pages and API', (database) => {
     });
   });
 
+  it('refuses a ninth word and unreadable characters', async () => {
+    const fields = async (q: string) =>
+      (await callApi(app, alice, 'GET', `/api/v1/search?q=${q}`)).json().error
+        .fields;
+    assert.deepEqual(await fields('the+of+and+to+a+in+is+it+xyzzyqwerty'), {
+      q: 'Use 8 words or fewer (a phrase in quotes is one)',
+    });
+    const unreadable = {
+      q: 'Search words must be letters, numbers and punctuation only',
+    };
+    assert.deepEqual(await fields('%00history'), unreadable);
+    const lone = await app.inject({
+      url: '/api/v1/search',
+      query: { q: '\uD800history' },
+      headers: { authorization: alice.authorization },
+    });
+    assert.deepEqual(lone.json().error.fields, unreadable);
+    const eight = await titles(alice, '"offsite agenda" a b c d e f g');
+    assert.deepEqual(eight, { total: 0, titles: [] });
+  });
+
+  it('answers a page past the last with 404', async () => {
+    const headers = { authorization: alice.authorization };
+    const last = await app.inject({ url: '/search?q=budget', headers });
+    assert.equal(last.statusCode, 200);
+    const past = await app.inject({ url: '/search?q=budget&page=2', headers });
+    assert.equal(past.statusCode, 404);
+    assert.match(past.body, /Page not found/);
+  });
+
   it('shows results with their kind, and errors the GOV.UK way', async () => {
     const headers = { authorization: alice.authorization };
     const page = await app.inject({ url: '/search?q=budget', headers });

@@ -112,8 +112,9 @@ export function titleKeyOf(text: string): string {
     .slice(0, 200);
 }
 
-// More parts than this add little and cost a join each.
-const MAX_PARTS = 8;
+// More parts than this add little and cost a join each; a longer query
+// is refused (./input.ts), never cut short.
+export const MAX_PARTS = 8;
 
 /**
  * The parts of a query: each "quoted phrase", and each run of
@@ -136,8 +137,7 @@ export function parseQuery(query: string): QueryPart[] {
     .filter((part) => {
       const key = `${part.prefix}:${part.terms.join(' ')}`;
       return seen.has(key) ? false : (seen.add(key), true);
-    })
-    .slice(0, MAX_PARTS);
+    });
 }
 
 function isLoneCjk(chunk: string): boolean {
