@@ -9,6 +9,10 @@ import { deletePost, editPost, replyToThread } from '../talk/discussions.ts';
 import { createThread, setThreadCategory } from '../talk/threads.ts';
 import { setThreadHidden } from '../talk/threads.ts';
 import { createStatus } from '../talk/status/posts.ts';
+import { savePage } from '../wiki/editing.ts';
+import { renamePage } from '../wiki/history.ts';
+import { importRevision } from '../wiki/import.ts';
+import { spaceFor } from '../wiki/spaces.ts';
 import { searchIndex } from './query.ts';
 import type { SearchRequest } from './query.ts';
 
@@ -176,5 +180,39 @@ await describeEachDatabase('searching everything', (database) => {
     assert.deepEqual((await find({ text: 'lifejacket' })).titles, []);
     await deletePost(db, author, made.postId);
     assert.deepEqual((await find({ text: 'rowing' })).titles, []);
+  });
+
+  it('leaves wiki redirects out, and drops a page that becomes one', async () => {
+    const { db } = database();
+    const editor: PersonActor = { ...author, role: 'admin' };
+    const space = await spaceFor(db, editor, 'site');
+    await savePage(db, editor, space, {
+      title: 'Heron',
+      body: 'A wading egret.\n',
+      baseRevision: null,
+    });
+    await renamePage(db, editor, space, 'Heron', 'Egret');
+    // "Heron" is now "Moved to [[Egret]]": only the page itself is found.
+    assert.deepEqual((await find({ text: 'egret' })).titles, ['Egret']);
+
+    const base = { space, title: 'Ardea', summary: '', authorId: null };
+    await importRevision(db, {
+      ...base,
+      authorName: 'Old Hand',
+      body: 'Herons and egrets\n',
+      createdAt: '2008-01-01T00:00:00.000Z',
+      importKey: 'test:ardea:1',
+    });
+    assert.deepEqual((await find({ text: 'ardea' })).titles, ['Ardea']);
+    await importRevision(db, {
+      ...base,
+      authorName: 'Old Hand',
+      body: 'Redirect to [[Egret]]\n',
+      createdAt: '2008-02-01T00:00:00.000Z',
+      importKey: 'test:ardea:2',
+      redirectTo: 'Egret',
+    });
+    assert.deepEqual((await find({ text: 'ardea' })).titles, []);
+    assert.deepEqual((await find({ text: 'egret' })).titles, ['Egret']);
   });
 });

@@ -49,6 +49,9 @@ export function highlight(
   let first = 0;
   let last = words.length;
   if (cut) {
+    // Only the first 20,000 characters of a body are stored
+    // (./documents.ts), so a hit further on has nothing to mark: then
+    // the snippet is the body's opening, the best that is stored.
     const hit = words.findIndex((word) => hits(word.term));
     first = Math.max(0, hit - BEFORE);
     last = Math.min(words.length, first + LENGTH);

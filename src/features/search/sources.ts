@@ -1,5 +1,6 @@
 import type { Db } from '../../database.ts';
 import { putDocuments, removeDocuments } from './documents.ts';
+import { plainText } from './plain-text.ts';
 import type { SourceDocument } from './documents.ts';
 import type { SearchKind } from './tables.ts';
 
@@ -12,16 +13,6 @@ import type { SearchKind } from './tables.ts';
 // needs no index change and cannot leave the index wrong.
 
 type Loader = (db: Db, ids: readonly number[]) => Promise<SourceDocument[]>;
-
-/** Markdown as plain words, for snippets: links keep text and address. */
-export function plainText(markdown: string): string {
-  return markdown
-    .replace(/!?\[([^\]]*)\]\(([^)\s]*)[^)]*\)/g, '$1 $2')
-    .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+/gm, '')
-    .replace(/[*_`~]{1,3}/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 const loadPeople: Loader = async (db, ids) => {
   const [people, tags] = await Promise.all([
@@ -189,6 +180,9 @@ const loadWikiPages: Loader = async (db, ids) => {
     .select(['p.id', 'p.title', 'r.body', 'r.author_id', 's.group_id'])
     .select(['p.created_at', 'p.updated_at'])
     .where('p.id', 'in', ids)
+    // A redirect ("Moved to [[Egret]]") is no page of its own: a page
+    // that becomes one leaves the index, and its target is found instead.
+    .where('p.redirect_to_key', 'is', null)
     .execute();
   return rows.map((p) => ({
     kind: 'wiki_page',
