@@ -123,11 +123,77 @@ await describeEachDatabase('e-mail choices and unsubscribe', (database) => {
       headers,
       payload: { frequencies: { watched: 'sometimes' }, timeZone: 'Nowhere' },
     });
-    assert.equal(bad.statusCode, 422);
+    assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().error.code, 'VALIDATION_FAILED');
     assert.deepEqual(Object.keys(bad.json().error.fields), [
       'frequencies.watched',
       'timeZone',
+    ]);
+  });
+
+  it('the API refuses a string hour, an unknown kind and null frequencies', async () => {
+    const caller = await buildCaller(database().db);
+    const headers = { authorization: caller.authorization };
+    const url = '/api/v1/account/email-preferences';
+    const cases: [object, string[]][] = [
+      [{ digestHour: '8' }, ['digestHour']],
+      [{ weeklyDay: '2' }, ['weeklyDay']],
+      [{ frequencies: { bogus: 'daily' } }, ['frequencies.bogus']],
+      [{ frequencies: null }, ['frequencies']],
+      [{ frequencies: ['daily'] }, ['frequencies']],
+    ];
+    for (const [payload, fields] of cases) {
+      const answer = await app.inject({ method: 'PUT', url, headers, payload });
+      assert.equal(answer.statusCode, 400, JSON.stringify(payload));
+      assert.equal(answer.json().error.code, 'VALIDATION_FAILED');
+      assert.deepEqual(Object.keys(answer.json().error.fields), fields);
+    }
+    const choices = await getEmailChoices(database().db, caller.id);
+    assert.equal(choices.digestHour, 8);
+    assert.equal(choices.weeklyDay, 1);
+  });
+
+  it('the API stores a time zone by its canonical name', async () => {
+    const caller = await buildCaller(database().db);
+    const headers = { authorization: caller.authorization };
+    const url = '/api/v1/account/email-preferences';
+    const stored: string[] = [];
+    for (const timeZone of ['etc/utc', 'europe/london', 'Asia/Kolkata']) {
+      const answer = await app.inject({
+        method: 'PUT',
+        url,
+        headers,
+        payload: { timeZone },
+      });
+      assert.equal(answer.statusCode, 200);
+      stored.push((await getEmailChoices(database().db, caller.id)).timeZone);
+    }
+    assert.deepEqual(stored, ['UTC', 'Europe/London', 'Asia/Kolkata']);
+  });
+
+  it("lists a bad form's errors in the order of the fields on the page", async () => {
+    const account = await buildAccount(database().db);
+    const browser = new TestBrowser(app);
+    await browser.signIn(account.email);
+    await browser.get('/account/email');
+    const answer = await browser.post('/account/email', {
+      'kind-mention': 'hourly',
+      digestHour: '25',
+      timeZone: 'Mars/Olympus',
+      weeklyDay: '9',
+    });
+    assert.equal(answer.statusCode, 400);
+    const summary = answer.body.slice(
+      answer.body.indexOf('govuk-error-summary__list'),
+    );
+    const links = [...summary.matchAll(/href="#([\w-]+)"/g)]
+      .map((match) => match[1])
+      .slice(0, 4);
+    assert.deepEqual(links, [
+      'kind-mention',
+      'digestHour',
+      'timeZone',
+      'weeklyDay',
     ]);
   });
 
