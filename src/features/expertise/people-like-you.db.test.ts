@@ -104,6 +104,42 @@ await describeEachDatabase('people like you', (database) => {
     ]);
   });
 
+  it('leans to other departments when their people are nearly as alike', async () => {
+    const home = (await buildDepartment(db, `Home ${nextNumber()}`)).id;
+    const away = (await buildDepartment(db, `Away ${nextNumber()}`)).id;
+    const far = (await buildDepartment(db, `Far ${nextNumber()}`)).id;
+    const both = { project: ['Census'], interest: ['Wellbeing'] };
+    const me = await buildPerson(db, {
+      displayName: 'Mo Me',
+      departmentId: home,
+      tags: both,
+    });
+    for (const name of ['Hal', 'Hana', 'Hugo', 'Hume', 'Hyde']) {
+      await buildPerson(db, {
+        displayName: `${name} Home`,
+        departmentId: home,
+        tags: both,
+      });
+    }
+    // 3 + 2 from another department is 5, as alike as a colleague's 5;
+    // 2 + 2 is 4, within a point of it.
+    await buildPerson(db, {
+      displayName: 'Zed Away',
+      departmentId: away,
+      tags: { project: ['Census'] },
+    });
+    await buildPerson(db, {
+      displayName: 'Yan Far',
+      departmentId: far,
+      tags: { interest: ['Wellbeing'] },
+    });
+
+    assert.deepEqual(
+      (await suggested(me)).map(([name]) => name),
+      ['Zed Away', 'Yan Far', 'Hal Home', 'Hana Home', 'Hugo Home'],
+    );
+  });
+
   it('never names a secret group to someone outside it', async () => {
     assert.deepEqual(await suggested(outsider), [
       ['Dee Discreet', ['Both in the group Apart']],
@@ -116,9 +152,11 @@ await describeEachDatabase('people like you', (database) => {
     await dismissPersonLikeYou(db, me, ids.amy ?? 0);
 
     const names = (await suggested(viewer)).map(([name]) => name);
+    // Without Amy, Cai (a shared group, from Roads: 3) is within a point
+    // of Ben (two shared interests, from Health: 4), so leads the list.
     assert.deepEqual(names, [
-      'Ben Neighbour',
       'Cai Colleague',
+      'Ben Neighbour',
       'Dee Discreet',
       'Fay Fellow',
     ]);

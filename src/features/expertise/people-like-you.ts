@@ -2,15 +2,15 @@ import { sql } from 'kysely';
 import type { PersonActor } from '../../access/actor.ts';
 import { visibleGroupIds } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
-import { spreadAcrossDepartments } from '../../platform/spread.ts';
 import { listablePeople } from './sources.ts';
 
 // People like you, on a member of staff's home page: people who share
 // their projects, interests and groups, leaning to other departments, each
 // with the reasons in words. A shared project weighs three, an interest
-// two, a group one; someone from another department gains one, and equal
-// scores reach into departments not yet named. A person dismissed stays
-// dismissed.
+// two, a group one; someone from another department gains two (as much
+// as an interest), and a place goes to someone from a department not yet
+// named, nor the viewer's, when they are within one point of the best
+// left (leanAcross). A person dismissed stays dismissed.
 //
 // Groups count only when the viewer may see them (visibleGroupIds) and
 // are members of them, so a reason names only groups the viewer is in. A
@@ -24,7 +24,9 @@ export const PEOPLE_LIKE_YOU_SHOWN = 5;
 const PROJECT_WEIGHT = 3;
 const INTEREST_WEIGHT = 2;
 const GROUP_WEIGHT = 1;
-const OTHER_DEPARTMENT = 1;
+const OTHER_DEPARTMENT = 2;
+/** How far below the best a person from another department may be picked. */
+const NEAR = 1;
 const BIG_GROUP = 500;
 const CANDIDATES = 200;
 /** The viewer's tags compared, and the people each brings at most. */
@@ -197,7 +199,7 @@ async function ranked(
       return {
         person,
         score: score + (other ? OTHER_DEPARTMENT : 0),
-        department: person.department,
+        departmentId: person.department_id,
       };
     })
     .sort(
@@ -206,7 +208,7 @@ async function ranked(
         a.person.sort_name.localeCompare(b.person.sort_name) ||
         a.person.id - b.person.id,
     );
-  return spreadAcrossDepartments(sorted, PEOPLE_LIKE_YOU_SHOWN).map(
+  return leanAcross(sorted, own?.department_id ?? null).map(
     ({ person }) => ({
       person: {
         id: person.id,
@@ -220,6 +222,34 @@ async function ranked(
         .map(({ text }) => text),
     }),
   );
+}
+
+/**
+ * The first PEOPLE_LIKE_YOU_SHOWN of `ranked` (best first), where each
+ * place goes to the first candidate within NEAR of the best remaining
+ * score whose department is neither the viewer's nor already listed, or
+ * to the best remaining when there is none. One shared interest more
+ * than someone from elsewhere does not keep them off the list.
+ */
+function leanAcross<T extends { score: number; departmentId: number | null }>(
+  ranked: readonly T[],
+  own: number | null,
+): T[] {
+  const left = [...ranked];
+  const picked: T[] = [];
+  const named = new Set<number | null>([own, null]);
+  while (picked.length < PEOPLE_LIKE_YOU_SHOWN && left.length > 0) {
+    const best = left[0]?.score ?? 0;
+    const fresh = left.findIndex(
+      (c) => c.score >= best - NEAR && !named.has(c.departmentId),
+    );
+    const [chosen] = left.splice(Math.max(fresh, 0), 1);
+    if (chosen) {
+      picked.push(chosen);
+      named.add(chosen.departmentId);
+    }
+  }
+  return picked;
 }
 
 /**
