@@ -4,7 +4,11 @@ import type { PersonActor } from '../../access/actor.ts';
 import type { Db } from '../../database.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
 import { buildPerson } from '../../test-support/factories.ts';
-import { buildExpertWorld, buildWikiPage } from './expertise-testing.ts';
+import {
+  buildBlogPost,
+  buildExpertWorld,
+  buildWikiPage,
+} from './expertise-testing.ts';
 import type { ExpertWorld } from './expertise-testing.ts';
 import { findExperts } from './finder.ts';
 import { topicOf } from './words.ts';
@@ -164,6 +168,14 @@ await describeEachDatabase('the expertise finder', (database) => {
     ]);
     assert.deepEqual((await ranked(world.viewer, 'policies')).items, [
       ['Pol Policy', 1, ['Interest: Policy development']],
+    ]);
+  });
+
+  it('names the words that matched in a reason, not the whole query', async () => {
+    await buildBlogPost(db, world.ids.bea ?? 0, 'Welcome aboard');
+
+    assert.deepEqual((await ranked(world.viewer, 'Welcome <b>x</b>')).items, [
+      ['Bea Blogger', 2, ['Wrote 1 blog post on Welcome']],
     ]);
   });
 

@@ -38,7 +38,10 @@ export interface FoundExpert {
     jobTitle: string | null;
     department: string | null;
   };
-  /** "Skill: Kubernetes", "Wrote 3 wiki pages on Kubernetes", … */
+  /**
+   * "Skill: Kubernetes", "Wrote 3 wiki pages on Kubernetes", …: naming
+   * what matched, not the whole query.
+   */
   reasons: string[];
   score: number;
 }
@@ -141,7 +144,7 @@ export async function findExperts(
       },
       reasons: [
         ...(labels.get(person.id) ?? []),
-        ...reasonsFrom(evidence.get(person.id), topic.text),
+        ...reasonsFrom(evidence.get(person.id), matchedText(topic)),
       ],
       score,
     })),
@@ -171,6 +174,15 @@ async function listableFor(
 
 function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/**
+ * What a match on the topic is named by in a reason: its meaningful words
+ * as typed, which every matching title holds and a matching tag is made
+ * of, never words that matched nothing ("Welcome <b>x</b>" → "Welcome").
+ */
+function matchedText(topic: Topic): string {
+  return topic.matched || (topic.keys[0] ?? topic.text);
 }
 
 /** What a person wrote on the topic, in words. */

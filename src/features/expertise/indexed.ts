@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { RawBuilder, SqlBool } from 'kysely';
+import type { RawBuilder } from 'kysely';
 import type { Db } from '../../database.ts';
 import { dialectOf } from '../../platform/db/dialect.ts';
 import { lexeme } from '../search/documents.ts';
@@ -10,8 +10,8 @@ import type { Topic } from './words.ts';
 // The finder's word matches, answered by the search index (src/features/
 // search), whose terms are folded and stemmed the same way on both
 // databases: the things of a kind whose title holds every word of a
-// topic, and the people whose profile text does. The index says nothing
-// of who may read what: the callers check that as before.
+// topic. The index says nothing of who may read what: the callers check
+// that as before.
 
 function ftsPhrase(part: QueryPart): string {
   const quoted = `"${part.terms.join(' ').replace(/"/g, '""')}"`;
@@ -25,25 +25,22 @@ function tsPhrase(part: QueryPart, weight: string): string {
 }
 
 /**
- * The index rows (`d`) of `kind` holding every part, in their title only
- * when `titleOnly`, driven from the full-text index.
+ * The index rows (`d`) of `kind` whose title holds every part, driven
+ * from the full-text index.
  */
 function matching(
   db: Db,
   kind: SearchKind,
   parts: readonly QueryPart[],
-  titleOnly: boolean,
 ): RawBuilder<unknown> {
   if (dialectOf(db) === 'postgres') {
     // Weight A is the title's; the whole vector's GIN index finds them.
-    const query = parts
-      .map((part) => tsPhrase(part, titleOnly ? 'A' : ''))
-      .join(' & ');
+    const query = parts.map((part) => tsPhrase(part, 'A')).join(' & ');
     return sql`search_documents as d
       where d.search @@ cast(${query} as tsquery) and d.kind = ${kind}`;
   }
   const expression = parts
-    .map((part) => (titleOnly ? 'title_terms : ' : '') + ftsPhrase(part))
+    .map((part) => `title_terms : ${ftsPhrase(part)}`)
     .join(' AND ');
   return sql`search_fts join search_documents as d
       on d.id = search_fts.rowid
@@ -61,21 +58,7 @@ export async function titledIds(
     return [];
   }
   const { rows } = await sql<{ ref_id: number }>`select d.ref_id
-    from ${matching(db, kind, topic.parts, true)}
+    from ${matching(db, kind, topic.parts)}
     order by d.ref_id desc limit ${limit}`.execute(db);
   return rows.map((row) => Number(row.ref_id));
-}
-
-/**
- * People whose indexed profile (name, job, tags, about) holds every word
- * of the topic, as a condition on `column`: a superset of those with a
- * skill, project or interest holding them.
- */
-export function personHoldsWords(
-  db: Db,
-  topic: Topic,
-  column: string,
-): RawBuilder<SqlBool> {
-  return sql<SqlBool>`${sql.ref(column)} in (select d.ref_id
-    from ${matching(db, 'person', topic.parts, false)})`;
 }

@@ -208,20 +208,18 @@ async function ranked(
         a.person.sort_name.localeCompare(b.person.sort_name) ||
         a.person.id - b.person.id,
     );
-  return leanAcross(sorted, own?.department_id ?? null).map(
-    ({ person }) => ({
-      person: {
-        id: person.id,
-        name: person.display_name,
-        jobTitle: person.job_title,
-        department: person.department,
-      },
-      reasons: (shared.get(person.id)?.reasons ?? [])
-        .sort((a, b) => b.weight - a.weight)
-        .slice(0, REASONS_SHOWN)
-        .map(({ text }) => text),
-    }),
-  );
+  return leanAcross(sorted, own?.department_id ?? null).map(({ person }) => ({
+    person: {
+      id: person.id,
+      name: person.display_name,
+      jobTitle: person.job_title,
+      department: person.department,
+    },
+    reasons: (shared.get(person.id)?.reasons ?? [])
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, REASONS_SHOWN)
+      .map(({ text }) => text),
+  }));
 }
 
 /**
