@@ -191,4 +191,30 @@ await describeEachDatabase('the expertise finder over HTTP', (database) => {
       [memberId],
     );
   });
+
+  it('refuses to dismiss yourself, through the API and the form', async () => {
+    const { db } = database();
+    const own = `/api/v1/people-like-you/${member.id}/dismiss`;
+    const refused = await callApi(app, member, 'POST', own);
+
+    assert.equal(refused.statusCode, 422);
+    assert.equal(
+      refused.json<{ error: { code: string } }>().error.code,
+      'CANNOT_DISMISS_SELF',
+    );
+    const form = await browser.post(`/people-like-you/${memberId}/dismiss`, {});
+    assert.equal(form.statusCode, 422);
+    assert.match(form.body, /You cannot dismiss yourself/);
+    const rows = await db
+      .selectFrom('people_like_you_dismissals')
+      .select('person_id')
+      .where((eb) =>
+        eb.or([
+          eb('dismissed_person_id', '=', member.id),
+          eb('dismissed_person_id', '=', memberId),
+        ]),
+      )
+      .execute();
+    assert.deepEqual(rows, []);
+  });
 });

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { PersonActor } from '../../access/actor.ts';
 import { visibleGroupIds } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
+import { AppError } from '../../platform/errors.ts';
 import { listablePeople } from './sources.ts';
 
 // People like you, on a member of staff's home page: people who share
@@ -250,10 +251,18 @@ function leanAcross<T extends { score: number; departmentId: number | null }>(
   return picked;
 }
 
+/** Nobody is suggested to themself, so nobody may dismiss themself. */
+export class DismissSelfError extends AppError {
+  constructor() {
+    super(422, 'CANNOT_DISMISS_SELF', 'You cannot dismiss yourself');
+  }
+}
+
 /**
  * Keeps `personId` out of the viewer's People like you from now on;
- * dismissing someone twice changes nothing. The caller has checked that
- * the viewer may see the person.
+ * dismissing someone twice changes nothing, and the viewer themself is
+ * refused (DismissSelfError). The caller has checked that the viewer may
+ * see the person.
  */
 export async function dismissPersonLikeYou(
   db: Db,
@@ -261,6 +270,9 @@ export async function dismissPersonLikeYou(
   personId: number,
   now = new Date().toISOString(),
 ): Promise<void> {
+  if (personId === viewer.id) {
+    throw new DismissSelfError();
+  }
   await db
     .insertInto('people_like_you_dismissals')
     .values({
