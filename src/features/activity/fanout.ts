@@ -37,6 +37,8 @@ export interface FanOut {
   targets: WatchTargets;
   /** People the content mentions, told first and as a mention. */
   mentioned?: number[];
+  /** What a mention says, e.g. "Ava mentioned you in “Roadmap”". */
+  mentionSummary?: string;
 }
 
 /** Who of the watchers of `targets` hears of new content there. */
@@ -111,6 +113,7 @@ export async function fanOut(db: Db, job: FanOut): Promise<number> {
     count += await notifyPeople(db, job.mentioned, {
       ...checked,
       kind: 'mention',
+      summary: job.mentionSummary ?? checked.summary,
     });
   }
   const watchers = await watchersOf(db, job.targets);

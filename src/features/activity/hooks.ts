@@ -47,10 +47,15 @@ async function recordAndFanOut(
   event: NewActivity,
   notification: NewNotification,
   targets: WatchTargets,
-  mentioned?: number[],
+  mentions?: { people: number[]; summary: string },
 ): Promise<void> {
   const eventId = await recordActivity(db, event);
-  await queueFanOut(db, eventId, { notification, targets, mentioned });
+  await queueFanOut(db, eventId, {
+    notification,
+    targets,
+    mentioned: mentions?.people,
+    mentionSummary: mentions?.summary,
+  });
 }
 
 /** A thread was started; its opening post may mention people. */
@@ -273,7 +278,10 @@ export async function blogPostSaved(
     event,
     notificationOf(event, 'watched', `blog_post:${post.id}`),
     { blogId: blog.id, groupId: blog.groupId, toGroup: true },
-    await mentionedPeople(db, post.body),
+    {
+      people: await mentionedPeople(db, post.body),
+      summary: `${actor.displayName} mentioned you in “${post.title}”`,
+    },
   );
 }
 

@@ -1,4 +1,8 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type {
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import type { Kysely } from 'kysely';
 import type { PersonActor } from '../../access/actor.ts';
 import type { Database } from '../../database.ts';
@@ -231,9 +235,49 @@ export const activityRoutes: FastifyPluginAsync<Options> = async (
 
   for (const path of ['/groups/:slug/watch', '/blogs/:blog/watch']) {
     app.post<Params>(path, signedIn, async (request, reply) => {
-      const { back } = await applyLevel(request, bodyLevel(request));
+      let level: WatchLevel | 'none';
+      try {
+        level = bodyLevel(request);
+      } catch (error) {
+        if (error instanceof ValidationError) {
+          return renderWatchError(request, reply, error.fields ?? {});
+        }
+        throw error;
+      }
+      const { back } = await applyLevel(request, level);
       return reply.redirect(back, 303);
     });
+  }
+
+  // A level no radio offers (a tampered form) is shown back as the form
+  // with its error, as every form answers a value it cannot take.
+  async function renderWatchError(
+    request: FastifyRequest<Params>,
+    reply: FastifyReply,
+    errors: Readonly<Record<string, string>>,
+  ) {
+    const personId = me(request).id;
+    if (request.params.slug !== undefined) {
+      const { group, scope } = await groupScope(request);
+      const stream = await listStream(db, request.actor, scope, {});
+      const watch = await watchLevelOn(db, personId, { groupId: group.id });
+      return reply.render(
+        'activity/views/group-activity.njk',
+        { group, stream, watch, errors },
+        400,
+      );
+    }
+    const { blog } = await requireBlogFor(
+      db,
+      request.actor,
+      request.params.blog ?? '',
+    );
+    const watch = await watchLevelOn(db, personId, { blogId: blog.id });
+    return reply.render(
+      'activity/views/blog-watch.njk',
+      { blog, watch, errors },
+      400,
+    );
   }
   for (const path of [
     '/api/v1/groups/:slug/watch',

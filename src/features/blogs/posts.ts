@@ -6,6 +6,7 @@ import type { Blog } from './blogs.ts';
 import type { PostFields, PostTag } from './input.ts';
 import type { BlogAudience, BlogPostStatus } from './tables.ts';
 import { indexBlogPost } from '../search/sources.ts';
+import { blogPostRetitled } from '../activity/changes.ts';
 
 // A blog's posts: writing, editing with history, deleting, and one post
 // read with its authors and tags. Lists are in ./listing.ts.
@@ -218,6 +219,9 @@ export async function updatePost(
     })
     .where('id', '=', post.id)
     .execute();
+  if (change.title !== undefined && change.title !== post.title) {
+    await blogPostRetitled(db, post.id, post.title, change.title);
+  }
   if (authors) {
     await replaceAuthors(db, post.id, authors);
   }

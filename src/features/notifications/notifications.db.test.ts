@@ -160,8 +160,53 @@ await describeEachDatabase('notifications and the read rule', (database) => {
       .execute();
     assert.equal(await countUnread(db, reader), 1);
 
-    await markAllRead(db, reader.id);
+    await markAllRead(db, reader, null);
     assert.equal(await countUnread(db, reader), 0);
     assert.equal((await summariesOf(db, reader)).length, 1);
+  });
+
+  it('marks read only what the reader may still read, up to the newest shown, and counts only those', async () => {
+    const { db } = database();
+    const owner = await buildMember(db, 'Odo');
+    const reader = await buildMember(db, 'Rex');
+    const open = await buildGroup(db, owner.id);
+    const closing = await buildGroup(db, owner.id);
+    const at = (n: number) => new Date(Date.UTC(2026, 10, 1, 9, n)).toISOString();
+    await startGroupThread(db, owner, closing, 'Hidden', `@${reader.handle}`, {
+      now: at(1),
+    });
+    for (const [n, title] of [[2, 'One'], [3, 'Two'], [4, 'Late']] as const) {
+      await startGroupThread(db, owner, open, title, `@${reader.handle}`, {
+        now: at(n),
+      });
+    }
+    const by = { personId: owner.id, label: owner.displayName };
+    await updateGroup(db, by, closing, { visibility: 'closed' });
+    const rows = await db
+      .selectFrom('notifications')
+      .select(['id', 'summary'])
+      .where('person_id', '=', reader.id)
+      .orderBy('id')
+      .execute();
+    const shownNewest = rows[2]?.id ?? 0;
+
+    const marked = await markAllRead(db, reader, shownNewest);
+
+    const after = await db
+      .selectFrom('notifications')
+      .select(['summary', 'read_at'])
+      .where('person_id', '=', reader.id)
+      .orderBy('id')
+      .execute();
+    assert.equal(marked, 2);
+    assert.deepEqual(
+      after.map((row) => [row.summary, row.read_at !== null]),
+      [
+        ['Odo mentioned you in “Hidden”', false],
+        ['Odo mentioned you in “One”', true],
+        ['Odo mentioned you in “Two”', true],
+        ['Odo mentioned you in “Late”', false],
+      ],
+    );
   });
 });

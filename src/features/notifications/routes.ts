@@ -4,8 +4,9 @@ import type { Kysely } from 'kysely';
 import type { PersonActor } from '../../access/actor.ts';
 import type { Database } from '../../database.ts';
 import { isFeedUrl } from '../../platform/error-handling.ts';
-import { NotFoundError } from '../../platform/errors.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import {
+  pageCount,
   pageOf,
   paginationParams,
   readPageRequest,
@@ -15,6 +16,7 @@ import {
   listNotifications,
   markAllRead,
   markRead,
+  newestNotificationId,
 } from './service.ts';
 import type { DeliverableNotification } from './service.ts';
 
@@ -50,6 +52,32 @@ function readId(raw: string): number {
     );
   }
   return Number(raw);
+}
+
+/**
+ * The newest notification id a "mark all read" covers: the form sends the
+ * newest its page showed; the API may leave it out to mean all of them.
+ */
+function readUpTo(body: unknown): number | null {
+  const raw = (body as Record<string, unknown> | null | undefined)?.upTo;
+  if (raw === undefined || raw === null || raw === '') {
+    return null;
+  }
+  const value = typeof raw === 'string' ? Number(raw) : raw;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < 1 ||
+    value > 2147483647 ||
+    (typeof raw === 'string' && !/^\d+$/.test(raw))
+  ) {
+    throw new ValidationError(
+      { upTo: 'The newest notification to mark read must be a whole number' },
+      'The request is not valid',
+      400,
+    );
+  }
+  return value;
 }
 
 function notificationJson(notification: DeliverableNotification) {
@@ -90,9 +118,19 @@ export const notificationRoutes: FastifyPluginAsync<Options> = async (
   app.get('/notifications', signedIn, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const page = readPageRequest(query);
-    const list = await listNotifications(db, me(request), page);
+    const [list, upTo] = await Promise.all([
+      listNotifications(db, me(request), page),
+      newestNotificationId(db, me(request)),
+    ]);
+    if (page.page > pageCount(list.total, page.pageSize)) {
+      throw new NotFoundError(
+        'PAGE_NOT_FOUND',
+        'There is no page with that number',
+      );
+    }
     return reply.render('notifications/views/notifications.njk', {
       notifications: list.items,
+      upTo,
       total: list.total,
       pagination: paginationParams(
         page.page,
@@ -118,7 +156,7 @@ export const notificationRoutes: FastifyPluginAsync<Options> = async (
   );
 
   app.post('/notifications/read', signedIn, async (request, reply) => {
-    await markAllRead(db, me(request).id);
+    await markAllRead(db, me(request), readUpTo(request.body));
     return reply.redirect('/notifications?done=1', 303);
   });
 
@@ -139,7 +177,7 @@ export const notificationRoutes: FastifyPluginAsync<Options> = async (
   );
 
   app.post('/api/v1/notifications/read', signedIn, async (request) => {
-    const marked = await markAllRead(db, me(request).id);
+    const marked = await markAllRead(db, me(request), readUpTo(request.body));
     return { marked };
   });
 };

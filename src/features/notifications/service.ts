@@ -302,20 +302,45 @@ export async function markRead(
     .execute();
 }
 
-/** Marks every notification of `personId` read; returns how many. */
+/**
+ * Marks read the unread notifications `actor` may read now, up to the id
+ * `upTo` (the newest their page showed, so what arrived since stays
+ * unread); returns how many. Ones they can no longer read stay as they
+ * are and are not counted: a count of them would tell that they exist.
+ */
 export async function markAllRead(
   db: Db,
-  personId: number,
+  actor: PersonActor,
+  upTo: number | null,
   now = new Date().toISOString(),
 ): Promise<number> {
+  let marked = readableNotifications(db, actor, now)
+    .where('n.read_at', 'is', null)
+    .select('n.id');
+  if (upTo !== null) {
+    marked = marked.where('n.id', '<=', upTo);
+  }
   const result = await db
     .updateTable('notifications')
     .set({ read_at: now })
-    .where('person_id', '=', personId)
+    .where('id', 'in', marked)
     .where('read_at', 'is', null)
-    .where('created_at', '<=', now)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** The id of the newest notification `actor` may read, or null. */
+export async function newestNotificationId(
+  db: Db,
+  actor: PersonActor,
+  now = new Date().toISOString(),
+): Promise<number | null> {
+  const row = await readableNotifications(db, actor, now)
+    .select('n.id')
+    .orderBy('n.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? null;
 }
 
 /**

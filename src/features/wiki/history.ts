@@ -26,6 +26,8 @@ import type { Revision, RevisionSummary, WikiPage } from './pages.ts';
 import type { Space } from './spaces.ts';
 import { keyOfNormalized, normalizeTitle, parentKeyOf } from './titles.ts';
 import { indexWikiPage } from '../search/sources.ts';
+import { wikiPageRetitled } from '../activity/changes.ts';
+import { wikiPagePath } from './rendering.ts';
 
 // A page's history and what changes it as a whole: revert, rename,
 // delete and restore. Each is a new revision, so the history tells who
@@ -176,6 +178,12 @@ export async function renamePage(
     })
     .where('id', '=', page.id)
     .execute();
+  await wikiPageRetitled(
+    db,
+    page.id,
+    { title: oldTitle, url: wikiPagePath(space.key, oldTitle) },
+    { title: target, url: wikiPagePath(space.key, target) },
+  );
   const current = await currentRevision(db, page);
   const saved = await appendRevision(db, { ...page, title: target }, current, {
     body: current.body,
