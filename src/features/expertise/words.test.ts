@@ -34,6 +34,17 @@ describe('the words of a topic', () => {
     assert.equal(wordsMatch('Rapid zurichseeing', topic), false);
   });
 
+  it('matches Latvian wiki titles typed with or without their accents', () => {
+    for (const [title, plain] of [
+      ['Līpkolns', 'lipkolns'],
+      ['Rogāļu ezers', 'rogalu'],
+      ['Lielais akmiņs', 'akmins'],
+    ] as const) {
+      assert.equal(wordsMatch(title, topicOf(title)), true, title);
+      assert.equal(wordsMatch(title, topicOf(plain)), true, plain);
+    }
+  });
+
   it('names only the meaningful words of a topic as matched', () => {
     assert.equal(topicOf('Welcome <b>x</b>').matched, 'Welcome');
     assert.equal(topicOf('the Āра data').matched, 'Āра data');
