@@ -181,6 +181,9 @@ function plural(count: number, one: string, many: string): string {
  * as typed, which every matching title holds and a matching tag is made
  * of, never words that matched nothing ("Welcome <b>x</b>" → "Welcome").
  */
+// TODO: A page or post found only by a tag that is one word of a longer
+// topic ("data" for "open data") is still said to be on the whole topic;
+// counting each person's pages per matched tag would name the tag itself.
 function matchedText(topic: Topic): string {
   return topic.matched || (topic.keys[0] ?? topic.text);
 }
