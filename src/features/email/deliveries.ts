@@ -42,7 +42,10 @@ export type DeliveryOutcome =
   'sent' | 'not-sent' | 'nothing-to-send' | 'already-handled' | 'taken-over';
 
 /** The same Message-ID for every attempt at one delivery. */
-export function deliveryMessageId(delivery: Delivery, host: string): string {
+export function deliveryMessageId(
+  delivery: Pick<Delivery, 'personId' | 'key'>,
+  host: string,
+): string {
   const hash = createHash('sha256')
     .update(`${delivery.personId}\n${delivery.key}`)
     .digest('base64url')

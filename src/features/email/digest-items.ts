@@ -57,43 +57,123 @@ export function digestSince(
   return back.toISOString() < since ? back.toISOString() : since;
 }
 
+/** One person's digest and the notifications it may carry. */
+export interface DigestClaim {
+  personId: number;
+  /** The digest's delivery key. */
+  digest: string;
+  messageId: string;
+  items: DeliverableNotification[];
+}
+
 /**
- * Of a person's notifications, those no other e-mail has taken: no
+ * Of each person's notifications, those no other e-mail has taken: no
  * delivery row, a row an immediate attempt left `pending`, or a row this
- * digest wrote on an earlier try.
+ * digest wrote on an earlier try. One query for the whole batch.
  */
+export async function notYetEmailedMany(
+  db: Db,
+  claims: readonly DigestClaim[],
+): Promise<DigestClaim[]> {
+  const keys = claims.flatMap((c) => c.items.map((n) => notificationKey(n.id)));
+  if (keys.length === 0) {
+    return claims.map((claim) => ({ ...claim, items: [] }));
+  }
+  const rows = await db
+    .selectFrom('email_deliveries')
+    .select(['person_id', 'key', 'state', 'detail'])
+    .where('person_id', 'in', [...new Set(claims.map((c) => c.personId))])
+    .where('key', 'in', keys)
+    .execute();
+  const taken = new Map<string, string | null>();
+  for (const row of rows) {
+    if (row.state !== 'pending') {
+      taken.set(`${row.person_id}\n${row.key}`, row.detail);
+    }
+  }
+  return claims.map((claim) => ({
+    ...claim,
+    items: claim.items.filter((item) => {
+      const mark = `${claim.personId}\n${notificationKey(item.id)}`;
+      return !taken.has(mark) || taken.get(mark) === claim.digest;
+    }),
+  }));
+}
+
+/** notYetEmailedMany for one person. */
 export async function notYetEmailed(
   db: Db,
   personId: number,
   digest: string,
   items: DeliverableNotification[],
 ): Promise<DeliverableNotification[]> {
-  if (items.length === 0) {
-    return [];
-  }
-  const rows = await db
-    .selectFrom('email_deliveries')
-    .select(['key', 'state', 'detail'])
-    .where('person_id', '=', personId)
-    .where(
-      'key',
-      'in',
-      items.map((item) => notificationKey(item.id)),
-    )
-    .execute();
-  const taken = new Set(
-    rows
-      .filter((row) => row.state !== 'pending' && row.detail !== digest)
-      .map((row) => row.key),
-  );
-  return items.filter((item) => !taken.has(notificationKey(item.id)));
+  const [claim] = await notYetEmailedMany(db, [
+    { personId, digest, messageId: '', items },
+  ]);
+  return claim?.items ?? [];
 }
 
+const WRITE_BATCH = 500;
+
 /**
- * Writes the delivery rows that give the notifications to this digest,
- * and returns the ones it holds: an immediate e-mail that got there in
- * between keeps its own.
+ * Writes the delivery rows that give the notifications to their digests,
+ * a few statements for the whole batch, and returns what each digest
+ * holds: an immediate e-mail that got there in between keeps its own.
  */
+export async function takeForDigests(
+  db: Db,
+  claims: readonly DigestClaim[],
+): Promise<DigestClaim[]> {
+  const now = new Date().toISOString();
+  const values = claims.flatMap((claim) =>
+    claim.items.map((item) => ({
+      person_id: claim.personId,
+      key: notificationKey(item.id),
+      state: 'sent' as const,
+      attempt: claim.digest,
+      message_id: claim.messageId,
+      detail: claim.digest,
+      created_at: now,
+      updated_at: now,
+    })),
+  );
+  const held = new Set<string>();
+  for (let at = 0; at < values.length; at += WRITE_BATCH) {
+    const rows = await db
+      .insertInto('email_deliveries')
+      .values(values.slice(at, at + WRITE_BATCH))
+      .onConflict((oc) =>
+        oc
+          .columns(['person_id', 'key'])
+          .doUpdateSet((eb) => ({
+            state: 'sent',
+            attempt: eb.ref('excluded.attempt'),
+            message_id: eb.ref('excluded.message_id'),
+            detail: eb.ref('excluded.detail'),
+            updated_at: now,
+          }))
+          .where((eb) =>
+            eb.or([
+              eb('email_deliveries.state', '=', 'pending'),
+              eb('email_deliveries.detail', '=', eb.ref('excluded.detail')),
+            ]),
+          ),
+      )
+      .returning(['person_id', 'key'])
+      .execute();
+    for (const row of rows) {
+      held.add(`${row.person_id}\n${row.key}`);
+    }
+  }
+  return claims.map((claim) => ({
+    ...claim,
+    items: claim.items.filter((item) =>
+      held.has(`${claim.personId}\n${notificationKey(item.id)}`),
+    ),
+  }));
+}
+
+/** takeForDigests for one person. */
 export async function takeForDigest(
   db: Db,
   personId: number,
@@ -101,43 +181,8 @@ export async function takeForDigest(
   messageId: string,
   items: DeliverableNotification[],
 ): Promise<DeliverableNotification[]> {
-  if (items.length === 0) {
-    return [];
-  }
-  const now = new Date().toISOString();
-  const held = await db
-    .insertInto('email_deliveries')
-    .values(
-      items.map((item) => ({
-        person_id: personId,
-        key: notificationKey(item.id),
-        state: 'sent' as const,
-        attempt: digest,
-        message_id: messageId,
-        detail: digest,
-        created_at: now,
-        updated_at: now,
-      })),
-    )
-    .onConflict((oc) =>
-      oc
-        .columns(['person_id', 'key'])
-        .doUpdateSet({
-          state: 'sent',
-          attempt: digest,
-          message_id: messageId,
-          detail: digest,
-          updated_at: now,
-        })
-        .where((eb) =>
-          eb.or([
-            eb('email_deliveries.state', '=', 'pending'),
-            eb('email_deliveries.detail', '=', digest),
-          ]),
-        ),
-    )
-    .returning('key')
-    .execute();
-  const keys = new Set(held.map((row) => row.key));
-  return items.filter((item) => keys.has(notificationKey(item.id)));
+  const [claim] = await takeForDigests(db, [
+    { personId, digest, messageId, items },
+  ]);
+  return claim?.items ?? [];
 }

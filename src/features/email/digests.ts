@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../database.ts';
@@ -63,11 +64,41 @@ async function scheduleNewPeople(db: Db, now: Date): Promise<void> {
 }
 
 const BATCH = 500;
+/** Digests per job: one job reads and writes for all of them at once. */
+const DIGESTS_PER_JOB = 100;
+/** The job that e-mails a batch of digests: see digest-batch.ts. */
+const DIGEST_BATCH_JOB = 'email.digest-batch';
+
+/**
+ * Jobs of up to DIGESTS_PER_JOB digests of one frequency. A job's key
+ * names its digests, so a batch of due rows seen twice (two schedulers at
+ * once) queues the same jobs once; should two schedulers group them
+ * differently, each digest's own delivery row still sends it once.
+ */
+function batchJobs(payloads: DigestPayload[]) {
+  const jobs = [];
+  for (const frequency of FREQUENCIES) {
+    const mine = payloads.filter((p) => p.frequency === frequency);
+    for (let at = 0; at < mine.length; at += DIGESTS_PER_JOB) {
+      const digests = mine.slice(at, at + DIGESTS_PER_JOB);
+      const hash = createHash('sha256')
+        .update(digests.map((d) => `${d.personId}:${d.until}`).join('\n'))
+        .digest('base64url')
+        .slice(0, 24);
+      jobs.push({
+        type: DIGEST_BATCH_JOB,
+        payload: { digests },
+        key: `${DIGEST_BATCH_JOB}:${frequency}:${hash}`,
+      });
+    }
+  }
+  return jobs;
+}
 
 /**
  * Queues a digest job for every schedule due by `now` and moves each on
  * to its next time, a batch per transaction. The due scan reads the
- * `next_at` index. A job's key names the person and the period, so a
+ * `next_at` index. Digests go in jobs of a batch each (batchJobs), so a
  * batch done twice (two schedulers at once) queues each digest once.
  * Returns how many digests were queued.
  */
@@ -93,13 +124,14 @@ export async function queueDueDigests(
       ])
       .where('s.next_at', '<=', at)
       .orderBy('s.next_at')
+      .orderBy('s.person_id')
       .limit(BATCH)
       .execute();
     if (due.length === 0) {
       return queued;
     }
     const moves = new Map<string, { rows: number[]; frequency: string }>();
-    const jobs = due.map((row) => {
+    const payloads = due.map((row) => {
       const time: DigestTime = {
         hour: row.digest_hour ?? DEFAULT_TIME.hour,
         timeZone: row.time_zone ?? DEFAULT_TIME.timeZone,
@@ -116,12 +148,9 @@ export async function queueDueDigests(
         since: row.last_at,
         until: row.next_at,
       };
-      return {
-        type: DIGEST_JOB,
-        payload,
-        key: `${DIGEST_JOB}:${row.person_id}:${row.frequency}:${row.next_at}`,
-      };
+      return payload;
     });
+    const jobs = batchJobs(payloads);
     await db.transaction().execute(async (trx) => {
       await enqueueJobs(trx, jobs);
       for (const [move, group] of moves) {
@@ -135,6 +164,6 @@ export async function queueDueDigests(
           .execute();
       }
     });
-    queued += jobs.length;
+    queued += payloads.length;
   }
 }

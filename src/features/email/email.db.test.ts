@@ -191,7 +191,8 @@ await describeEachDatabase('e-mail digests and deliveries', (database) => {
     const job = await db
       .selectFrom('jobs')
       .select('state')
-      .where('key', '=', `email.digest:${person}:daily:${UNTIL}`)
+      .where('type', '=', 'email.digest-batch')
+      .where('payload', 'like', `%"personId":${person},%`)
       .executeTakeFirstOrThrow();
     const deliveries = await db
       .selectFrom('email_deliveries')
@@ -330,7 +331,7 @@ await describeEachDatabase('e-mail digests and deliveries', (database) => {
       send: () => Promise.reject(new Error('killed before the end')),
     };
     await assert.rejects(
-      handlers(crashing)['email.digest']?.(db, job?.payload) ??
+      handlers(crashing)['email.digest-batch']?.(db, job?.payload) ??
         Promise.resolve(),
       /killed before the end/,
     );

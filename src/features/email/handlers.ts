@@ -6,6 +6,8 @@ import type { JobHandlers } from '../../platform/jobs.ts';
 import type { Mailer } from '../../platform/mail.ts';
 import { listDeliverableNotifications } from '../notifications/service.ts';
 import { deliverOnce } from './deliveries.ts';
+import { DIGEST_BATCH_JOB, sendDigestBatch } from './digest-batch.ts';
+import type { DigestBatchPayload } from './digest-batch.ts';
 import {
   digestKey,
   digestSince,
@@ -86,6 +88,11 @@ export function emailJobHandlers(
       await queueDigestScheduler(db);
     },
 
+    [DIGEST_BATCH_JOB]: async (db, payload) => {
+      await sendDigestBatch(db, context, payload as DigestBatchPayload);
+    },
+
+    // Jobs of one digest each, queued before digests went in batches.
     [DIGEST_JOB]: async (db, payload) => {
       const digest = payload as DigestPayload;
       await deliverOnce(
