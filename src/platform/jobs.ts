@@ -14,11 +14,6 @@ import { dialectOf } from './db/dialect.ts';
  * run twice (the e-mail handlers are, through their delivery records).
  */
 
-// TODO: finished jobs are kept for ever (their keys stop a job being
-// queued twice), so the jobs table grows by one row per digest sent; old
-// done and failed jobs should be deleted once their keys can no longer
-// recur.
-
 /** The row shape of `jobs`. Times are ISO strings in UTC. */
 export interface JobsTable {
   id: Generated<number>;
@@ -251,6 +246,54 @@ async function failAbandonedJobs(db: JobDb, now: Date) {
     .where('available_at', '<=', at)
     .whereRef('attempts', '>=', 'max_attempts')
     .execute();
+}
+
+/** Done jobs are kept this long, then deleted by deleteDoneJobs. */
+export const DONE_JOB_DAYS = 30;
+const DELETE_BATCH = 1000;
+
+/**
+ * Deletes jobs done more than `days` ago, a thousand a statement, and
+ * returns how many. A done job's key stops the same job being queued
+ * again, so a key is kept while it could recur: every key names a time
+ * slot, a digest period or a notification, none of which is queued again
+ * a month on. Failed jobs are kept, for someone to read their errors. A
+ * done job's `available_at` is its last lease's end, within the lease of
+ * when it finished, so the scan uses the (state, available_at) index.
+ */
+export async function deleteDoneJobs<DB>(
+  db: Kysely<DB>,
+  now = new Date(),
+  days = DONE_JOB_DAYS,
+): Promise<number> {
+  const jobs = asJobDb(db);
+  const before = new Date(now.getTime() - days * 86_400_000).toISOString();
+  let deleted = 0;
+  for (;;) {
+    const ids = await jobs
+      .selectFrom('jobs')
+      .select('id')
+      .where('state', '=', 'done')
+      .where('available_at', '<', before)
+      .limit(DELETE_BATCH)
+      .execute();
+    if (ids.length === 0) {
+      return deleted;
+    }
+    const result = await jobs
+      .deleteFrom('jobs')
+      .where(
+        'id',
+        'in',
+        ids.map((row) => row.id),
+      )
+      .where('state', '=', 'done')
+      .executeTakeFirst();
+    deleted += Number(result.numDeletedRows);
+    if (ids.length < DELETE_BATCH) {
+      return deleted;
+    }
+  }
 }
 
 export interface RunJobsOptions {

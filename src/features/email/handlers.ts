@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, Db } from '../../database.ts';
-import { enqueueJob } from '../../platform/jobs.ts';
+import { deleteDoneJobs, enqueueJob } from '../../platform/jobs.ts';
 import type { JobHandlers } from '../../platform/jobs.ts';
 import type { Mailer } from '../../platform/mail.ts';
 import { listDeliverableNotifications } from '../notifications/service.ts';
@@ -84,7 +84,11 @@ export function emailJobHandlers(
   return {
     [DIGEST_SCHEDULER_JOB]: async (db) => {
       const queued = await queueDueDigests(db);
-      context.log?.info({ queued }, 'digests queued');
+      const deleted = await deleteDoneJobs(db);
+      context.log?.info(
+        { queued, deleted },
+        'digests queued, old jobs deleted',
+      );
       await queueDigestScheduler(db);
     },
 
