@@ -20,6 +20,11 @@ import {
   isEmailKind,
 } from './preferences.ts';
 
+// TODO: each digest still costs three commits (pending, sending, sent),
+// so 20,000 digests take about 77 s on SQLite and 232 s on PostgreSQL,
+// over the 60 s target; claiming a batch's rows in one statement and
+// recording `sent` in batches would remove most of them.
+
 /** The job that e-mails the digests of a batch of people. */
 export const DIGEST_BATCH_JOB = 'email.digest-batch';
 
