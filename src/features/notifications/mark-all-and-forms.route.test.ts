@@ -71,7 +71,8 @@ await describeEachDatabase('marking all read and the forms', (database) => {
     const browser = new TestBrowser(app);
     await browser.signIn(bob.email);
     const page = await browser.get('/notifications');
-    const upTo = /name="upTo" value="(\d+)"/.exec(page.body)?.[1];
+    const upTo = /name="upTo" value="(\d+)"/.exec(page.body)?.[1] ?? '';
+    assert.notEqual(upTo, '');
     await mentionBob('mark-open', 'Arrived later');
 
     const marked = await browser.post('/notifications/read', { upTo });
