@@ -199,10 +199,7 @@ function expectedIds(ids: number[], day: 0 | 1): Set<string> {
   const key = `digest:daily:${DAYS[day].until}`;
   return new Set(
     ids.map((personId) =>
-      deliveryMessageId(
-        { personId, key, build: () => Promise.resolve(undefined) },
-        PUBLIC_URL.hostname,
-      ),
+      deliveryMessageId({ personId, key }, PUBLIC_URL.hostname),
     ),
   );
 }

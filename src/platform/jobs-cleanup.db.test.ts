@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeEachDatabase } from '../test-support/databases.ts';
 import { deleteDoneJobs } from './jobs.ts';
+import type { JobState } from './jobs.ts';
 
 // Done jobs older than a month are deleted; newer ones, and failed or
 // waiting ones of any age, stay.
@@ -12,7 +13,7 @@ await describeEachDatabase('deleting old jobs', (database) => {
     const now = new Date('2026-12-05T00:00:00.000Z');
     const daysAgo = (days: number) =>
       new Date(now.getTime() - days * 86_400_000).toISOString();
-    const job = (key: string, state: string, days: number) => ({
+    const job = (key: string, state: JobState, days: number) => ({
       type: 'cleanup.test',
       payload: '{}',
       key,

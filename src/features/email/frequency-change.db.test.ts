@@ -135,7 +135,7 @@ await describeEachDatabase('changing an e-mail frequency', (database) => {
     assert.match(mails[1]?.text ?? '', /Made after the switch/);
   });
 
-  test('a notification queued at once but switched to daily before its job runs goes in the next digest', async () => {
+  test('a notification switched to daily before its e-mail went is digested', async () => {
     const { db } = database();
     const reader = await buildPerson(db);
     await mention(db, reader, 10, 'Switched before sending');
@@ -155,7 +155,7 @@ await describeEachDatabase('changing an e-mail frequency', (database) => {
     assert.match(mails[0]?.text ?? '', /Switched before sending/);
   });
 
-  test('a notification in a daily digest is not in the weekly one after a switch to weekly', async () => {
+  test('a notification in a daily digest is not in the weekly one after a switch', async () => {
     const { db } = database();
     const reader = await buildPerson(db);
     await saveEmailFrequencies(db, reader, { mention: 'daily' });
