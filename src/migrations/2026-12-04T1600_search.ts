@@ -73,6 +73,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ['search_documents_group', ['group_id', 'updated_at']],
     ['search_documents_author', ['author_id', 'updated_at']],
     ['search_documents_created', ['created_at']],
+    // Walked newest first for a common word's body matches (../features/
+    // search/query.ts).
+    ['search_documents_recent', ['updated_at', 'id']],
   ] as const) {
     await db.schema
       .createIndex(name)
@@ -98,6 +101,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add column title_search tsvector not null default ''`.execute(db);
     await sql`create index search_documents_search
       on search_documents using gin (search)`.execute(db);
+    await sql`create index search_documents_title_search
+      on search_documents using gin (title_search)`.execute(db);
     return;
   }
 

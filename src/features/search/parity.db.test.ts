@@ -72,34 +72,64 @@ await describe(
       await Promise.all(databases.map((database) => database.close()));
     });
 
+    const both = (
+      text: string,
+      request: { page: number; pageSize: number; offset: number },
+      limits?: { cap: number; dense: number },
+    ) =>
+      Promise.all(
+        databases.map(async (database, n) => {
+          const reader = readers[n] ?? readers[0];
+          assert.ok(reader);
+          const result = await searchIndex(
+            database.db,
+            reader,
+            { text },
+            request,
+            '2026-12-04T00:00:00.000Z',
+            limits,
+          );
+          return {
+            total: result.total,
+            more: result.totalIsLowerBound,
+            ids: result.items.map((item) => `${item.kind}:${item.refId}`),
+          };
+        }),
+      );
+
     it('returns the same rows in the same order for every query', async () => {
       let found = 0;
       for (const text of QUERIES) {
         for (const page of [1, 2]) {
           const request = { page, pageSize: 40, offset: (page - 1) * 40 };
-          const [sqlite, postgres] = await Promise.all(
-            databases.map(async (database, n) => {
-              const reader = readers[n] ?? readers[0];
-              assert.ok(reader);
-              const result = await searchIndex(
-                database.db,
-                reader,
-                { text },
-                request,
-                '2026-12-04T00:00:00.000Z',
-              );
-              return {
-                total: result.total,
-                ids: result.items.map((item) => `${item.kind}:${item.refId}`),
-              };
-            }),
-          );
+          const [sqlite, postgres] = await both(text, request);
           assert.deepEqual(postgres, sqlite, `${text}, page ${page}`);
+          // Walking the newest first finds the very same page.
+          const walked = await both(text, request, { cap: 1000, dense: 1 });
+          assert.deepEqual(walked, [sqlite, sqlite], `${text}, walked`);
           found += sqlite?.ids.length ?? 0;
         }
       }
       // Not agreement on nothing: the queries find many rows between them.
       assert.ok(found > 400, `found ${found}`);
+    });
+
+    it('counts up to the cap and then says there are more', async () => {
+      const request = { page: 1, pageSize: 5, offset: 0 };
+      const [sqlite, postgres] = await both('the', request, {
+        cap: 50,
+        dense: 2000,
+      });
+      assert.equal(sqlite?.total, 50);
+      assert.equal(sqlite?.more, true);
+      assert.deepEqual(postgres, sqlite);
+      const past = { page: 11, pageSize: 5, offset: 50 };
+      const beyond = await both('the', past, { cap: 50, dense: 2000 });
+      assert.deepEqual(beyond[0], { total: 50, more: true, ids: [] });
+      assert.deepEqual(beyond[1], beyond[0]);
+      const all = await both('the', request);
+      assert.deepEqual(sqlite?.ids, all[0]?.ids);
+      assert.ok((all[0]?.total ?? 0) > 50, `total ${all[0]?.total}`);
     });
   },
 );

@@ -135,6 +135,10 @@ export const searchPlugin: FastifyPluginAsync<{
       request.query,
     );
     const result = await search(db, request.actor, asked, page);
-    return pageOf(result, page, resultJson);
+    // Past 1,000 matches the total is a lower bound (README, API).
+    return {
+      ...pageOf(result, page, resultJson),
+      totalIsLowerBound: result.totalIsLowerBound,
+    };
   });
 };

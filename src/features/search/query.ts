@@ -23,12 +23,32 @@ import { findableDocuments } from './visibility.ts';
 // Within a tier, newest first (updated_at, which for a thread is its last
 // activity), then the higher id. A query word must be a whole word (or
 // its stem): "sum" never finds "Summer".
+//
+// How a page is found without asking of every match whether the reader
+// may see it (a word in a third of 200,000 items has 52,000 matches):
+//
+// - tiers 1 and 2 come from the title-only index (FTS5's title column,
+//   PostgreSQL's title_search GIN index): titles holding the query are
+//   few, so they are all checked and sorted, up to the cap;
+// - tier 3 is read newest first. When the word is rare (fewer than
+//   DENSE raw matches) its matches are all read and sorted, which is
+//   cheap; when it is common, the (updated_at, id) index of
+//   search_documents is walked from the newest and each row is checked
+//   against the matches and the reader's rights, stopping once the page
+//   is full: at one match in a hundred rows or more that is a short walk;
+// - the total is counted exactly up to CAP visible matches; beyond that
+//   it is CAP with `totalIsLowerBound`, shown as "more than 1,000
+//   results", and no page past the cap is offered.
+//
+// Who may see a row is still asked of its source row inside each query
+// (./visibility.ts), never copied into the index. Both databases run the
+// same steps with the same order, so they give the same ids in the same
+// order (./parity.db.test.ts).
 
-// TODO: A word in a third of all content (52,000 matches at 200,000
-// items) takes 150 to 300 ms on SQLite and about 1.5 s on PostgreSQL,
-// because every match's source row is asked whether the reader may see
-// it and the total counts them all; keeping the source rows' state in
-// the index, or capping the count, would bring it under 50 ms.
+/** Visible matches counted exactly; past this the total is a bound. */
+export const CAP = 1000;
+// Raw matches from which the newest-first walk beats sorting them all.
+const DENSE = 2000;
 
 export const SEARCH_KINDS: readonly SearchKind[] = [
   'person',
@@ -76,10 +96,19 @@ interface Row {
   updated_at: string;
 }
 
+/** A page of results, how many there are (up to CAP), the parts. */
+export interface IndexPage {
+  items: SearchRow[];
+  total: number;
+  /** More than CAP match: `total` is CAP, and no page past it is given. */
+  totalIsLowerBound: boolean;
+  parts: QueryPart[];
+}
+
 /**
  * A page of the index rows matching `request` that `actor` may see at
- * `now`, and how many there are in all; the parts of the query are
- * returned for highlighting. No parts, no results.
+ * `now`, and how many there are (exactly up to CAP); the parts of the
+ * query are returned for highlighting. No parts, no results.
  */
 export async function searchIndex(
   db: Db,
@@ -87,40 +116,73 @@ export async function searchIndex(
   request: SearchRequest,
   page: PageRequest,
   now = new Date().toISOString(),
-): Promise<{ items: SearchRow[]; total: number; parts: QueryPart[] }> {
+  limits = { cap: CAP, dense: DENSE },
+): Promise<IndexPage> {
   const parts = parseQuery(request.text);
   if (parts.length === 0) {
-    return { items: [], total: 0, parts };
+    return { items: [], total: 0, totalIsLowerBound: false, parts };
   }
-  const queries = searchQueries(db, actor, request, parts, page, now);
-  const ranked = (await queries.page.execute(db)).rows;
-  // Past the last page there is no row to carry the total.
-  const total =
-    ranked.length > 0 || page.offset === 0
-      ? Number(ranked[0]?.total ?? 0)
-      : Number((await queries.count.execute(db)).rows[0]?.n ?? 0);
-  const ids = ranked.map((row) => Number(row.id));
-  const rows =
-    ids.length === 0
+  const dialect = dialectOf(db) === 'postgres' ? postgres : sqlite;
+  const raw = Number(
+    (await dialect.rawMatchCount(parts, limits.dense).execute(db)).rows[0]?.n ??
+      0,
+  );
+  const queries = searchQueries(db, actor, request, parts, page, now, {
+    dense: raw >= limits.dense,
+    cap: limits.cap,
+  });
+  const titled = (await queries.titles.execute(db)).rows.map((r) =>
+    Number(r.id),
+  );
+  const ids =
+    page.offset >= limits.cap
       ? []
-      : await db
-          .selectFrom('search_documents as d')
-          .innerJoin('search_texts as x', 'x.document_id', 'd.id')
-          .select(['d.id', 'd.kind', 'd.ref_id', 'd.group_id', 'd.author_id'])
-          .select(['x.title', 'x.body', 'd.created_at', 'd.updated_at'])
-          .where('d.id', 'in', ids)
-          .execute();
+      : titled.slice(page.offset, page.offset + page.pageSize);
+  let total = titled.length;
+  if (titled.length <= limits.cap) {
+    const bodyOffset = Math.max(0, page.offset - titled.length);
+    // No page starts past the cap: the total does not reach it.
+    const need = page.offset >= limits.cap ? 0 : page.pageSize - ids.length;
+    const [body, count] = await Promise.all([
+      need > 0
+        ? queries.body(need, bodyOffset).execute(db)
+        : Promise.resolve({ rows: [] }),
+      queries.bodyCount(limits.cap + 1 - titled.length).execute(db),
+    ]);
+    ids.push(...body.rows.map((row) => Number(row.id)));
+    total += Number(count.rows[0]?.n ?? 0);
+  }
+  const items = await rowsOf(db, ids);
+  return {
+    items,
+    total: Math.min(total, limits.cap),
+    totalIsLowerBound: total > limits.cap,
+    parts,
+  };
+}
+
+async function rowsOf(db: Db, ids: readonly number[]): Promise<SearchRow[]> {
+  if (ids.length === 0) {
+    return [];
+  }
+  const rows = await db
+    .selectFrom('search_documents as d')
+    .innerJoin('search_texts as x', 'x.document_id', 'd.id')
+    .select(['d.id', 'd.kind', 'd.ref_id', 'd.group_id', 'd.author_id'])
+    .select(['x.title', 'x.body', 'd.created_at', 'd.updated_at'])
+    .where('d.id', 'in', ids)
+    .execute();
   const byId = new Map(rows.map((row) => [Number(row.id), row]));
-  const items = ids.flatMap((id) => {
+  return ids.flatMap((id) => {
     const row = byId.get(id);
     return row ? [toSearchRow(row)] : [];
   });
-  return { items, total, parts };
 }
 
 /**
- * The two statements of a search: the page of rows and their count,
- * under the same conditions. Exported for the bench's query plans.
+ * The statements of a search, under the same conditions: the title
+ * tiers (ids, ranked, up to CAP + 1), a page of the body tier, and the
+ * body tier counted up to a limit. Exported for the bench's plans.
  */
 export function searchQueries(
   db: Db,
@@ -129,25 +191,31 @@ export function searchQueries(
   parts: readonly QueryPart[],
   page: PageRequest,
   now: string,
+  options = { dense: false, cap: CAP },
 ) {
   const dialect = dialectOf(db) === 'postgres' ? postgres : sqlite;
   const where = sql<SqlBool>`${filters(request)}
     and ${findableDocuments(db, actor, request.kinds ?? SEARCH_KINDS, now)}`;
   const exactKey = titleKeyOf(request.text);
-  const tier = sql<number>`case when d.title_key = ${exactKey} then 2
-    when ${dialect.matchTitle(parts)} then 1 else 0 end`;
-  const from = dialect.matchingRows(parts);
+  const inTitle = dialect.matchTitle(parts);
+  const inBody = sql<SqlBool>`${dialect.matchAll(parts, options.dense)}
+    and not ${inTitle}`;
+  const body = (limit: number, offset: number) =>
+    sql<{ id: number }>`select d.id from search_documents as d
+      where ${inBody} and ${where}
+      order by d.updated_at desc, d.id desc
+      limit ${limit} offset ${offset}`;
   return {
-    // The total comes with the page, from one pass over the matches; the
-    // pass carries only what it sorts by, not the rows' text.
-    page: sql<{ id: number; total: number | string }>`select d.id,
-        count(*) over () as total
-      from ${from}
-      where ${where}
-      order by ${tier} desc, d.updated_at desc, d.id desc
-      limit ${page.pageSize} offset ${page.offset}`,
-    count: sql<{ n: number | string }>`select count(*) as n
-      from ${from} where ${where}`,
+    titles: sql<{ id: number }>`select d.id from search_documents as d
+      where ${inTitle} and ${where}
+      order by case when d.title_key = ${exactKey} then 1 else 0 end desc,
+        d.updated_at desc, d.id desc
+      limit ${options.cap + 1}`,
+    body,
+    page: body(page.pageSize, page.offset),
+    bodyCount: (limit: number) => sql<{ n: number | string }>`
+      select count(*) as n from (select 1 from search_documents as d
+        where ${inBody} and ${where} limit ${limit}) as found`,
   };
 }
 

@@ -33,6 +33,7 @@ await describeEachDatabase('search pages and API', (database) => {
     const response = await callApi(app, caller, 'GET', url);
     assert.equal(response.statusCode, 200, response.body);
     const body = response.json();
+    assert.equal(body.totalIsLowerBound, false);
     const items = body.items as { title: string }[];
     return { total: body.total, titles: items.map((item) => item.title) };
   };

@@ -38,13 +38,20 @@ export const KIND_LABELS: Record<SearchKind, string> = {
   wiki_page: 'Wiki page',
 };
 
-/** One page of results for `actor`, and how many there are in all. */
+/**
+ * One page of results for `actor`, and how many there are: exactly up to
+ * 1,000, and past that 1,000 with `totalIsLowerBound` (./query.ts).
+ */
 export async function search(
   db: Db,
   actor: Actor,
   request: SearchRequest,
   page: PageRequest,
-): Promise<{ items: SearchResult[]; total: number }> {
+): Promise<{
+  items: SearchResult[];
+  total: number;
+  totalIsLowerBound: boolean;
+}> {
   const found = await searchIndex(db, actor, request, page);
   const rows = found.items;
   const groupIds = [...new Set(rows.flatMap((row) => row.groupId ?? []))];
@@ -90,7 +97,11 @@ export async function search(
       updatedAt: row.updatedAt,
     };
   });
-  return { items, total: found.total };
+  return {
+    items,
+    total: found.total,
+    totalIsLowerBound: found.totalIsLowerBound,
+  };
 }
 
 function titleOf(

@@ -133,11 +133,10 @@ export function parseQuery(query: string): QueryPart[] {
     parts.push({ terms, prefix: lone });
   }
   const seen = new Set<string>();
-  return parts
-    .filter((part) => {
-      const key = `${part.prefix}:${part.terms.join(' ')}`;
-      return seen.has(key) ? false : (seen.add(key), true);
-    });
+  return parts.filter((part) => {
+    const key = `${part.prefix}:${part.terms.join(' ')}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 function isLoneCjk(chunk: string): boolean {

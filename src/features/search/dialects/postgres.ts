@@ -15,12 +15,33 @@ function phrase(part: QueryPart, weight: string): string {
   return terms.length === 1 ? (terms[0] ?? '') : `(${terms.join(' <-> ')})`;
 }
 
-/** The rows whose title or body holds every part, as the FROM. */
-export function matchingRows(parts: readonly QueryPart[]): RawBuilder<unknown> {
-  const query = parts.map((part) => phrase(part, '')).join(' & ');
-  return sql`search_documents as d
-    join (select cast(${query} as tsquery) as q) as query
-      on d.search @@ query.q`;
+function allQuery(parts: readonly QueryPart[]): string {
+  return parts.map((part) => phrase(part, '')).join(' & ');
+}
+
+/**
+ * Rows whose title or body holds every part. When `walk`, the GIN index
+ * is kept out (the vector is read through a no-op expression), so
+ * PostgreSQL walks search_documents in the ORDER BY's index instead of
+ * reading and sorting every match.
+ */
+export function matchAll(
+  parts: readonly QueryPart[],
+  walk: boolean,
+): RawBuilder<SqlBool> {
+  const vector = sql.raw(walk ? 'coalesce(d.search, d.search)' : 'd.search');
+  return sql<SqlBool>`${vector} @@ cast(${allQuery(parts)} as tsquery)`;
+}
+
+/** How many rows match, counted up to `limit`. */
+export function rawMatchCount(
+  parts: readonly QueryPart[],
+  limit: number,
+): RawBuilder<{ n: number | string }> {
+  return sql<{ n: number | string }>`select count(*) as n from
+    (select 1 from search_documents as d
+      where d.search @@ cast(${allQuery(parts)} as tsquery)
+      limit ${limit}) as found`;
 }
 
 /** Rows whose title alone holds every part. */

@@ -12,16 +12,32 @@ function phrase(part: QueryPart): string {
   return part.prefix ? `${quoted}*` : quoted;
 }
 
+function matchExpression(parts: readonly QueryPart[]): string {
+  return parts.map(phrase).join(' AND ');
+}
+
 /**
- * The rows whose title or body holds every part, as the FROM of the
- * search: driven from the full-text index, each match then read from
- * search_documents (`d`) by its id.
+ * Rows whose title or body holds every part. When `walk`, the condition
+ * cannot drive the query (`+d.id`), so SQLite walks search_documents in
+ * the ORDER BY's index and checks each row against the matches.
  */
-export function matchingRows(parts: readonly QueryPart[]): RawBuilder<unknown> {
-  const expression = parts.map(phrase).join(' AND ');
-  return sql`search_fts
-    join search_documents as d on d.id = search_fts.rowid
-    and search_fts match ${expression}`;
+export function matchAll(
+  parts: readonly QueryPart[],
+  walk: boolean,
+): RawBuilder<SqlBool> {
+  const id = sql.raw(walk ? '+d.id' : 'd.id');
+  return sql<SqlBool>`${id} in (select rowid from search_fts
+    where search_fts match ${matchExpression(parts)})`;
+}
+
+/** How many rows match, counted up to `limit`. */
+export function rawMatchCount(
+  parts: readonly QueryPart[],
+  limit: number,
+): RawBuilder<{ n: number | string }> {
+  return sql<{ n: number | string }>`select count(*) as n from
+    (select rowid from search_fts
+      where search_fts match ${matchExpression(parts)} limit ${limit})`;
 }
 
 /** Rows whose title alone holds every part. */
