@@ -45,6 +45,11 @@ import { findableDocuments } from './visibility.ts';
 // same steps with the same order, so they give the same ids in the same
 // order (./parity.db.test.ts).
 
+// TODO: A common phrase ("annual leave", 1,650 raw matches) still takes
+// about 150 ms on PostgreSQL, which rechecks each match's vector for word
+// order, and SQLite still reads a common word's whole match list once
+// per search; both need measuring on an unloaded machine.
+
 /** Visible matches counted exactly; past this the total is a bound. */
 export const CAP = 1000;
 // Raw matches from which the newest-first walk beats sorting them all.
