@@ -77,7 +77,7 @@ async function watchersOfCategory(db: Db, categoryId: number, n: number) {
 }
 
 await describeEachDatabase('telling watchers', (database) => {
-  it('tells 1,000 watchers of a category in batches, once each, and not one who muted the thread', async (t) => {
+  it('tells 1,000 category watchers in batches, once each, not one who muted', async (t) => {
     const { db } = database();
     const author = await buildMember(db, 'Ann');
     const group = await buildGroup(db, author.id);

@@ -102,7 +102,7 @@ await describeEachDatabase('following and paging by hand', (database) => {
     assert.equal(res.json().error.code, 'CANNOT_FOLLOW_SELF');
   });
 
-  it('lets a follower unfollow a deactivated person and drops their events from the home stream', async () => {
+  it('lets a follower unfollow a deactivated person, whose events leave home', async () => {
     const { db } = database();
     const res = await send(gil, 'PUT', `/api/v1/people/${fay.id}/follow`);
     assert.equal(res.statusCode, 200);

@@ -44,7 +44,7 @@ async function runFanOuts(db: Db): Promise<number> {
 }
 
 await describeEachDatabase('held content once approved', (database) => {
-  it('notifies the mentioned and the watchers of a held thread and reply once, on approval', async () => {
+  it('tells the mentioned and watchers of a held thread and reply once, on approval', async () => {
     const { db } = database();
     const owner = await buildMember(db, 'Owen');
     const newbie = await buildMember(db, 'Nia');
@@ -76,10 +76,7 @@ await describeEachDatabase('held content once approved', (database) => {
       AT,
     );
     const heldJobs = await runFanOuts(db);
-    assert.deepEqual(
-      [heldJobs, await notificationsOf(db, owner.id)],
-      [0, []],
-    );
+    assert.deepEqual([heldJobs, await notificationsOf(db, owner.id)], [0, []]);
 
     await approvePost(db, owner, postId, APPROVED);
     await approvePost(db, owner, replyId, APPROVED);
@@ -97,7 +94,7 @@ await describeEachDatabase('held content once approved', (database) => {
     ]);
   });
 
-  it('notifies the post author and the mentioned of a comment once, when it is approved', async () => {
+  it('tells the author and the mentioned of a comment once, when it is approved', async () => {
     const { db } = database();
     const author = await buildMember(db, 'Ava');
     const commenter = await buildMember(db, 'Cy');

@@ -67,7 +67,7 @@ await describeEachDatabase('activity streams', (database) => {
     );
   });
 
-  it('gathers a home stream from followed people and own groups, never a closed group’s content for an outsider', async () => {
+  it('gathers home from follows and own groups, never a closed group’s content', async () => {
     const { db } = database();
     const me = await buildMember(db, 'Meg');
     const friend = await buildMember(db, 'Fay');

@@ -16,9 +16,10 @@ import type { Topic } from './words.ts';
 // Every query is bounded. Profile tags are summed per person through the
 // (kind, label_key) index. Content is found by its tags (through the
 // tag-key indexes) or its title (through the search index's terms, so
-// folded and stemmed as search is: ./indexed.ts), at most CONTENT_CANDIDATES items of each kind, newest
-// first; their authors are then counted per person through the
-// (page, author) and (post, position) indexes.
+// folded and stemmed as search is: ./indexed.ts), at most
+// CONTENT_CANDIDATES items of each kind, newest first; their authors are
+// then counted per person through the (page, author) and (post,
+// position) indexes.
 
 /**
  * Items of each kind of content whose authors are counted: on a topic

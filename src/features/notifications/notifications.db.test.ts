@@ -42,7 +42,7 @@ async function runFanOuts(db: Db): Promise<void> {
 }
 
 await describeEachDatabase('notifications and the read rule', (database) => {
-  it('tells nobody outside a private group of a mention or the comments after it (BUG-07)', async () => {
+  it('tells no outsider of a private group’s mention or its comments (BUG-07)', async () => {
     const { db } = database();
     const alice = await buildMember(db, 'Alice');
     const bob = await buildMember(db, 'Bob');
@@ -109,7 +109,7 @@ await describeEachDatabase('notifications and the read rule', (database) => {
     ]);
   });
 
-  it('sends one notification for a reply that mentions the thread author who also watches it', async () => {
+  it('notifies once for a reply mentioning the thread author who watches it', async () => {
     const { db } = database();
     const alice = await buildMember(db, 'Alice');
     const dan = await buildMember(db, 'Dan');
@@ -127,7 +127,7 @@ await describeEachDatabase('notifications and the read rule', (database) => {
     ]);
   });
 
-  it('drops a notification from the list and the count once its group is closed to the reader', async () => {
+  it('drops a notification from list and count once its group is closed', async () => {
     const { db } = database();
     const owner = await buildMember(db, 'Olive');
     const reader = await buildMember(db, 'Rita');
@@ -165,17 +165,22 @@ await describeEachDatabase('notifications and the read rule', (database) => {
     assert.equal((await summariesOf(db, reader)).length, 1);
   });
 
-  it('marks read only what the reader may still read, up to the newest shown, and counts only those', async () => {
+  it('marks read only what the reader may read, up to the newest shown', async () => {
     const { db } = database();
     const owner = await buildMember(db, 'Odo');
     const reader = await buildMember(db, 'Rex');
     const open = await buildGroup(db, owner.id);
     const closing = await buildGroup(db, owner.id);
-    const at = (n: number) => new Date(Date.UTC(2026, 10, 1, 9, n)).toISOString();
+    const at = (n: number) =>
+      new Date(Date.UTC(2026, 10, 1, 9, n)).toISOString();
     await startGroupThread(db, owner, closing, 'Hidden', `@${reader.handle}`, {
       now: at(1),
     });
-    for (const [n, title] of [[2, 'One'], [3, 'Two'], [4, 'Late']] as const) {
+    for (const [n, title] of [
+      [2, 'One'],
+      [3, 'Two'],
+      [4, 'Late'],
+    ] as const) {
       await startGroupThread(db, owner, open, title, `@${reader.handle}`, {
         now: at(n),
       });

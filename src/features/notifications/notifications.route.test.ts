@@ -57,7 +57,7 @@ await describeEachDatabase(
       await app.close();
     });
 
-    it('neither offers, notifies nor subscribes someone outside a private group who is mentioned there (BUG-07)', async () => {
+    it('neither offers, notifies nor subscribes a mentioned outsider (BUG-07)', async () => {
       const { db } = database();
       await buildGroup(db, alice.id, {
         name: 'HR-Private',
