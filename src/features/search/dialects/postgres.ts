@@ -5,9 +5,10 @@ import type { QueryPart } from '../terms.ts';
 
 // PostgreSQL full-text over the tsvectors the application wrote: the
 // whole thing's (title terms weighted A), and the title's alone, small,
-// so ranking title matches never reads a long body's vector. The query is written in tsquery's input syntax, not
-// through to_tsquery, so PostgreSQL's own parser never splits or changes
-// a term: it matches exactly what FTS5 matches.
+// so ranking title matches never reads a long body's vector. The query
+// is written in tsquery's input syntax, not through to_tsquery, so
+// PostgreSQL's own parser never splits or changes a term: it matches
+// exactly what FTS5 matches.
 
 function phrase(part: QueryPart, weight: string): string {
   const suffix = part.prefix ? `:*${weight}` : weight ? `:${weight}` : '';
