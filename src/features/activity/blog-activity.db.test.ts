@@ -13,7 +13,7 @@ const WRITTEN = '2026-12-01T09:00:00.000Z';
 const DUE = '2026-12-02T09:00:00.000Z';
 
 await describeEachDatabase('scheduled blog posts in streams', (database) => {
-  it('shows a scheduled post’s event and tells watchers only from its publishing instant', async () => {
+  it('shows a scheduled post’s event and tells watchers only once it is published', async () => {
     const { db } = database();
     const author = await buildMember(db, 'Ava');
     const reader = await buildMember(db, 'Rob');
