@@ -1,6 +1,10 @@
-import type { PersonActor } from '../../access/actor.ts';
 import type { Db } from '../../database.ts';
-import { readableSubject } from '../activity/subjects.ts';
+import {
+  actorOf,
+  readableNotifications,
+  toNotification,
+  withActors,
+} from './service.ts';
 import type { DeliverableNotification, NotificationKind } from './service.ts';
 
 /** One recipient's request: what listDeliverableNotifications takes. */
@@ -13,9 +17,9 @@ export interface DeliverableRequest {
 
 /**
  * listDeliverableNotifications (service.ts) for many recipients in one
- * query: each recipient's part is the same read rule asked as that
+ * query: each recipient's part is the same query asked as that
  * person, and the parts are joined with UNION ALL, so a batch of digests
- * costs one round trip instead of one each. Keep the two in step.
+ * costs one round trip instead of one each.
  * Returns each active recipient's notifications, oldest first; a person
  * who is not active, or asks for no kinds, has none.
  */
@@ -44,39 +48,10 @@ export async function listDeliverableNotificationsFor(
     if (!person) {
       return [];
     }
-    const actor: PersonActor = {
-      kind: 'person',
-      id: person.id,
-      role: person.role,
-      displayName: person.display_name,
-      via: 'session',
-    };
     return [
-      db
-        .selectFrom('notifications as n')
-        .leftJoin('people as a', 'a.id', 'n.actor_id')
-        .select([
-          'n.id',
-          'n.person_id',
-          'n.kind',
-          'n.summary',
-          'n.url',
-          'n.created_at',
-          'n.read_at',
-          'a.display_name as actor_name',
-        ])
-        .where('n.person_id', '=', actor.id)
-        .where('n.created_at', '<=', request.until)
+      withActors(readableNotifications(db, actorOf(person), request.until))
         .where('n.created_at', '>', request.since)
-        .where('n.kind', 'in', [...request.kinds])
-        .where(
-          readableSubject(
-            db,
-            actor,
-            { type: 'n.subject_type', id: 'n.subject_id' },
-            request.until,
-          ),
-        ),
+        .where('n.kind', 'in', [...request.kinds]),
     ];
   });
   const [first, ...rest] = parts;
@@ -89,16 +64,7 @@ export async function listDeliverableNotificationsFor(
   rows.sort((a, b) => a.id - b.id);
   for (const row of rows) {
     const list = result.get(row.person_id) ?? [];
-    list.push({
-      id: row.id,
-      personId: row.person_id,
-      kind: row.kind as NotificationKind,
-      summary: row.summary,
-      url: row.url,
-      actorName: row.actor_name,
-      createdAt: row.created_at,
-      readAt: row.read_at,
-    });
+    list.push(toNotification(row));
     result.set(row.person_id, list);
   }
   return result;

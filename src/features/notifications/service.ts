@@ -69,7 +69,8 @@ interface Recipient {
 // (measured: 25 at a time beat 100 and 250 for 1,000 watchers).
 const CHECK_BATCH = 25;
 
-function actorOf(person: Recipient): PersonActor {
+/** A recipient as the read rule asks about them. */
+export function actorOf(person: Recipient): PersonActor {
   return {
     kind: 'person',
     id: person.id,
@@ -183,7 +184,7 @@ async function notifyBatch(
 }
 
 /** The notifications of `actor` that they may still read at `now`. */
-function readableNotifications(db: Db, actor: PersonActor, now: string) {
+export function readableNotifications(db: Db, actor: PersonActor, now: string) {
   return db
     .selectFrom('notifications as n')
     .where('n.person_id', '=', actor.id)
@@ -198,7 +199,8 @@ function readableNotifications(db: Db, actor: PersonActor, now: string) {
     );
 }
 
-function withActors(query: ReturnType<typeof readableNotifications>) {
+/** Selects what a notification shows, with its actor's name. */
+export function withActors(query: ReturnType<typeof readableNotifications>) {
   return query
     .leftJoin('people as a', 'a.id', 'n.actor_id')
     .select([
@@ -217,7 +219,8 @@ type Row = Awaited<
   ReturnType<ReturnType<typeof withActors>['executeTakeFirstOrThrow']>
 >;
 
-function toNotification(row: Row): DeliverableNotification {
+/** A selected row as the notification callers are given. */
+export function toNotification(row: Row): DeliverableNotification {
   return {
     id: row.id,
     personId: row.person_id,
