@@ -628,7 +628,7 @@ await describeEachDatabase("the app's routes", (database) => {
     ]);
   });
 
-  it('keeps admin pages for administrators; SCIM, feeds and unsubscribe to their credentials', () => {
+  it('keeps admin pages for admins; SCIM, feeds and unsubscribe to their credentials', () => {
     const adminOnly = /^(\/admin(\/|$)|\/api\/v1\/(admin|audit)(\/|$))/;
     for (const route of app.routeTable) {
       assert.equal(

@@ -85,7 +85,8 @@ await describeEachDatabase('the audit log’s Talk subjects', (database) => {
     );
     assert.ok(
       hidden.body.includes(
-        `<a class="govuk-link" href="/talk/posts/${replyId}">Post ${replyId}</a>; threadId: ${threadId}; reason: Off topic`,
+        `<a class="govuk-link" href="/talk/posts/${replyId}">` +
+          `Post ${replyId}</a>; threadId: ${threadId}; reason: Off topic`,
       ),
     );
   });
