@@ -222,6 +222,21 @@ function titled(
   return titledIds(db, kind, topic, CONTENT_CANDIDATES);
 }
 
+/** The newest items of one kind found by their tags or their title. */
+async function taggedOrTitled(
+  db: Db,
+  tags: ['wiki_page_tags', 'page_id'] | ['blog_post_tags', 'post_id'],
+  kind: 'wiki_page' | 'blog_post',
+  topic: Topic,
+): Promise<number[]> {
+  const [table, column] = tags;
+  const found = await Promise.all([
+    tagged(db, table, column, topic),
+    titled(db, kind, topic),
+  ]);
+  return newest(found.flat());
+}
+
 /** The newest ids of items carrying one of the topic's keys as a tag. */
 async function tagged(
   db: Db,
@@ -249,13 +264,11 @@ export async function wikiAuthors(
   topic: Topic,
   listable: Listable,
 ): Promise<Map<number, number>> {
-  const pageIds = newest(
-    (
-      await Promise.all([
-        tagged(db, 'wiki_page_tags', 'page_id', topic),
-        titled(db, 'wiki_page', topic),
-      ])
-    ).flat(),
+  const pageIds = await taggedOrTitled(
+    db,
+    ['wiki_page_tags', 'page_id'],
+    'wiki_page',
+    topic,
   );
   if (pageIds.length === 0) {
     return new Map();
@@ -347,13 +360,11 @@ export async function blogAuthors(
   listable: Listable,
   now: string,
 ): Promise<Map<number, number>> {
-  const postIds = newest(
-    (
-      await Promise.all([
-        tagged(db, 'blog_post_tags', 'post_id', topic),
-        titled(db, 'blog_post', topic),
-      ])
-    ).flat(),
+  const postIds = await taggedOrTitled(
+    db,
+    ['blog_post_tags', 'post_id'],
+    'blog_post',
+    topic,
   );
   if (postIds.length === 0) {
     return new Map();
