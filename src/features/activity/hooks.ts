@@ -41,6 +41,21 @@ function notificationOf(
   };
 }
 
+/** Tells the people `body` mentions, each only if they may read it. */
+async function notifyMentioned(
+  db: Db,
+  body: string,
+  event: NewActivity,
+  eventKey: string,
+  summary: string,
+): Promise<void> {
+  await notifyPeople(
+    db,
+    await mentionedPeople(db, body),
+    notificationOf(event, 'mention', eventKey, summary),
+  );
+}
+
 /** Records the event and queues its watchers' notifications. */
 async function recordAndFanOut(
   db: Db,
@@ -77,15 +92,12 @@ export async function threadStarted(
     createdAt: now,
   };
   const key = `talk_post:${made.postId}`;
-  await notifyPeople(
+  await notifyMentioned(
     db,
-    await mentionedPeople(db, input.body),
-    notificationOf(
-      event,
-      'mention',
-      key,
-      `${actor.displayName} mentioned you in “${input.title}”`,
-    ),
+    input.body,
+    event,
+    key,
+    `${actor.displayName} mentioned you in “${input.title}”`,
   );
   await recordAndFanOut(db, event, notificationOf(event, 'watched', key), {
     threadId: made.threadId,
@@ -121,15 +133,12 @@ export async function replyPosted(
   // One key for every way this post reaches a person: a mention is not
   // followed by a reply or a watch notification of the same post.
   const key = `talk_post:${post.id}`;
-  await notifyPeople(
+  await notifyMentioned(
     db,
-    await mentionedPeople(db, post.body),
-    notificationOf(
-      event,
-      'mention',
-      key,
-      `${actor.displayName} mentioned you in “${thread.title}”`,
-    ),
+    post.body,
+    event,
+    key,
+    `${actor.displayName} mentioned you in “${thread.title}”`,
   );
   if (thread.authorId !== null) {
     await notifyPeople(
@@ -203,15 +212,12 @@ export async function statusPosted(
     createdAt: now,
   };
   const key = `status_post:${post.id}`;
-  await notifyPeople(
+  await notifyMentioned(
     db,
-    await mentionedPeople(db, post.body),
-    notificationOf(
-      event,
-      'mention',
-      key,
-      `${actor.displayName} mentioned you: ${excerpt}`,
-    ),
+    post.body,
+    event,
+    key,
+    `${actor.displayName} mentioned you: ${excerpt}`,
   );
   if (post.parentId !== null) {
     const parent = await db
@@ -305,15 +311,12 @@ export async function blogCommentAdded(
   };
   await recordActivity(db, event);
   const key = `blog_comment:${comment.id}`;
-  await notifyPeople(
+  await notifyMentioned(
     db,
-    await mentionedPeople(db, comment.body),
-    notificationOf(
-      event,
-      'mention',
-      key,
-      `${actor.displayName} mentioned you in a comment on “${post.title}”`,
-    ),
+    comment.body,
+    event,
+    key,
+    `${actor.displayName} mentioned you in a comment on “${post.title}”`,
   );
   const answered =
     comment.parentId === null
