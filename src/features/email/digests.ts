@@ -3,14 +3,13 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../database.ts';
 import { enqueueJobs } from '../../platform/jobs.ts';
+import { DIGEST_BATCH_JOB } from './digest-batch.ts';
 import { DEFAULT_DIGEST } from './preferences.ts';
 import { nextDigestAt } from './schedule.ts';
 import type { DigestTime } from './schedule.ts';
 import type { DigestFrequency } from './tables.ts';
 
-/** The job that e-mails one person's digest for one period. */
-export const DIGEST_JOB = 'email.digest';
-
+/** One person's digest for one period, as a batch job carries it. */
 export interface DigestPayload {
   personId: number;
   frequency: DigestFrequency;
@@ -66,8 +65,6 @@ async function scheduleNewPeople(db: Db, now: Date): Promise<void> {
 const BATCH = 500;
 /** Digests per job: one job reads and writes for all of them at once. */
 const DIGESTS_PER_JOB = 100;
-/** The job that e-mails a batch of digests: see digest-batch.ts. */
-const DIGEST_BATCH_JOB = 'email.digest-batch';
 
 /**
  * Jobs of up to DIGESTS_PER_JOB digests of one frequency. A job's key

@@ -8,18 +8,11 @@ import { listDeliverableNotifications } from '../notifications/service.ts';
 import { deliverOnce } from './deliveries.ts';
 import { DIGEST_BATCH_JOB, sendDigestBatch } from './digest-batch.ts';
 import type { DigestBatchPayload } from './digest-batch.ts';
-import {
-  digestKey,
-  digestSince,
-  notificationKey,
-  notYetEmailed,
-  takeForDigest,
-} from './digest-items.ts';
-import { DIGEST_JOB, queueDueDigests } from './digests.ts';
-import type { DigestPayload } from './digests.ts';
+import { notificationKey } from './digest-items.ts';
+import { queueDueDigests } from './digests.ts';
 import { IMMEDIATE_EMAIL_JOB } from './immediate.ts';
 import type { ImmediateEmailPayload } from './immediate.ts';
-import { digestEmail, notificationEmail } from './messages.ts';
+import { notificationEmail } from './messages.ts';
 import type { EmailSite, Recipient } from './messages.ts';
 import { getEmailChoices, kindsAt } from './preferences.ts';
 
@@ -96,21 +89,6 @@ export function emailJobHandlers(
       await sendDigestBatch(db, context, payload as DigestBatchPayload);
     },
 
-    // Jobs of one digest each, queued before digests went in batches.
-    [DIGEST_JOB]: async (db, payload) => {
-      const digest = payload as DigestPayload;
-      await deliverOnce(
-        db,
-        context.mailer,
-        {
-          personId: digest.personId,
-          key: digestKey(digest.frequency, digest.until),
-          build: (messageId) => buildDigest(db, context, digest, messageId),
-        },
-        options,
-      );
-    },
-
     [IMMEDIATE_EMAIL_JOB]: async (db: Kysely<Database>, payload) => {
       const job = payload as ImmediateEmailPayload;
       await deliverOnce(
@@ -125,33 +103,6 @@ export function emailJobHandlers(
       );
     },
   };
-}
-
-async function buildDigest(
-  db: Db,
-  context: EmailJobContext,
-  digest: DigestPayload,
-  messageId: string,
-) {
-  const choices = await getEmailChoices(db, digest.personId);
-  const kinds = kindsAt(choices, digest.frequency);
-  const to = kinds.length > 0 ? await recipient(db, digest.personId) : null;
-  if (!to) {
-    return undefined;
-  }
-  // Which notifications a digest carries: see digest-items.ts.
-  const key = digestKey(digest.frequency, digest.until);
-  const readable = await listDeliverableNotifications(db, digest.personId, {
-    since: digestSince(digest.frequency, digest.since, digest.until),
-    until: digest.until,
-    kinds,
-  });
-  const free = await notYetEmailed(db, digest.personId, key, readable);
-  const items = await takeForDigest(db, digest.personId, key, messageId, free);
-  if (items.length === 0) {
-    return undefined;
-  }
-  return digestEmail(context.site, to, digest.frequency, items, messageId);
 }
 
 async function buildImmediate(
