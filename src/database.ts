@@ -7,6 +7,7 @@ import type { BlogTables } from './features/blogs/tables.ts';
 import type { EmailTables } from './features/email/tables.ts';
 import type { ExpertiseTables } from './features/expertise/tables.ts';
 import type { FeedTables } from './features/feeds/tables.ts';
+import type { FileTables } from './features/files/tables.ts';
 import type { GroupTables } from './features/groups/tables.ts';
 import type { NotificationTables } from './features/notifications/tables.ts';
 import type { OidcTables } from './features/auth/oidc/tables.ts';
@@ -17,6 +18,7 @@ import type { TalkTables } from './features/talk/tables.ts';
 import type { StatusTables } from './features/talk/status/tables.ts';
 import type { WikiTables } from './features/wiki/tables.ts';
 import type { JobTables } from './platform/jobs.ts';
+import type { BlobTables } from './platform/storage/tables.ts';
 
 /** Every table, as the features that own them describe them. */
 export interface Database
@@ -38,7 +40,9 @@ export interface Database
     ExpertiseTables,
     SearchTables,
     JobTables,
-    EmailTables {}
+    EmailTables,
+    BlobTables,
+    FileTables {}
 
 /** A connection or a transaction: what repository functions take first. */
 export type Db = Kysely<Database> | Transaction<Database>;
