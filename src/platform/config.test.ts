@@ -54,3 +54,57 @@ test('production refuses to start without a shared cookie secret', () => {
     /COOKIE_SECRET: must be set in production/,
   );
 });
+
+test('files default to the disk under ./data with 500 MiB per file', () => {
+  const config = loadConfig({});
+
+  assert.equal(config.dataDir, './data');
+  assert.equal(config.fileStorage, 'disk');
+  assert.equal(config.fileMaxBytes, 524_288_000);
+  assert.equal(config.groupQuotaBytes, 21_474_836_480);
+  assert.equal(config.personQuotaBytes, 2_147_483_648);
+});
+
+test('file sizes take plain bytes or binary units', () => {
+  const config = loadConfig({
+    DATA_DIR: '/var/lib/civilmedia',
+    FILE_STORAGE: 'database',
+    FILE_MAX_BYTES: '1048576',
+    FILE_GROUP_QUOTA_BYTES: '3 GiB',
+    FILE_PERSON_QUOTA_BYTES: '512KiB',
+  });
+
+  assert.equal(config.dataDir, '/var/lib/civilmedia');
+  assert.equal(config.fileStorage, 'database');
+  assert.equal(config.fileMaxBytes, 1_048_576);
+  assert.equal(config.groupQuotaBytes, 3 * 1024 ** 3);
+  assert.equal(config.personQuotaBytes, 512 * 1024);
+});
+
+test('a file size that is not a positive whole number is refused', () => {
+  const allowed =
+    'must be a whole number of bytes, such as 524288000 or 500MiB (KiB, MiB, GiB, TiB)';
+  const cases: [string, string][] = [
+    ['FILE_MAX_BYTES', 'lots'],
+    ['FILE_MAX_BYTES', '-5'],
+    ['FILE_MAX_BYTES', '0'],
+    ['FILE_MAX_BYTES', '1.5'],
+    ['FILE_GROUP_QUOTA_BYTES', '20GB'],
+    ['FILE_PERSON_QUOTA_BYTES', '99999999999 TiB'],
+  ];
+  for (const [variable, value] of cases) {
+    assert.throws(
+      () => loadConfig({ [variable]: value }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.message, `${variable}: ${allowed}`);
+        return true;
+      },
+      `${variable}=${value}`,
+    );
+  }
+  assert.throws(
+    () => loadConfig({ FILE_STORAGE: 's3' }),
+    /^ConfigError: FILE_STORAGE: must be one of disk, database$/,
+  );
+});

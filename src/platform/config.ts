@@ -38,6 +38,19 @@ export interface Config {
   jobWorkers: number;
   /** How long a worker holds a job before another may take it over. */
   jobLeaseMs: number;
+  /** The data folder; uploaded files live under `DATA_DIR/files`. */
+  dataDir: string;
+  /**
+   * Where file bytes are kept: `disk` under the data folder, or `database`
+   * when several app processes share one database and no shared disk.
+   */
+  fileStorage: 'disk' | 'database';
+  /** The largest file one upload may store, in bytes. */
+  fileMaxBytes: number;
+  /** Bytes each group's files may take, every version counted. */
+  groupQuotaBytes: number;
+  /** Bytes each person's own files may take, every version counted. */
+  personQuotaBytes: number;
 }
 
 /** One OpenID Connect identity provider people can sign in with. */
@@ -132,6 +145,11 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     jobWorkers: readInteger(env, 'JOB_WORKERS', 1, 0, 32),
     jobLeaseMs: readInteger(env, 'JOB_LEASE_SECONDS', 300, 5, 86_400) * 1000,
+    dataDir: readString(env, 'DATA_DIR', './data'),
+    fileStorage: readEnum(env, 'FILE_STORAGE', ['disk', 'database'], 'disk'),
+    fileMaxBytes: readBytes(env, 'FILE_MAX_BYTES', 500 * MiB),
+    groupQuotaBytes: readBytes(env, 'FILE_GROUP_QUOTA_BYTES', 20 * GiB),
+    personQuotaBytes: readBytes(env, 'FILE_PERSON_QUOTA_BYTES', 2 * GiB),
   };
 }
 
@@ -306,6 +324,38 @@ function readInteger(
     throw new ConfigError(name, `must be a whole number from ${min} to ${max}`);
   }
   return number;
+}
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  KiB: 1024,
+  MiB,
+  GiB,
+  TiB: 1024 * GiB,
+};
+
+/**
+ * A size in bytes: a whole number, optionally with a binary unit
+ * (`524288000`, `500MiB`, `20GiB`). Zero, negative, fractional and
+ * decimal-unit (`MB`) values are refused, so no one has to guess whether
+ * a megabyte meant 1000 or 1024 kilobytes.
+ */
+function readBytes(env: Env, name: string, fallback: number): number {
+  const value = env[name]?.trim();
+  if (!value) {
+    return fallback;
+  }
+  const match = /^(\d{1,16})\s*(KiB|MiB|GiB|TiB)?$/.exec(value);
+  const bytes = Number(match?.[1]) * (BYTE_UNITS[match?.[2] ?? ''] ?? NaN);
+  if (!match || !(bytes >= 1) || bytes > Number.MAX_SAFE_INTEGER) {
+    throw new ConfigError(
+      name,
+      'must be a whole number of bytes, such as 524288000 or 500MiB (KiB, MiB, GiB, TiB)',
+    );
+  }
+  return bytes;
 }
 
 function readPublicUrl(env: Env, port: number): URL {
