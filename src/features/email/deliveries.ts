@@ -93,84 +93,200 @@ export async function deliverOnce(
   delivery: Delivery,
   options: { host: string; log?: Logger },
 ): Promise<DeliveryOutcome> {
+  const [result] = await deliverEach(db, mailer, [delivery], options);
+  if (!result) {
+    throw new Error('deliverEach gave no outcome for a delivery');
+  }
+  if (result.outcome === undefined) {
+    throw result.error;
+  }
+  return result.outcome;
+}
+
+/** What became of one delivery of a batch: an outcome, or its error. */
+export type BatchOutcome =
+  | { outcome: DeliveryOutcome; error?: undefined }
+  | { outcome?: undefined; error: unknown };
+
+/** `sent` is recorded in groups of this many, to save commits. */
+const SENT_GROUP = 20;
+
+/**
+ * deliverOnce for many deliveries, with the same guarantee and fewer
+ * commits: the states are read in one query, the `pending` rows are
+ * claimed in one statement, and `sent` is written for up to SENT_GROUP
+ * messages at a time. Only the move to `sending` stays one commit per
+ * message, because it must be on disk before that message's end mark.
+ * A message whose `sent` is not yet written when the worker dies stays
+ * `sending`, which is not sent again: the same as dying before the
+ * server's answer. One delivery failing does not stop the others; each
+ * outcome, or its error, is given in order.
+ */
+export async function deliverEach(
+  db: Db,
+  mailer: Mailer,
+  deliveries: readonly Delivery[],
+  options: { host: string; log?: Logger },
+): Promise<BatchOutcome[]> {
+  const outcomes: BatchOutcome[] = deliveries.map(() => ({
+    outcome: 'already-handled',
+  }));
+  if (deliveries.length === 0) {
+    return outcomes;
+  }
+  const keyOf = (d: Pick<Delivery, 'personId' | 'key'>) =>
+    `${d.personId}\n${d.key}`;
   const existing = await db
     .selectFrom('email_deliveries')
-    .select('state')
-    .where('person_id', '=', delivery.personId)
-    .where('key', '=', delivery.key)
-    .executeTakeFirst();
-  if (existing && existing.state !== 'pending') {
-    return 'already-handled';
-  }
+    .select(['person_id', 'key', 'state'])
+    .where('person_id', 'in', [...new Set(deliveries.map((d) => d.personId))])
+    .where('key', 'in', [...new Set(deliveries.map((d) => d.key))])
+    .execute();
+  const handled = new Set(
+    existing
+      .filter((row) => row.state !== 'pending')
+      .map((row) => keyOf({ personId: row.person_id, key: row.key })),
+  );
 
-  const messageId = deliveryMessageId(delivery, options.host);
-  const email = await delivery.build(messageId);
-  if (!email) {
-    return 'nothing-to-send';
+  const built: { index: number; messageId: string; email: OutgoingEmail }[] =
+    [];
+  for (const [index, delivery] of deliveries.entries()) {
+    if (handled.has(keyOf(delivery))) {
+      continue;
+    }
+    try {
+      const messageId = deliveryMessageId(delivery, options.host);
+      const email = await delivery.build(messageId);
+      if (email) {
+        built.push({ index, messageId, email });
+      } else {
+        outcomes[index] = { outcome: 'nothing-to-send' };
+      }
+    } catch (error) {
+      outcomes[index] = { error };
+    }
+  }
+  if (built.length === 0) {
+    return outcomes;
   }
 
   const attempt = randomUUID();
   const now = new Date().toISOString();
   const claimed = await db
     .insertInto('email_deliveries')
-    .values({
-      person_id: delivery.personId,
-      key: delivery.key,
-      state: 'pending',
-      attempt,
-      message_id: messageId,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(
+      built.map(({ index, messageId }) => ({
+        person_id: deliveries[index]!.personId,
+        key: deliveries[index]!.key,
+        state: 'pending' as const,
+        attempt,
+        message_id: messageId,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
     .onConflict((oc) =>
       oc
         .columns(['person_id', 'key'])
         .doUpdateSet({ attempt, updated_at: now })
         .where('email_deliveries.state', '=', 'pending'),
     )
-    .returning('id')
-    .executeTakeFirst();
-  if (!claimed) {
-    return 'already-handled';
-  }
-  const mine = () =>
+    .returning(['id', 'person_id', 'key'])
+    .execute();
+  const ids = new Map(
+    claimed.map((row) => [
+      keyOf({ personId: row.person_id, key: row.key }),
+      row.id,
+    ]),
+  );
+
+  const mine = (rows: number[]) =>
     db
       .updateTable('email_deliveries')
-      .where('id', '=', claimed.id)
+      .where('id', 'in', rows)
       .where('attempt', '=', attempt);
+  let sent: number[] = [];
+  const recordSent = async () => {
+    if (sent.length > 0) {
+      const rows = sent;
+      sent = [];
+      await mine(rows)
+        .set({ state: 'sent', detail: null, updated_at: nowIso() })
+        .execute();
+    }
+  };
 
   try {
-    const result = await mailer.send(email, {
-      beforeEnd: () => markSending(db, claimed.id, attempt),
-    });
-    const at = new Date().toISOString();
-    if (result.status === 'not-sent') {
-      await mine()
-        .set({ state: 'not-sent', detail: result.reason, updated_at: at })
-        .execute();
-      return 'not-sent';
-    }
-    await mine().set({ state: 'sent', detail: null, updated_at: at }).execute();
-    return 'sent';
-  } catch (error) {
-    if (error instanceof SendAbandonedError) {
-      return 'taken-over';
-    }
-    if (error instanceof SendFailedError && error.afterEnd) {
-      if (error.rejected) {
-        // The server refused the finished message: it kept nothing.
-        await mine()
-          .set({ state: 'pending', updated_at: new Date().toISOString() })
-          .where('state', '=', 'sending')
-          .execute();
-      } else {
-        options.log?.warn(
-          { personId: delivery.personId, deliveryId: claimed.id },
-          'e-mail outcome unknown: the connection ended before the answer',
-        );
-        return 'already-handled';
+    for (const { index, email } of built) {
+      const delivery = deliveries[index]!;
+      const id = ids.get(keyOf(delivery));
+      if (id === undefined) {
+        continue; // Another attempt finished it meanwhile.
+      }
+      try {
+        const result = await mailer.send(email, {
+          beforeEnd: () => markSending(db, id, attempt),
+        });
+        if (result.status === 'not-sent') {
+          await mine([id])
+            .set({
+              state: 'not-sent',
+              detail: result.reason,
+              updated_at: nowIso(),
+            })
+            .execute();
+          outcomes[index] = { outcome: 'not-sent' };
+        } else {
+          sent.push(id);
+          outcomes[index] = { outcome: 'sent' };
+          if (sent.length >= SENT_GROUP) {
+            await recordSent();
+          }
+        }
+      } catch (error) {
+        outcomes[index] = await afterFailure(db, error, {
+          id,
+          attempt,
+          personId: delivery.personId,
+          ...(options.log ? { log: options.log } : {}),
+        });
       }
     }
-    throw error;
+  } finally {
+    await recordSent();
   }
+  return outcomes;
+}
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** What a failed send means for its row; see the comment at the top. */
+async function afterFailure(
+  db: Db,
+  error: unknown,
+  row: { id: number; attempt: string; personId: number; log?: Logger },
+): Promise<BatchOutcome> {
+  if (error instanceof SendAbandonedError) {
+    return { outcome: 'taken-over' };
+  }
+  if (error instanceof SendFailedError && error.afterEnd) {
+    if (!error.rejected) {
+      row.log?.warn(
+        { personId: row.personId, deliveryId: row.id },
+        'e-mail outcome unknown: the connection ended before the answer',
+      );
+      return { outcome: 'already-handled' };
+    }
+    // The server refused the finished message: it kept nothing.
+    await db
+      .updateTable('email_deliveries')
+      .set({ state: 'pending', updated_at: nowIso() })
+      .where('id', '=', row.id)
+      .where('attempt', '=', row.attempt)
+      .where('state', '=', 'sending')
+      .execute();
+  }
+  return { error };
 }
