@@ -85,5 +85,46 @@ await describeEachDatabase(
         [`About ${open}`],
       );
     });
+
+    test('people of every role, with their own periods, read as themselves', async () => {
+      const { db } = database();
+      const owner = await buildPerson(db);
+      const guest = await buildPerson(db, { role: 'guest' });
+      const admin = await buildPerson(db, { role: 'admin' });
+      const staff = await buildPerson(db);
+      const closed = await buildGroup(db, owner, { visibility: 'closed' });
+      const other = await buildGroup(db, owner, { visibility: 'open' });
+      await addGroupMember(db, closed, guest);
+      const site = await post(db, owner, null);
+      const inClosed = await post(db, owner, closed.id);
+      const inOpen = await post(db, owner, other.id);
+      for (const person of [guest, admin, staff]) {
+        for (const subject of [site, inClosed, inOpen]) {
+          await notify(db, person, subject, '2026-12-03T12:00:00.000Z');
+        }
+        await notify(db, person, site, '2026-12-03T20:00:00.000Z');
+      }
+      const asks = [
+        { personId: guest, since: SINCE, until: UNTIL },
+        { personId: admin, since: SINCE, until: '2026-12-03T18:00:00.000Z' },
+        { personId: staff, since: '2026-12-03T13:00:00.000Z', until: UNTIL },
+      ].map((ask) => ({ ...ask, kinds: ['reply'] as const }));
+      const batch = await listDeliverableNotificationsFor(db, asks);
+      for (const ask of asks) {
+        assert.deepEqual(
+          batch.get(ask.personId) ?? [],
+          await listDeliverableNotifications(db, ask.personId, ask),
+        );
+      }
+      const about = (person: number) =>
+        (batch.get(person) ?? []).map((n) => n.summary);
+      assert.deepEqual(about(guest), [`About ${inClosed}`]);
+      assert.deepEqual(about(admin), [
+        `About ${site}`,
+        `About ${inClosed}`,
+        `About ${inOpen}`,
+      ]);
+      assert.deepEqual(about(staff), [`About ${site}`]);
+    });
   },
 );
