@@ -5,9 +5,12 @@ import {
   runFanOutJob,
 } from './features/activity/fanout.ts';
 import { emailJobHandlers } from './features/email/handlers.ts';
+import { processFilesJob } from './features/files/process/job.ts';
+import { PROCESS_JOB } from './features/files/versions.ts';
 import type { Config } from './platform/config.ts';
 import type { JobHandlers } from './platform/jobs.ts';
 import type { Mailer } from './platform/mail.ts';
+import { openBlobStore } from './platform/storage/index.ts';
 
 /** What job handlers may need besides the database. */
 export interface JobContext {
@@ -31,5 +34,9 @@ export function buildJobHandlers(context: JobContext): JobHandlers<Database> {
       ...(context.log ? { log: context.log } : {}),
     }),
     [ACTIVITY_FANOUT_JOB]: runFanOutJob,
+    [PROCESS_JOB]: processFilesJob(
+      (db) => openBlobStore(context.config, db),
+      context.log,
+    ),
   };
 }

@@ -35,6 +35,8 @@ export async function placesOf(
       put('status', row.refId, `/talk/status/${row.refId}`);
     } else if (row.kind === 'thread') {
       put('thread', row.refId, `/talk/threads/${row.refId}`);
+    } else if (row.kind === 'file') {
+      put('file', row.refId, `/files/${row.refId}`);
     }
   }
   await Promise.all([

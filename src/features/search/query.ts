@@ -64,6 +64,7 @@ export const SEARCH_KINDS: readonly SearchKind[] = [
   'blog_post',
   'blog_comment',
   'wiki_page',
+  'file',
 ];
 
 /** What was asked, already checked (./input.ts). */

@@ -36,6 +36,7 @@ export const KIND_LABELS: Record<SearchKind, string> = {
   blog_post: 'Blog post',
   blog_comment: 'Blog comment',
   wiki_page: 'Wiki page',
+  file: 'File',
 };
 
 /**

@@ -196,6 +196,29 @@ const loadWikiPages: Loader = async (db, ids) => {
   }));
 };
 
+// A file is found by its title, name, description and the words of its
+// current version, once the `files.process` job has read them
+// (features/files/process); a new version is indexed again by that job.
+const loadFiles: Loader = async (db, ids) => {
+  const rows = await db
+    .selectFrom('files as f')
+    .leftJoin('file_texts as t', 't.version_id', 'f.current_version_id')
+    .select(['f.id', 'f.title', 'f.name', 'f.description', 'f.group_id'])
+    .select(['f.created_by', 'f.created_at', 'f.updated_at', 't.text'])
+    .where('f.id', 'in', ids)
+    .execute();
+  return rows.map((f) => ({
+    kind: 'file',
+    refId: f.id,
+    groupId: f.group_id,
+    authorId: f.created_by,
+    title: f.title || f.name,
+    body: [f.name, f.description, f.text ?? ''].filter(Boolean).join('\n\n'),
+    createdAt: f.created_at,
+    updatedAt: f.updated_at,
+  }));
+};
+
 /** Each kind's loader and the table its ids are from. */
 export const SOURCES: Record<SearchKind, { table: SourceTable; load: Loader }> =
   {
@@ -207,6 +230,7 @@ export const SOURCES: Record<SearchKind, { table: SourceTable; load: Loader }> =
     blog_post: { table: 'blog_posts', load: loadBlogPosts },
     blog_comment: { table: 'blog_comments', load: loadBlogComments },
     wiki_page: { table: 'wiki_pages', load: loadWikiPages },
+    file: { table: 'files', load: loadFiles },
   };
 
 type SourceTable =
@@ -217,7 +241,8 @@ type SourceTable =
   | 'talk_posts'
   | 'blog_posts'
   | 'blog_comments'
-  | 'wiki_pages';
+  | 'wiki_pages'
+  | 'files';
 
 /**
  * Brings the index rows of things of one kind up to date with their
@@ -313,4 +338,24 @@ export async function indexBlogComment(db: Db, id: number): Promise<void> {
 /** After a wiki page is created, edited, renamed, moved or deleted. */
 export async function indexWikiPage(db: Db, pageId: number): Promise<void> {
   await indexThings(db, 'wiki_page', [pageId]);
+}
+
+/**
+ * After files are uploaded, renamed, described, moved, deleted or
+ * restored, or get a new version: deleted ones stay indexed, found by
+ * no one (./visibility.ts), so restoring needs nothing more.
+ */
+export async function indexFiles(
+  db: Db,
+  fileIds: readonly number[],
+): Promise<void> {
+  await indexThings(db, 'file', fileIds);
+}
+
+/** After files are removed for good (their rows are gone). */
+export async function removeFiles(
+  db: Db,
+  fileIds: readonly number[],
+): Promise<void> {
+  await removeDocuments(db, 'file', fileIds);
 }

@@ -12,7 +12,8 @@ export type SearchKind =
   | 'reply'
   | 'blog_post'
   | 'blog_comment'
-  | 'wiki_page';
+  | 'wiki_page'
+  | 'file';
 
 /** What a search filters and sorts by: narrow, walked for every match. */
 export interface SearchDocumentsTable {

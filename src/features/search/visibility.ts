@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { RawBuilder, SqlBool } from 'kysely';
 import type { Actor } from '../../access/actor.ts';
 import { readableBlogPosts } from '../../access/blogs.ts';
+import { readableFiles } from '../../access/files.ts';
 import { readableContent, visibleGroupIds } from '../../access/groups.ts';
 import { visiblePersonStatuses } from '../../access/policy.ts';
 import type { Db } from '../../database.ts';
@@ -66,6 +67,9 @@ const CONDITIONS: Record<SearchKind, Condition> = {
   wiki_page: (db, actor) => sql<SqlBool>`exists (select 1
     from wiki_pages as p join wiki_spaces as s on s.id = p.space_id
     where p.id = d.ref_id and ${readablePages(db, actor)} ${perRow(db)})`,
+  file: (db, actor, now) => sql<SqlBool>`exists (select 1 from files as f
+    where f.id = d.ref_id and f.deleted_at is null
+      and ${readableFiles(db, actor, now)} ${perRow(db)})`,
 };
 
 /**
