@@ -7,6 +7,7 @@
 /** How many leading bytes `sniffType` wants; more are ignored. */
 export const SNIFF_BYTES = 4096;
 
+/** Bytes of no type we know, or that we will not name. */
 export const OCTET_STREAM = 'application/octet-stream';
 
 /**
@@ -201,6 +202,7 @@ const OPEN_DOCUMENT = new Set([
   'application/epub+zip',
 ]);
 
+/** Word, Excel and PowerPoint files (Office Open XML), for extractors. */
 export const DOCX =
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 export const XLSX =

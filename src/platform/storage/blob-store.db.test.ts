@@ -261,6 +261,42 @@ for (const kind of ['disk', 'database'] as const) {
         await assert.rejects(store.open('../../etc/passwd'), TypeError);
       });
 
+      test('bytes a version still points at are not removed', async () => {
+        const { db } = database();
+        const bytes = randomBytes(2000);
+        const stored = await store.put(streamOf(bytes), { maxBytes: 2000 });
+        const now = new Date().toISOString();
+        const file = await db
+          .insertInto('files')
+          .values({
+            name: 'kept.bin',
+            name_key: 'kept.bin',
+            title: 'Kept',
+            created_at: now,
+            updated_at: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await db
+          .insertInto('file_versions')
+          .values({
+            file_id: file.id,
+            number: 1,
+            sha256: stored.sha256,
+            size: stored.size,
+            mime: stored.mime,
+            original_name: 'kept.bin',
+            created_at: now,
+          })
+          .execute();
+
+        await assert.rejects(store.remove(stored.sha256), /foreign key/i);
+
+        assert.equal(await store.has(stored.sha256), true);
+        const back = await readAll(await store.open(stored.sha256));
+        assert.ok(back.equals(bytes));
+      });
+
       test('a 200 MB upload keeps memory flat', async (t) => {
         if (kind === 'database' && database().dialect === 'sqlite') {
           // This SQLite is in memory, so the chunks rightly grow the

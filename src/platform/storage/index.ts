@@ -10,6 +10,8 @@ export type { BlobStore, PutOptions, StoredBlob } from './blob-store.ts';
 export { BlobMissingError, TooLargeError } from './errors.ts';
 export { cleanFileName, nameKey } from './names.ts';
 export { formatBytes } from './sizes.ts';
+export { BLOB_CSP, sendStoredBlob } from './serve.ts';
+export type { BlobToSend } from './serve.ts';
 
 /** The folder that holds every file's bytes and uploads in progress. */
 export function filesRoot(config: Pick<Config, 'dataDir'>): string {
