@@ -23,6 +23,7 @@ import { oidcSignIn } from './features/auth/oidc/plugin.ts';
 import { blogsPlugin } from './features/blogs/plugin.ts';
 import { emailPlugin } from './features/email/plugin.ts';
 import { expertisePlugin } from './features/expertise/plugin.ts';
+import { fileLimitsOf, filesPlugin } from './features/files/plugin.ts';
 import { groupsPlugin } from './features/groups/plugin.ts';
 import { healthPlugin } from './features/health/plugin.ts';
 import { homePlugin } from './features/home/plugin.ts';
@@ -40,6 +41,7 @@ import { wikiPlugin } from './features/wiki/plugin.ts';
 import { assetsPlugin } from './platform/assets.ts';
 import type { Config } from './platform/config.ts';
 import { ROUTE_ACCESS } from './platform/route-config.ts';
+import { openBlobStore } from './platform/storage/index.ts';
 import type { RouteAccess } from './platform/route-config.ts';
 import { errorHandling } from './platform/error-handling.ts';
 import { createLogger, requestId } from './platform/logging.ts';
@@ -172,6 +174,11 @@ export async function buildApp(
   await app.register(wikiPlugin, { db: deps.db });
   await app.register(searchPlugin, { db: deps.db });
   await app.register(blogsPlugin, { db: deps.db });
+  await app.register(filesPlugin, {
+    db: deps.db,
+    store: openBlobStore(config, deps.db),
+    limits: fileLimitsOf(config),
+  });
   await app.register(notificationsPlugin, { db: deps.db });
   await app.register(emailPlugin, {
     db: deps.db,

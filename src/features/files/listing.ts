@@ -209,3 +209,45 @@ export async function listDeletedFolders(
   ]);
   return { items: rows.map(toFolder), total: Number(count.n) };
 }
+
+/** A folder as a move form offers it: its whole path from the top. */
+export interface FolderChoice {
+  id: number;
+  path: string;
+}
+
+// A move form lists at most this many folders; a container with more is
+// rare enough that its later folders are reached by moving in steps.
+const MAX_FOLDER_CHOICES = 500;
+
+/** The container's live folders with their paths, in path order. */
+export async function folderChoices(
+  db: Db,
+  container: FileContainer,
+): Promise<FolderChoice[]> {
+  const rows = await db
+    .selectFrom('file_folders as d')
+    .select(['d.id', 'd.parent_id', 'd.name'])
+    .where(folderInContainer(container))
+    .where('d.deleted_at', 'is', null)
+    .orderBy('d.id')
+    .limit(MAX_FOLDER_CHOICES)
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const pathOf = (id: number): string | null => {
+    const names: string[] = [];
+    let at = byId.get(id);
+    while (at) {
+      names.unshift(at.name);
+      if (at.parent_id === null) {
+        return names.join(' / ');
+      }
+      at = byId.get(at.parent_id);
+    }
+    return null;
+  };
+  return rows
+    .map((row) => ({ id: row.id, path: pathOf(row.id) }))
+    .filter((choice): choice is FolderChoice => choice.path !== null)
+    .sort((a, b) => a.path.localeCompare(b.path, 'en-GB'));
+}

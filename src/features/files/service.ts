@@ -112,7 +112,8 @@ function cannotChange(): ForbiddenError {
   );
 }
 
-function cannotUpload(): ForbiddenError {
+/** The refusal for someone who may read a place but not add to it. */
+export function cannotUpload(): ForbiddenError {
   return new ForbiddenError(
     'UPLOAD_FORBIDDEN',
     'Only members can add files here',

@@ -1,0 +1,460 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Readable } from 'node:stream';
+import { callerOf, jsonBodyOf } from '../groups/api-support.ts';
+import { pageOf, readPageRequest } from '../../platform/pagination.ts';
+import { FieldValidator } from '../../platform/validation.ts';
+import { cleanFileName } from '../../platform/storage/names.ts';
+import { isBlank } from '../../platform/text.ts';
+import type { FileDetails } from './changes.ts';
+import { sendVersion } from './downloads.ts';
+import {
+  fileNotFound,
+  findFile,
+  findVersion,
+  folderNotFound,
+  listVersions,
+  requireLiveFolder,
+  versionNotFound,
+} from './files.ts';
+import { readFolderName } from './folders.ts';
+import { listFiles, listFolders } from './listing.ts';
+import { acceptMultipart, formFields, multipartOf } from './multipart.ts';
+import type { FilePlace } from './places.ts';
+import { fileJson, folderJson, versionJson } from './representations.ts';
+import {
+  fileInPlace,
+  placeFromParams,
+  queryOf,
+  readIdParam,
+  readVersionParam,
+  signedIn,
+} from './route-support.ts';
+import {
+  makeFolder,
+  revertFile,
+  setFileDeleted,
+  setFolderDeleted,
+  updateFile,
+  updateFolder,
+} from './service.ts';
+import {
+  closeAfterRefusal,
+  RAW_BODY,
+  readFolderId,
+  receiveUploads,
+  receiveVersion,
+} from './upload-flow.ts';
+import type { UploadContext } from './upload-flow.ts';
+
+// The files API, following DESIGN.md: the same routes for a group's
+// files (/api/v1/groups/:slug/…) and a person's (/api/v1/people/:id/…).
+// Anything the caller may not read answers 404. Uploads stream: a
+// multipart form, or the raw body with `?name=`.
+
+type Params = { slug?: string; id?: string };
+type FileParams = Params & { fileId: string };
+type VersionParams = FileParams & { number: string };
+type FolderParams = Params & { folderId: string };
+
+const PLACES = ['/api/v1/groups/:slug', '/api/v1/people/:id'] as const;
+
+/** The details a PATCH may change, each only when sent. */
+function readFileChanges(
+  input: Record<string, unknown>,
+): FileDetails & { folderId?: number | null } {
+  const check = new FieldValidator(input);
+  const changes: FileDetails & { folderId?: number | null } = {};
+  if (check.has('name')) {
+    if (typeof input.name !== 'string' || isBlank(input.name)) {
+      check.fail('name', 'Enter a file name');
+    } else {
+      changes.name = cleanFileName(input.name);
+    }
+  }
+  if (check.has('title')) {
+    changes.title =
+      check.text('title', { label: 'Title', max: 200, required: true }) ?? '';
+  }
+  if (check.has('description')) {
+    changes.description =
+      check.text('description', {
+        label: 'Description',
+        max: 5000,
+        multiline: true,
+      }) ?? '';
+  }
+  if (check.has('altText')) {
+    changes.altText = check.text('altText', {
+      label: 'Alternative text',
+      max: 500,
+    });
+  }
+  if (check.has('folder')) {
+    changes.folderId = readFolderId(check, input.folder);
+  }
+  check.done();
+  return changes;
+}
+
+function apiPathOf(place: FilePlace): string {
+  return place.apiPath ?? '';
+}
+
+/** The routes that read bodies as JSON: everything but uploads. */
+function placeRoutes(app: FastifyInstance, context: UploadContext) {
+  const { db, store } = context;
+  for (const prefix of PLACES) {
+    app.get<{ Params: Params }>(
+      `${prefix}/files`,
+      signedIn,
+      async (request) => {
+        const query = queryOf(request);
+        const page = readPageRequest(query);
+        const place = await placeFromParams(db, request.actor, request.params);
+        const check = new FieldValidator(query);
+        const folderId = readFolderId(check, query.folder);
+        check.done();
+        if (folderId !== null) {
+          await requireLiveFolder(db, place.container, folderId);
+        }
+        const result = await listFiles(db, place.container, folderId, page);
+        return pageOf(result, page, (file) => fileJson(apiPathOf(place), file));
+      },
+    );
+
+    app.get<{ Params: FileParams }>(
+      `${prefix}/files/:fileId`,
+      signedIn,
+      async (request) => {
+        const place = await placeFromParams(db, request.actor, request.params);
+        const { file } = await fileInPlace(
+          db,
+          request.actor,
+          place,
+          request.params.fileId,
+        );
+        return fileJson(apiPathOf(place), file);
+      },
+    );
+
+    app.patch<{ Params: FileParams }>(
+      `${prefix}/files/:fileId`,
+      signedIn,
+      async (request) => {
+        const actor = callerOf(request);
+        const changes = readFileChanges(jsonBodyOf(request));
+        const place = await placeFromParams(db, actor, request.params);
+        const { file } = await fileInPlace(
+          db,
+          actor,
+          place,
+          request.params.fileId,
+        );
+        const changed = await updateFile(db, actor, file.id, changes);
+        return fileJson(apiPathOf(place), changed);
+      },
+    );
+
+    for (const deleting of [true, false]) {
+      const path = deleting
+        ? `${prefix}/files/:fileId`
+        : `${prefix}/files/:fileId/restore`;
+      const method = deleting ? app.delete.bind(app) : app.post.bind(app);
+      method<{ Params: FileParams }>(path, signedIn, async (request) => {
+        const actor = callerOf(request);
+        const place = await placeFromParams(db, actor, request.params);
+        const { file } = await fileInPlace(
+          db,
+          actor,
+          place,
+          request.params.fileId,
+        );
+        const changed = await setFileDeleted(db, actor, file.id, deleting);
+        return fileJson(apiPathOf(place), changed);
+      });
+    }
+
+    app.get<{ Params: FileParams }>(
+      `${prefix}/files/:fileId/versions`,
+      signedIn,
+      async (request) => {
+        const page = readPageRequest(queryOf(request));
+        const place = await placeFromParams(db, request.actor, request.params);
+        const { file } = await fileInPlace(
+          db,
+          request.actor,
+          place,
+          request.params.fileId,
+        );
+        const result = await listVersions(db, file.id, page);
+        return pageOf(result, page, (version) =>
+          versionJson(
+            apiPathOf(place),
+            file.id,
+            version,
+            file.currentVersionId,
+          ),
+        );
+      },
+    );
+
+    app.get<{ Params: VersionParams }>(
+      `${prefix}/files/:fileId/versions/:number/content`,
+      signedIn,
+      async (request, reply) => {
+        const place = await placeFromParams(db, request.actor, request.params);
+        const { file } = await fileInPlace(
+          db,
+          request.actor,
+          place,
+          request.params.fileId,
+        );
+        const number = readVersionParam(request.params.number);
+        const version = await findVersion(db, file.id, number);
+        if (!version) {
+          throw versionNotFound();
+        }
+        return sendVersion(
+          request,
+          reply,
+          store,
+          version,
+          version.originalName,
+        );
+      },
+    );
+
+    app.post<{ Params: VersionParams }>(
+      `${prefix}/files/:fileId/versions/:number/revert`,
+      signedIn,
+      async (request, reply) => {
+        const actor = callerOf(request);
+        const place = await placeFromParams(db, actor, request.params);
+        const { file } = await fileInPlace(
+          db,
+          actor,
+          place,
+          request.params.fileId,
+        );
+        const number = readVersionParam(request.params.number);
+        const added = await revertFile(
+          db,
+          actor,
+          file.id,
+          number,
+          context.limits,
+        );
+        const version = await findVersion(db, file.id, added.number);
+        if (!version) {
+          throw versionNotFound();
+        }
+        reply.code(201);
+        return versionJson(apiPathOf(place), file.id, version, version.id);
+      },
+    );
+
+    app.get<{ Params: Params }>(
+      `${prefix}/folders`,
+      signedIn,
+      async (request) => {
+        const query = queryOf(request);
+        const page = readPageRequest(query);
+        const place = await placeFromParams(db, request.actor, request.params);
+        const check = new FieldValidator(query);
+        const parentId = readFolderId(check, query.parent, 'parent');
+        check.done();
+        if (parentId !== null) {
+          await requireLiveFolder(db, place.container, parentId);
+        }
+        const result = await listFolders(db, place.container, parentId, page);
+        return pageOf(result, page, (folder) =>
+          folderJson(apiPathOf(place), folder),
+        );
+      },
+    );
+
+    app.post<{ Params: Params }>(
+      `${prefix}/folders`,
+      signedIn,
+      async (request, reply) => {
+        const actor = callerOf(request);
+        const input = jsonBodyOf(request);
+        const check = new FieldValidator(input);
+        const parentId = readFolderId(check, input.parent, 'parent');
+        check.done();
+        const name = readFolderName(input.name);
+        const place = await placeFromParams(db, actor, request.params);
+        const folder = await makeFolder(
+          db,
+          actor,
+          place.container,
+          { name, parentId },
+          folderNotFound,
+        );
+        reply.code(201);
+        return folderJson(apiPathOf(place), folder);
+      },
+    );
+
+    app.patch<{ Params: FolderParams }>(
+      `${prefix}/folders/:folderId`,
+      signedIn,
+      async (request) => {
+        const actor = callerOf(request);
+        const input = jsonBodyOf(request);
+        const check = new FieldValidator(input);
+        const changes: { name?: string; parentId?: number | null } = {};
+        if (check.has('parent')) {
+          changes.parentId = readFolderId(check, input.parent, 'parent');
+        }
+        check.done();
+        if (check.has('name')) {
+          changes.name = readFolderName(input.name);
+        }
+        const place = await placeFromParams(db, actor, request.params);
+        const folderId = readIdParam(request.params.folderId, folderNotFound);
+        const folder = await updateFolder(
+          db,
+          actor,
+          place.container,
+          folderId,
+          changes,
+          folderNotFound,
+        );
+        return folderJson(apiPathOf(place), folder);
+      },
+    );
+
+    for (const deleting of [true, false]) {
+      const path = deleting
+        ? `${prefix}/folders/:folderId`
+        : `${prefix}/folders/:folderId/restore`;
+      const method = deleting ? app.delete.bind(app) : app.post.bind(app);
+      method<{ Params: FolderParams }>(path, signedIn, async (request) => {
+        const actor = callerOf(request);
+        const place = await placeFromParams(db, actor, request.params);
+        const folderId = readIdParam(request.params.folderId, folderNotFound);
+        const folder = await setFolderDeleted(
+          db,
+          actor,
+          place.container,
+          folderId,
+          deleting,
+          folderNotFound,
+        );
+        return folderJson(apiPathOf(place), folder);
+      });
+    }
+  }
+}
+
+/**
+ * The two upload routes, in a scope of their own whose bodies are never
+ * parsed: a multipart form is read as it streams, and any other body is
+ * the file itself.
+ */
+const uploadRoutes: FastifyPluginAsync<UploadContext> = async (
+  app,
+  context,
+) => {
+  const { db } = context;
+  app.removeAllContentTypeParsers();
+  acceptMultipart(app, { maxFiles: context.limits.maxFilesPerRequest });
+  app.addContentTypeParser('*', (_request, payload, done) => {
+    done(null, { [RAW_BODY]: payload as Readable });
+  });
+
+  for (const prefix of PLACES) {
+    app.post<{ Params: Params }>(
+      `${prefix}/files`,
+      signedIn,
+      async (request, reply) => {
+        const actor = callerOf(request);
+        const query = queryOf(request);
+        try {
+          const place = await placeFromParams(db, actor, request.params);
+          const rawName = typeof query.name === 'string' ? query.name : null;
+          const fields = multipartOf(request) ? formFields(request) : query;
+          const recorded = await receiveUploads(
+            context,
+            request,
+            actor,
+            place.container,
+            fileNotFound,
+            { fields, rawName },
+          );
+          const items = [];
+          for (const each of recorded) {
+            const file = await findFile(db, each.fileId);
+            if (file) {
+              items.push({
+                ...fileJson(apiPathOf(place), file),
+                version: each.versionNumber,
+                created: each.created,
+              });
+            }
+          }
+          reply.code(201);
+          return { items };
+        } catch (error) {
+          closeAfterRefusal(reply);
+          throw error;
+        }
+      },
+    );
+
+    app.post<{ Params: FileParams }>(
+      `${prefix}/files/:fileId/versions`,
+      signedIn,
+      async (request, reply) => {
+        const actor = callerOf(request);
+        const query = queryOf(request);
+        try {
+          const place = await placeFromParams(db, actor, request.params);
+          const access = await fileInPlace(
+            db,
+            actor,
+            place,
+            request.params.fileId,
+          );
+          const rawName = typeof query.name === 'string' ? query.name : null;
+          const fields = multipartOf(request) ? formFields(request) : query;
+          const recorded = await receiveVersion(
+            context,
+            request,
+            actor,
+            access,
+            { fields, rawName },
+          );
+          const version = await findVersion(
+            db,
+            access.file.id,
+            recorded.versionNumber,
+          );
+          if (!version) {
+            throw versionNotFound();
+          }
+          reply.code(201);
+          return versionJson(
+            apiPathOf(place),
+            access.file.id,
+            version,
+            version.id,
+          );
+        } catch (error) {
+          closeAfterRefusal(reply);
+          throw error;
+        }
+      },
+    );
+  }
+};
+
+/** The files API: JSON routes, and the upload routes in their own scope. */
+export const filesApi: FastifyPluginAsync<UploadContext> = async (
+  app,
+  context,
+) => {
+  placeRoutes(app, context);
+  await app.register(uploadRoutes, context);
+};
