@@ -1,5 +1,5 @@
 import { officeText } from './office.ts';
-import { pdfText } from './pdf.ts';
+import { pdfTextInThread } from './pdf-thread.ts';
 import { plainText } from './plain-text.ts';
 import { readAtMost } from './source.ts';
 import type { ByteSource } from './source.ts';
@@ -49,7 +49,7 @@ export async function extractText(
   }
   if (type === 'application/pdf') {
     const bytes = await readAtMost(source, MAX_PDF_BYTES);
-    return bytes ? pdfText(bytes) : null;
+    return bytes ? pdfTextInThread(bytes) : null;
   }
   return null;
 }

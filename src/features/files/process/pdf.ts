@@ -6,16 +6,12 @@ import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { TextCollector } from './text-collector.ts';
 
 // PDFs through pdf.js, the legacy build that runs on Node 20. On Node it
-// needs no worker set up: it loads its worker module into this thread
-// (its "fake worker"), so parsing shares the job worker's event loop.
-// Each document is read with scripts and font loading off, a cap on
-// the pixels of any image in it, and a deadline after which the
-// document is destroyed.
-
-// TODO: pdf.js parses in the job worker's own thread, so one PDF that
-// parses slowly in a single step delays the other jobs running beside
-// it until its deadline; a worker thread with memory limits would
-// contain it.
+// needs no worker of its own set up: it loads its worker module into the
+// calling thread (its "fake worker"). The job calls these functions
+// through ./pdf-thread.ts, so that thread is one made for the document.
+// Each document is read with scripts and font loading off, a cap on the
+// pixels of any image in it, and a deadline after which the document is
+// destroyed.
 
 /** Pages whose text is read; past this, the rest is not indexed. */
 export const MAX_PDF_PAGES = 500;

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
-import { pdfThumbnail } from './pdf.ts';
+import { pdfThumbnailInThread } from './pdf-thread.ts';
 
 // What is shown of a file instead of its bytes: a display copy of a
 // raster image, re-encoded so that nothing of the upload but its pixels
@@ -112,7 +112,7 @@ export async function imageRenditions(bytes: Buffer): Promise<Renditions> {
 
 /** A PDF's thumbnail: its first page within THUMBNAIL_SIZE, as PNG. */
 export async function pdfRenditions(bytes: Uint8Array): Promise<Renditions> {
-  const data = await pdfThumbnail(bytes, THUMBNAIL_SIZE);
+  const data = await pdfThumbnailInThread(bytes, THUMBNAIL_SIZE);
   return {
     display: null,
     thumbnail: data ? { data, mime: 'image/png' } : null,
