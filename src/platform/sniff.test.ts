@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { strToU8, zipSync } from 'fflate';
+import sharp from 'sharp';
 import type { Zippable } from 'fflate';
 import {
   DOCX,
@@ -296,4 +297,21 @@ test('raster images are the ones the image library can re-encode', () => {
   assert.equal(isMarkup('image/svg+xml'), true);
   assert.equal(isMarkup('text/html'), true);
   assert.equal(isMarkup('text/plain'), false);
+});
+
+test('images the image library writes are typed as what they are', async () => {
+  const image = () =>
+    sharp({ create: { width: 8, height: 8, channels: 3, background: 'teal' } });
+  const made: [Buffer, string][] = [
+    [await image().png().toBuffer(), 'image/png'],
+    [await image().jpeg().toBuffer(), 'image/jpeg'],
+    [await image().gif().toBuffer(), 'image/gif'],
+    [await image().webp().toBuffer(), 'image/webp'],
+    [await image().tiff().toBuffer(), 'image/tiff'],
+    [await image().avif().toBuffer(), 'image/avif'],
+  ];
+  for (const [bytes, expected] of made) {
+    assert.equal(sniffType(bytes), expected);
+    assert.equal(isRasterImage(expected), true);
+  }
 });

@@ -36,9 +36,10 @@ const INLINE_SAFE = new Set([
 
 /**
  * Whether bytes of this type may be shown inside our pages: only raster
- * images browsers decode without running anything, and plain text. The
- * serving code still sends originals of images as attachments; this says
- * what the type allows, not what the file is.
+ * images browsers decode without running anything, and plain text. It
+ * says what the type allows, not which bytes to trust: an uploaded image
+ * still goes out as an attachment, and only the copy we re-encoded is
+ * shown inline.
  */
 export function isInlineSafe(mime: string): boolean {
   return INLINE_SAFE.has(essence(mime));
