@@ -109,6 +109,15 @@ describe('Word and OpenDocument', () => {
     assert.equal(await officeText(bufferSource(spaced)), 'a   b\nc');
   });
 
+  it('stops reading a long docx once the text kept is full', async () => {
+    const paragraphs = Array.from({ length: 30_000 }, (_, i) => [
+      `Paragraph ${i}`,
+    ]);
+    const text = await officeText(bufferSource(buildDocx(paragraphs)));
+    assert.equal(text?.length, MAX_TEXT);
+    assert.ok(text?.startsWith('Paragraph 0\nParagraph 1\n'));
+  });
+
   it('finds no words in a zip that is no office document', async () => {
     const zip = buildZip({
       'notes.txt': 'hello',

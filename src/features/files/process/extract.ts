@@ -17,6 +17,7 @@ const OFFICE_TYPES = new Set([
   'application/vnd.oasis.opendocument.text',
   'application/vnd.oasis.opendocument.spreadsheet',
   'application/vnd.oasis.opendocument.presentation',
+  'application/vnd.oasis.opendocument.graphics',
 ]);
 
 /** Whether `mime` (parameters ignored) is a type whose words are read. */

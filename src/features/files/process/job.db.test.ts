@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { before, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import type { Kysely } from 'kysely';
 import sharp from 'sharp';
 import type { PersonActor } from '../../../access/actor.ts';
 import type { FileContainer } from '../../../access/files.ts';
 import type { Database } from '../../../database.ts';
 import { runJobs } from '../../../platform/jobs.ts';
+import { openBlobStore } from '../../../platform/storage/index.ts';
+import type { BlobStore } from '../../../platform/storage/index.ts';
 import { buildAccount } from '../../../test-support/app.ts';
 import { describeEachDatabase } from '../../../test-support/databases.ts';
 import { buildGroup } from '../../../test-support/groups.ts';
@@ -32,8 +37,10 @@ await describeEachDatabase('processing file versions', (database) => {
   let owner: PersonActor;
   let container: FileContainer;
   let store: ReturnType<typeof memoryBlobStore>;
+  let dataDir: string;
 
   before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'civilmedia-process-'));
     const { db } = database();
     const { id } = await buildAccount(db, { role: 'member' });
     owner = {
@@ -48,12 +55,17 @@ await describeEachDatabase('processing file versions', (database) => {
     store = memoryBlobStore(db);
   });
 
+  after(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
   const upload = async (
     db: Kysely<Database>,
     name: string,
     bytes: Uint8Array,
+    into: BlobStore = store,
   ) => {
-    const blob = await store.put(Readable.from([Buffer.from(bytes)]), {
+    const blob = await into.put(Readable.from([Buffer.from(bytes)]), {
       maxBytes: 1e8,
     });
     const [recorded] = await saveUploads(
@@ -231,4 +243,35 @@ await describeEachDatabase('processing file versions', (database) => {
     await handler(db, { something: 'else' });
     await handler(db, null);
   });
+
+  for (const fileStorage of ['disk', 'database'] as const) {
+    it(`reads through the ${fileStorage} store, by ranges`, async () => {
+      const { db } = database();
+      const real = openBlobStore({ dataDir, fileStorage }, db);
+      const docx = buildDocx([[`Shearwater notes in the ${fileStorage}`]]);
+      const pdf = buildPdf([[`Petrel notes in the ${fileStorage}`]], {
+        width: 800,
+        height: 400,
+      });
+      const first = await upload(db, `notes-${fileStorage}.docx`, docx, real);
+      const second = await upload(db, `notes-${fileStorage}.pdf`, pdf, real);
+      await processVersion(db, real, first.versionId);
+      await processVersion(db, real, second.versionId);
+      assert.equal(
+        (await versionRow(db, first.versionId)).text,
+        `Shearwater notes in the ${fileStorage}`,
+      );
+      const row = await versionRow(db, second.versionId);
+      assert.equal(row.text, `Petrel notes in the ${fileStorage}`);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await real.open(row.thumbnail_sha256 ?? '')) {
+        chunks.push(chunk as Buffer);
+      }
+      const meta = await sharp(Buffer.concat(chunks)).metadata();
+      assert.deepEqual(
+        [meta.format, meta.width, meta.height],
+        ['png', 320, 160],
+      );
+    });
+  }
 });

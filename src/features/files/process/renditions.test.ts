@@ -122,6 +122,29 @@ describe('image renditions', () => {
     assert.ok(grown < 100 * 1024 * 1024, `memory grew by ${grown} bytes`);
   });
 
+  it('keeps nothing but the pixels of a polyglot image', async () => {
+    const png = await sharp({
+      create: { width: 20, height: 20, channels: 3, background: '#123456' },
+    })
+      .png()
+      .toBuffer();
+    const tail = '<html><script>alert(document.cookie)</script></html>';
+    const polyglot = Buffer.concat([png, Buffer.from(tail)]);
+    const { display, thumbnail } = await imageRenditions(polyglot);
+    assert.equal(display?.data.includes('<script'), false);
+    assert.equal(thumbnail?.data.includes('<script'), false);
+    assert.deepEqual(await sizeOf(display!.data), {
+      format: 'jpeg',
+      width: 20,
+      height: 20,
+    });
+    assert.deepEqual(await sizeOf(thumbnail!.data), {
+      format: 'png',
+      width: 20,
+      height: 20,
+    });
+  });
+
   it('never draws an SVG, even one sent as an image', async () => {
     const svg = Buffer.from(
       '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">' +
