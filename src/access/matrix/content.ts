@@ -24,6 +24,7 @@ import { buildAccount } from '../../test-support/app.ts';
 import { GROUP_KEYS, GROUP_SPECS } from './world.ts';
 import type { GroupKey, World } from './world.ts';
 import { indexBlogPost } from '../../features/search/sources.ts';
+import { filesContent } from './files.ts';
 
 /**
  * A unique string written into one group's content. Any response that
@@ -502,6 +503,7 @@ export const CONTENT_BUILDERS: readonly ContentBuilder[] = [
   statusPosts,
   blogPosts,
   blogComments,
+  filesContent,
 ];
 
 /** Writes every builder's content and returns all their markers. */

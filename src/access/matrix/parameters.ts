@@ -12,6 +12,7 @@ import {
   WIKI_MATRIX_TITLE,
   wikiRevisionIds,
 } from './content.ts';
+import { fileIds, folderIds } from './files.ts';
 
 // How the matrix turns a route's path into addresses it can request: each
 // parameter is filled by its name from PARAMETERS. A route with a name not
@@ -64,6 +65,20 @@ function movedInto(group: GroupKey | undefined, id: number | undefined) {
   return group === undefined || group === 'secret'
     ? [{ value: String(id ?? 0), group: 'secret' as const }]
     : [];
+}
+
+/**
+ * The id written in each place: in a group's address only that group's,
+ * elsewhere every group's and the owner's own ('site').
+ */
+function inPlaces(
+  group: GroupKey | undefined,
+  ids: Partial<Record<GroupKey | 'site', number>>,
+): Filling[] {
+  return (group ? [group] : [...GROUP_KEYS, 'site' as const]).map((key) => ({
+    value: String(ids[key] ?? 0),
+    ...(key === 'site' ? {} : { group: key }),
+  }));
 }
 
 export const PARAMETERS: Record<string, Filler> = {
@@ -130,6 +145,11 @@ export const PARAMETERS: Record<string, Filler> = {
   blog: () =>
     GROUP_KEYS.map((group) => ({ value: blogSlugs[group] ?? '', group })),
   post: () => [{ value: BLOG_MATRIX_POST }],
+  // Files: the file and the folder written in each group and in the
+  // owner's own files, and the file's first version.
+  fileId: ({ group }) => inPlaces(group, fileIds),
+  folderId: ({ group }) => inPlaces(group, folderIds),
+  number: () => [{ value: '1' }],
   // Fastify's name for a wildcard: a file under /assets/, a path elsewhere.
   '*': () => [{ value: 'civilmedia-icon.svg' }],
 };
