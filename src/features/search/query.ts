@@ -129,23 +129,54 @@ export async function searchIndex(
     return { items: [], total: 0, totalIsLowerBound: false, parts };
   }
   const dialect = dialectOf(db) === 'postgres' ? postgres : sqlite;
-  const raw = Number(
-    (await dialect.rawMatchCount(parts, limits.dense).execute(db)).rows[0]?.n ??
-      0,
+  const options = (dense: boolean) => ({ dense, cap: limits.cap });
+  // The title tiers do not depend on how common the words are: both
+  // statements go at once (on PostgreSQL, on two connections).
+  const [counted, titles] = await Promise.all([
+    dialect.rawMatchCount(parts, limits.dense).execute(db),
+    searchQueries(
+      db,
+      actor,
+      request,
+      parts,
+      page,
+      now,
+      options(false),
+    ).titles.execute(db),
+  ]);
+  const raw = Number(counted.rows[0]?.n ?? 0);
+  const queries = searchQueries(
+    db,
+    actor,
+    request,
+    parts,
+    page,
+    now,
+    options(raw >= limits.dense),
   );
-  const queries = searchQueries(db, actor, request, parts, page, now, {
-    dense: raw >= limits.dense,
-    cap: limits.cap,
-  });
-  const titled = (await queries.titles.execute(db)).rows.map((r) =>
-    Number(r.id),
-  );
+  const titled = titles.rows.map((r) => Number(r.id));
   const ids =
     page.offset >= limits.cap
       ? []
       : titled.slice(page.offset, page.offset + page.pageSize);
   let total = titled.length;
-  if (titled.length <= limits.cap) {
+  if (titled.length <= limits.cap && raw < limits.dense) {
+    // Few raw matches: one statement reads every visible body match's id,
+    // up to the cap, in order; the page is cut from it and the total
+    // counted from it, instead of a second statement doing the same
+    // work again (on PostgreSQL a phrase rechecks each match's vector).
+    const body = await queries
+      .body(limits.cap + 1 - titled.length, 0)
+      .execute(db);
+    const bodyIds = body.rows.map((row) => Number(row.id));
+    if (page.offset < limits.cap) {
+      const bodyOffset = Math.max(0, page.offset - titled.length);
+      ids.push(
+        ...bodyIds.slice(bodyOffset, bodyOffset + page.pageSize - ids.length),
+      );
+    }
+    total += bodyIds.length;
+  } else if (titled.length <= limits.cap) {
     const bodyOffset = Math.max(0, page.offset - titled.length);
     // No page starts past the cap: the total does not reach it.
     const need = page.offset >= limits.cap ? 0 : page.pageSize - ids.length;
@@ -206,6 +237,11 @@ export function searchQueries(
   const inTitle = dialect.matchTitle(parts);
   const inBody = sql<SqlBool>`${dialect.matchAll(parts, options.dense)}
     and not ${inTitle}`;
+  // Counting reads every match up to the limit in no order, so the full
+  // text index drives it even when the page walks newest first: walking
+  // to count a phrase read 100,000 rows' vectors on PostgreSQL (184 ms).
+  const inBodyIndexed = sql<SqlBool>`${dialect.matchAll(parts, false)}
+    and not ${inTitle}`;
   const body = (limit: number, offset: number) =>
     sql<{ id: number }>`select d.id from search_documents as d
       where ${inBody} and ${where}
@@ -221,7 +257,7 @@ export function searchQueries(
     page: body(page.pageSize, page.offset),
     bodyCount: (limit: number) => sql<{ n: number | string }>`
       select count(*) as n from (select 1 from search_documents as d
-        where ${inBody} and ${where} limit ${limit}) as found`,
+        where ${inBodyIndexed} and ${where} limit ${limit}) as found`,
   };
 }
 
