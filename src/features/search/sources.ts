@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
 import { putDocuments, removeDocuments } from './documents.ts';
 import { plainText } from './plain-text.ts';
@@ -199,12 +200,18 @@ const loadWikiPages: Loader = async (db, ids) => {
 // A file is found by its title, name, description and the words of its
 // current version, once the `files.process` job has read them
 // (features/files/process); a new version is indexed again by that job.
+// The index keeps a body's first 16,000 words (./documents.ts), about
+// what this many characters of prose hold, so a batch of long texts is
+// not read whole only to be cut.
+const FILE_TEXT_READ = 100_000;
+
 const loadFiles: Loader = async (db, ids) => {
   const rows = await db
     .selectFrom('files as f')
     .leftJoin('file_texts as t', 't.version_id', 'f.current_version_id')
     .select(['f.id', 'f.title', 'f.name', 'f.description', 'f.group_id'])
-    .select(['f.created_by', 'f.created_at', 'f.updated_at', 't.text'])
+    .select(['f.created_by', 'f.created_at', 'f.updated_at'])
+    .select(sql<string | null>`substr(t.text, 1, ${FILE_TEXT_READ})`.as('text'))
     .where('f.id', 'in', ids)
     .execute();
   return rows.map((f) => ({
