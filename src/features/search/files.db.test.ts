@@ -16,6 +16,7 @@ import type { FileLimits } from '../files/quota.ts';
 import { saveUploads, setFileDeleted } from '../files/service.ts';
 import { searchIndex } from './query.ts';
 import type { SearchRequest } from './query.ts';
+import { reindexEverything } from './reindex.ts';
 import { indexFiles, removeFiles } from './sources.ts';
 
 // Files in the one search: found by the words inside them once the
@@ -204,6 +205,23 @@ await describeEachDatabase('searching files', (database) => {
     assert.deepEqual(await find({ text: 'godwit' }, member), {
       total: 0,
       hits: [],
+    });
+  });
+
+  it('puts files back in the index when everything is reindexed', async () => {
+    const { fileId } = await upload(
+      open,
+      'curlew.txt',
+      Buffer.from('Curlew nests'),
+    );
+    const { db } = database();
+    await removeFiles(db, [fileId]);
+    const report = await reindexEverything(db);
+    const files = await db.selectFrom('files').select('id').execute();
+    assert.equal(report.file, files.length);
+    assert.deepEqual(await find({ text: 'curlew' }, member), {
+      total: 1,
+      hits: ['file:curlew.txt'],
     });
   });
 });
