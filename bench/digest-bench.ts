@@ -46,8 +46,8 @@ export async function benchDigests(options: BenchOptions): Promise<void> {
           'then a new run after its lease ended',
         `  arrived exactly once: ${r.secondRunExactlyOnce} of ${r.people}; ` +
           `twice or more: ${r.secondRunDuplicates}; missing: ` +
-          `${r.secondRunMissing}; outcome unknown (killed after the end ` +
-          `of a message): ${r.outcomeUnknown}`,
+          `${r.secondRunMissing}; left as sending (sent but not yet ` +
+          `recorded as sent when killed): ${r.outcomeUnknown}`,
         '',
       ].join('\n'),
     );

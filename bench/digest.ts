@@ -51,7 +51,11 @@ export interface DigestResults {
   secondRunExactlyOnce: number;
   secondRunMissing: number;
   secondRunDuplicates: number;
-  /** Deliveries whose outcome no worker saw: killed after the end mark. */
+  /**
+   * Deliveries left `sending`: the killed worker's messages that went
+   * but whose `sent` it had not yet written (it records them in groups),
+   * and any it was killed in the middle of ending.
+   */
   outcomeUnknown: number;
 }
 

@@ -26,8 +26,10 @@ import type { Mailer, OutgoingEmail } from '../../platform/mail.ts';
  * That last case is the trade-off: at most once. A crash in the short
  * moment between writing `sending` and the end-of-data mark leaving the
  * process loses the message instead of repeating it; we prefer a rare
- * missing e-mail to a person receiving the same one twice. Rows left in
- * `sending` are the ones whose fate is not known, and the log says so.
+ * missing e-mail to a person receiving the same one twice. A batch
+ * records `sent` for several messages at once (deliverEach), so the rows
+ * a dead worker left in `sending` are mostly messages that went; the one
+ * whose fate is truly not known is among them, and the log says so.
  */
 
 export interface Delivery {
@@ -109,7 +111,7 @@ export type BatchOutcome =
   | { outcome?: undefined; error: unknown };
 
 /** `sent` is recorded in groups of this many, to save commits. */
-const SENT_GROUP = 20;
+const SENT_GROUP = 10;
 
 /**
  * deliverOnce for many deliveries, with the same guarantee and fewer
