@@ -45,7 +45,7 @@ import {
 } from './route-support.ts';
 import { openFile, revertFile, setFileDeleted, updateFile } from './service.ts';
 import type { FileAccess } from './service.ts';
-import { formatFileSize } from './sizes.ts';
+import { formatBytes } from '../../platform/storage/sizes.ts';
 import {
   closeAfterRefusal,
   readFolderId,
@@ -118,7 +118,7 @@ async function renderFile(
       folderListPath: place.listPath
         ? folderListPath(place, file.folderId)
         : null,
-      maxSizeText: formatFileSize(context.limits.maxBytes),
+      maxSizeText: formatBytes(context.limits.maxBytes),
       notice: noticeOf(request),
       pagination: paginationParams(
         page.page,

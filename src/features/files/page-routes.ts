@@ -34,7 +34,7 @@ import type { FilePlace } from './places.ts';
 import { placeFromParams, queryOf, signedIn, textOf } from './route-support.ts';
 import type { GroupParams, PersonParams } from './route-support.ts';
 import { makeFolder } from './service.ts';
-import { formatFileSize } from './sizes.ts';
+import { formatBytes } from '../../platform/storage/sizes.ts';
 import { closeAfterRefusal, receiveUploads } from './upload-flow.ts';
 import type { UploadContext } from './upload-flow.ts';
 import { fileItemPages } from './file-page-routes.ts';
@@ -121,7 +121,7 @@ async function renderPlace(
       deletedPath: withQuery(place.listPath ?? '/', { deleted: 1 }),
       uploadPath: place.listPath,
       folderPath: `${place.listPath?.replace(/\/files$/, '')}/folders`,
-      maxSizeText: formatFileSize(limits.maxBytes),
+      maxSizeText: formatBytes(limits.maxBytes),
       maxFiles: limits.maxFilesPerRequest,
       notice: noticeOf(request),
       pagination: paginationParams(

@@ -6,7 +6,7 @@ import { withQuery } from '../../platform/views.ts';
 import type { FileRecord, FolderRecord, VersionRecord } from './files.ts';
 import { folderPath } from './folders.ts';
 import type { FilePlace } from './places.ts';
-import { formatFileSize } from './sizes.ts';
+import { formatBytes } from '../../platform/storage/sizes.ts';
 
 // What the files pages share: who is asking, the addresses and
 // breadcrumbs of a place and its folders, how files look in a list, and
@@ -63,7 +63,7 @@ export function fileView(file: FileRecord) {
     ...file,
     path: `/files/${file.id}`,
     downloadPath: `/files/${file.id}/download`,
-    sizeText: formatFileSize(file.size),
+    sizeText: formatBytes(file.size),
     isImage: file.mime.startsWith('image/'),
   };
 }
@@ -85,7 +85,7 @@ export function versionView(
   return {
     ...version,
     current,
-    sizeText: formatFileSize(version.size),
+    sizeText: formatBytes(version.size),
     downloadPath: `/files/${file.id}/versions/${version.number}/download`,
     revertPath:
       mayRevert && !current

@@ -116,7 +116,7 @@ await describeEachDatabase('the files pages', (database) => {
     assert.equal(posted.statusCode, 303, posted.body);
     assert.equal(posted.headers.location, `${listPath()}?done=uploaded`);
     assert.match(listed.body, /href="\/files\/\d+">Harbour plan</);
-    assert.match(listed.body, /1\.5 kB/);
+    assert.match(listed.body, /1\.5 KB/);
   });
 
   it('refuses a form whose file comes before its token, storing nothing', async () => {
@@ -236,7 +236,10 @@ await describeEachDatabase('the files pages', (database) => {
     assert.equal(refused.statusCode, 413);
     assert.match(refused.body, /<title>Error: /);
     assert.match(refused.body, /govuk-error-summary/);
-    assert.match(refused.body, /The file must be smaller than/);
+    assert.match(
+      refused.body,
+      /The file is too large: files can be at most 2 KB/,
+    );
     assert.doesNotMatch(listed.body, /huge\.txt/);
   });
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { FileContainer } from '../../access/files.ts';
 import type { Db } from '../../database.ts';
 import { AppError } from '../../platform/errors.ts';
-import { formatFileSize } from './sizes.ts';
+import { formatBytes } from '../../platform/storage/sizes.ts';
 
 // How many bytes a group's or a person's files may hold. Every version
 // counts its full size, deleted files too, even when its bytes are
@@ -23,7 +23,7 @@ export function fileTooLarge(limits: FileLimits): AppError {
   return new AppError(
     413,
     'FILE_TOO_LARGE',
-    `The file must be smaller than ${formatFileSize(limits.maxBytes)}`,
+    `The file is too large: files can be at most ${formatBytes(limits.maxBytes)}`,
   );
 }
 
