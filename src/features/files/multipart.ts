@@ -55,6 +55,7 @@ export class MultipartReader {
   private finished = false;
   private failure: Error | undefined;
   private sawFile = false;
+  private latest: BusboyFileStream | undefined;
 
   constructor(private readonly busboy: BusboyInstance) {
     busboy.on('field', (name, value) => {
@@ -64,6 +65,7 @@ export class MultipartReader {
     });
     busboy.on('file', (field, stream, filename) => {
       this.sawFile = true;
+      this.latest = stream;
       this.waiting.push({ field, filename, stream });
       this.poke();
     });
@@ -78,6 +80,19 @@ export class MultipartReader {
       this.failure = error instanceof Error ? error : unreadable();
       this.poke();
     });
+  }
+
+  /**
+   * Ends the form with an error when the client goes away mid-upload:
+   * the file being read then fails, so the store drops what it had.
+   */
+  abort(error: Error): void {
+    if (this.finished || this.failure) {
+      return;
+    }
+    this.failure = error;
+    this.latest?.destroy(error);
+    this.poke();
   }
 
   private poke(): void {
@@ -150,6 +165,9 @@ export function acceptMultipart(
       return;
     }
     const reader = new MultipartReader(busboy);
+    const cutOff = () => reader.abort(unreadable());
+    payload.once('aborted', cutOff);
+    payload.once('error', cutOff);
     payload.pipe(busboy);
     reader.ready().then(
       () => {
