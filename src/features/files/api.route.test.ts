@@ -310,6 +310,34 @@ await describeEachDatabase('the files API', (database) => {
     assert.equal(posted.statusCode, 404);
   });
 
+  it('cleans hostile file names before they are kept or sent', async () => {
+    const names = [
+      '../../etc/passwd',
+      '..\\..\\boot.ini',
+      'bell\u0007\u202egpj.exe',
+      `${'n'.repeat(1000)}.txt`,
+    ];
+
+    const kept = [];
+    for (const raw of names) {
+      const made = await uploadRaw(
+        member,
+        `${base()}/files?name=${encodeURIComponent(raw)}`,
+        raw,
+      );
+      const file = made.json().items[0];
+      const download = await send(member, 'GET', `/files/${file.id}/download`);
+      kept.push(file.name);
+      assert.doesNotMatch(
+        String(download.headers['content-disposition']),
+        /[\u0000-\u001f\u007f]|\.\.\//,
+      );
+    }
+
+    assert.deepEqual(kept.slice(0, 3), ['passwd', 'boot.ini', 'bellgpj.exe']);
+    assert.equal(kept[3], `${'n'.repeat(251)}.txt`);
+  });
+
   it('lists a place’s files a page at a time in the API’s list shape', async () => {
     const { db } = database();
     const group = await buildGroup(db, owner.id, { visibility: 'open' });
