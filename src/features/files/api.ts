@@ -38,7 +38,7 @@ import {
   updateFolder,
 } from './service.ts';
 import {
-  closeAfterRefusal,
+  closeOnError,
   RAW_BODY,
   readFolderId,
   receiveUploads,
@@ -360,6 +360,7 @@ const uploadRoutes: FastifyPluginAsync<UploadContext> = async (
   const { db } = context;
   app.removeAllContentTypeParsers();
   acceptMultipart(app, { maxFiles: context.limits.maxFilesPerRequest });
+  closeOnError(app);
   app.addContentTypeParser('*', (_request, payload, done) => {
     done(null, { [RAW_BODY]: payload as Readable });
   });
@@ -371,35 +372,30 @@ const uploadRoutes: FastifyPluginAsync<UploadContext> = async (
       async (request, reply) => {
         const actor = callerOf(request);
         const query = queryOf(request);
-        try {
-          const place = await placeFromParams(db, actor, request.params);
-          const rawName = typeof query.name === 'string' ? query.name : null;
-          const fields = multipartOf(request) ? formFields(request) : query;
-          const recorded = await receiveUploads(
-            context,
-            request,
-            actor,
-            place.container,
-            fileNotFound,
-            { fields, rawName },
-          );
-          const items = [];
-          for (const each of recorded) {
-            const file = await findFile(db, each.fileId);
-            if (file) {
-              items.push({
-                ...fileJson(apiPathOf(place), file),
-                version: each.versionNumber,
-                created: each.created,
-              });
-            }
+        const place = await placeFromParams(db, actor, request.params);
+        const rawName = typeof query.name === 'string' ? query.name : null;
+        const fields = multipartOf(request) ? formFields(request) : query;
+        const recorded = await receiveUploads(
+          context,
+          request,
+          actor,
+          place.container,
+          fileNotFound,
+          { fields, rawName },
+        );
+        const items = [];
+        for (const each of recorded) {
+          const file = await findFile(db, each.fileId);
+          if (file) {
+            items.push({
+              ...fileJson(apiPathOf(place), file),
+              version: each.versionNumber,
+              created: each.created,
+            });
           }
-          reply.code(201);
-          return { items };
-        } catch (error) {
-          closeAfterRefusal(reply);
-          throw error;
         }
+        reply.code(201);
+        return { items };
       },
     );
 
@@ -409,42 +405,34 @@ const uploadRoutes: FastifyPluginAsync<UploadContext> = async (
       async (request, reply) => {
         const actor = callerOf(request);
         const query = queryOf(request);
-        try {
-          const place = await placeFromParams(db, actor, request.params);
-          const access = await fileInPlace(
-            db,
-            actor,
-            place,
-            request.params.fileId,
-          );
-          const rawName = typeof query.name === 'string' ? query.name : null;
-          const fields = multipartOf(request) ? formFields(request) : query;
-          const recorded = await receiveVersion(
-            context,
-            request,
-            actor,
-            access,
-            { fields, rawName },
-          );
-          const version = await findVersion(
-            db,
-            access.file.id,
-            recorded.versionNumber,
-          );
-          if (!version) {
-            throw versionNotFound();
-          }
-          reply.code(201);
-          return versionJson(
-            apiPathOf(place),
-            access.file.id,
-            version,
-            version.id,
-          );
-        } catch (error) {
-          closeAfterRefusal(reply);
-          throw error;
+        const place = await placeFromParams(db, actor, request.params);
+        const access = await fileInPlace(
+          db,
+          actor,
+          place,
+          request.params.fileId,
+        );
+        const rawName = typeof query.name === 'string' ? query.name : null;
+        const fields = multipartOf(request) ? formFields(request) : query;
+        const recorded = await receiveVersion(context, request, actor, access, {
+          fields,
+          rawName,
+        });
+        const version = await findVersion(
+          db,
+          access.file.id,
+          recorded.versionNumber,
+        );
+        if (!version) {
+          throw versionNotFound();
         }
+        reply.code(201);
+        return versionJson(
+          apiPathOf(place),
+          access.file.id,
+          version,
+          version.id,
+        );
       },
     );
   }

@@ -48,6 +48,7 @@ import type { FileAccess } from './service.ts';
 import { formatBytes } from '../../platform/storage/sizes.ts';
 import {
   closeAfterRefusal,
+  closeOnError,
   readFolderId,
   receiveVersion,
 } from './upload-flow.ts';
@@ -374,6 +375,7 @@ const versionUploadPage: FastifyPluginAsync<UploadContext> = async (
   context,
 ) => {
   acceptMultipart(app, { maxFiles: 1 });
+  closeOnError(app);
 
   app.post<FileParams>(
     '/files/:fileId/versions',
@@ -395,6 +397,7 @@ const versionUploadPage: FastifyPluginAsync<UploadContext> = async (
           rawName: null,
         });
       } catch (error) {
+        closeAfterRefusal(reply);
         const errors = formErrors(error, 'version');
         if (!errors) {
           throw error;
@@ -403,7 +406,6 @@ const versionUploadPage: FastifyPluginAsync<UploadContext> = async (
           errors.version = errors.file;
           delete errors.file;
         }
-        closeAfterRefusal(reply);
         const status =
           error instanceof AppError && error.status === 413 ? 413 : 400;
         const values = { comment: textOf(form.comment) };

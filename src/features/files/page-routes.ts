@@ -35,7 +35,11 @@ import { placeFromParams, queryOf, signedIn, textOf } from './route-support.ts';
 import type { GroupParams, PersonParams } from './route-support.ts';
 import { makeFolder } from './service.ts';
 import { formatBytes } from '../../platform/storage/sizes.ts';
-import { closeAfterRefusal, receiveUploads } from './upload-flow.ts';
+import {
+  closeAfterRefusal,
+  closeOnError,
+  receiveUploads,
+} from './upload-flow.ts';
 import type { UploadContext } from './upload-flow.ts';
 import { fileItemPages } from './file-page-routes.ts';
 import { folderPages } from './folder-page-routes.ts';
@@ -249,6 +253,7 @@ export const filePages: FastifyPluginAsync<UploadContext> = async (
 const uploadPages: FastifyPluginAsync<UploadContext> = async (app, context) => {
   const { db } = context;
   acceptMultipart(app, { maxFiles: context.limits.maxFilesPerRequest });
+  closeOnError(app);
 
   for (const prefix of PLACES) {
     app.post<{ Params: Params }>(
@@ -272,11 +277,11 @@ const uploadPages: FastifyPluginAsync<UploadContext> = async (app, context) => {
             { fields: form, rawName: null },
           );
         } catch (error) {
+          closeAfterRefusal(reply);
           const errors = formErrors(error, 'file');
           if (!errors) {
             throw error;
           }
-          closeAfterRefusal(reply);
           const status =
             error instanceof AppError && error.status === 413 ? 413 : 400;
           const values = {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { PersonActor } from '../../access/actor.ts';
 import type { FileContainer } from '../../access/files.ts';
@@ -92,6 +92,16 @@ export function readUploadFields(
 function rawBodyOf(request: FastifyRequest): Readable | null {
   const body = request.body as { [RAW_BODY]?: Readable } | undefined;
   return body && typeof body === 'object' ? (body[RAW_BODY] ?? null) : null;
+}
+
+/**
+ * Closes the connection whenever an upload route fails, the gate's
+ * refusals and CSRF check included: the body is left unread.
+ */
+export function closeOnError(app: FastifyInstance): void {
+  app.addHook('onError', async (_request, reply) => {
+    closeAfterRefusal(reply);
+  });
 }
 
 /**
