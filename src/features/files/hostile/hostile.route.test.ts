@@ -1,0 +1,278 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { runJobs } from '../../../platform/jobs.ts';
+import { openBlobStore } from '../../../platform/storage/index.ts';
+import { buildTestApp } from '../../../test-support/app.ts';
+import { describeEachDatabase } from '../../../test-support/databases.ts';
+import { buildCaller, buildGroup } from '../../../test-support/groups.ts';
+import type { ApiCaller } from '../../../test-support/groups.ts';
+import { multipart } from '../files-testing.ts';
+import { processFilesJob } from '../process/job.ts';
+import { PROCESS_JOB } from '../versions.ts';
+import {
+  assertOnlyStoreWritten,
+  assertServedSafely,
+  listTree,
+} from './checks.ts';
+import { buildHostileFiles } from './hostile-files.ts';
+import type { HostileFile } from './hostile-files.ts';
+
+// Hostile files through the real app on both databases: each is stored
+// under its cleaned name with its type taken from its bytes, comes back
+// byte for byte as an attachment that runs nothing, goes through the
+// files.process job without breaking it, and leaves nothing on disk but
+// blobs named by their hashes.
+
+const hostile = await buildHostileFiles();
+const MAX_BYTES = 8 * 1024 * 1024;
+
+/** What the upload answered for one hostile file. */
+interface Uploaded {
+  file: HostileFile;
+  id: number;
+}
+
+/** How each hostile file's processing should end. */
+function expectedStatus(file: HostileFile): string {
+  if (file.label === 'a docx that is a zip bomb') {
+    return 'failed';
+  }
+  // Plain text and the PDF have words to read; nothing else here does.
+  const read =
+    file.sniffed === 'text/plain' || file.storedName === 'report.pdf';
+  return read ? 'done' : 'none';
+}
+
+/** The renditions the job makes: the real raster images, and the PDF. */
+const EXPECTED_RENDITIONS = [
+  '<img src=x onerror=alert(1)>.png display',
+  '<img src=x onerror=alert(1)>.png thumbnail',
+  'appended.png display',
+  'appended.png thumbnail',
+  'polyglot.gif display',
+  'polyglot.gif thumbnail',
+  'report.pdf thumbnail',
+  'x.png display',
+  'x.png thumbnail',
+].sort();
+
+await describeEachDatabase('hostile files', (database) => {
+  let root: string;
+  let dataDir: string;
+  let app: FastifyInstance;
+  let member: ApiCaller;
+  let slug: string;
+  let treeBefore: string[];
+  const uploaded: Uploaded[] = [];
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'civilmedia-hostile-'));
+    // Deep enough that `../../` from the store's folders stays in root.
+    dataDir = 'a/b/c/data';
+    await mkdir(join(root, dataDir), { recursive: true });
+    treeBefore = await listTree(root);
+    const { db } = database();
+    app = await buildTestApp(database(), {
+      DATA_DIR: join(root, dataDir),
+      FILE_MAX_BYTES: String(MAX_BYTES),
+    });
+    member = await buildCaller(db, { displayName: 'Hana Hostile' });
+    slug = (await buildGroup(db, member.id, { visibility: 'secret' })).slug;
+  });
+
+  after(async () => {
+    await app.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  function send(file: HostileFile): Promise<LightMyRequestResponse> {
+    const url = `/api/v1/groups/${slug}/files`;
+    const authorization = member.authorization;
+    if (file.upload.via === 'raw') {
+      const name = encodeURIComponent(file.upload.name);
+      return app.inject({
+        method: 'POST',
+        url: `${url}?name=${name}`,
+        headers: { authorization, 'content-type': 'application/octet-stream' },
+        payload: file.bytes,
+      });
+    }
+    const body = multipart([
+      {
+        name: 'file',
+        filename: file.upload.filename,
+        type: file.upload.type,
+        content: file.bytes,
+      },
+    ]);
+    return app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization, 'content-type': body.contentType },
+      payload: body.payload,
+    });
+  }
+
+  const get = (url: string) =>
+    app.inject({ url, headers: { authorization: member.authorization } });
+
+  it(`stores all ${hostile.length} hostile files under cleaned names, typed by their bytes`, async () => {
+    assert.ok(hostile.length >= 20);
+    for (const file of hostile) {
+      const response = await send(file);
+      assert.equal(response.statusCode, 201, `${file.label}: ${response.body}`);
+      const [item] = response.json().items;
+      assert.deepEqual(
+        [item.name, item.type, item.size, item.version, item.created],
+        [file.storedName, file.sniffed, file.bytes.length, 1, true],
+        file.label,
+      );
+      uploaded.push({ file, id: item.id });
+    }
+  });
+
+  it('sends every one back byte for byte as an attachment that runs nothing', async () => {
+    assert.equal(uploaded.length, hostile.length);
+    for (const { file, id } of uploaded) {
+      const urls = [
+        `/files/${id}/download`,
+        `/files/${id}/versions/1/download`,
+        `/api/v1/groups/${slug}/files/${id}/versions/1/content`,
+      ];
+      for (const url of urls) {
+        const response = await get(url);
+        const context = `${file.label} at ${url}`;
+        assert.equal(response.statusCode, 200, context);
+        assertServedSafely(response.headers, 'attachment', context);
+        assert.ok(response.rawPayload.equals(file.bytes), context);
+        assert.equal(response.headers['set-cookie'], undefined, context);
+      }
+    }
+  });
+
+  it('names each download in a header that nothing can break out of', async () => {
+    const disposition = async (label: string) => {
+      const found = uploaded.find((each) => each.file.label === label);
+      assert.ok(found, label);
+      const response = await get(`/files/${found.id}/download`);
+      return response.headers['content-disposition'];
+    };
+    assert.equal(
+      await disposition('a name with quotes and CRLF'),
+      'attachment; filename="report_Set-Cookie: sid=stolen<b>.txt"; ' +
+        "filename*=UTF-8''report%22Set-Cookie%3A%20sid%3Dstolen%3Cb%3E.txt",
+    );
+    assert.equal(
+      await disposition('a name climbing out with ../'),
+      `attachment; filename="passwd"; filename*=UTF-8''passwd`,
+    );
+    assert.equal(
+      await disposition('a name with a bidi override'),
+      `attachment; filename="invoicegpj.exe"; filename*=UTF-8''invoicegpj.exe`,
+    );
+    assert.equal(
+      await disposition('the SVG named .png'),
+      `attachment; filename="diagram.png"; filename*=UTF-8''diagram.png`,
+    );
+  });
+
+  it('shows a markup name on the file page as text, not as markup', async () => {
+    const found = uploaded.find(
+      (each) => each.file.label === 'a name that is markup',
+    );
+    assert.ok(found);
+    const page = await get(`/files/${found.id}`);
+    assert.equal(page.statusCode, 200);
+    assert.ok(!page.body.includes('<img src=x onerror'), 'raw markup');
+    assert.match(page.body, /&lt;img src=x onerror=alert\(1\)&gt;\.png/);
+  });
+
+  it('runs files.process for each to an end, recording done, none or failed', async () => {
+    const { db } = database();
+    const config = {
+      dataDir: join(root, dataDir),
+      fileStorage: 'disk' as const,
+    };
+    const handlers = {
+      [PROCESS_JOB]: processFilesJob((on) => openBlobStore(config, on)),
+    };
+    const ran = await runJobs(db, handlers, { workerId: 'hostile' });
+    assert.equal(ran, hostile.length);
+    const jobs = await db
+      .selectFrom('jobs')
+      .select(['state', 'attempts'])
+      .where('type', '=', PROCESS_JOB)
+      .execute();
+    assert.deepEqual(
+      jobs,
+      hostile.map(() => ({ state: 'done', attempts: 1 })),
+    );
+    const statuses = await db
+      .selectFrom('file_versions')
+      .innerJoin('files', 'files.id', 'file_versions.file_id')
+      .select(['files.name', 'file_versions.text_status'])
+      .orderBy('file_versions.id')
+      .execute();
+    assert.deepEqual(
+      Object.fromEntries(statuses.map((row) => [row.name, row.text_status])),
+      Object.fromEntries(
+        hostile.map((file) => [file.storedName, expectedStatus(file)]),
+      ),
+    );
+  });
+
+  it('shows a display copy or thumbnail only as a re-encoded image, without what was hidden in it', async () => {
+    const shown: string[] = [];
+    for (const { file, id } of uploaded) {
+      for (const kind of ['display', 'thumbnail']) {
+        const response = await get(`/files/${id}/${kind}`);
+        const context = `${file.label} ${kind}`;
+        if (response.statusCode === 404) {
+          continue;
+        }
+        assert.equal(response.statusCode, 200, context);
+        assertServedSafely(response.headers, 'inline', context);
+        // Thumbnails are PNG; a display copy is PNG or, when opaque, JPEG.
+        const bytes = response.rawPayload;
+        const magic =
+          bytes.subarray(1, 4).toString() === 'PNG'
+            ? 'image/png'
+            : bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))
+              ? 'image/jpeg'
+              : 'unknown';
+        assert.equal(response.headers['content-type'], magic, context);
+        if (kind === 'thumbnail') {
+          assert.equal(magic, 'image/png', context);
+        }
+        for (const hidden of ['<script', '<html', 'PK\u0003\u0004']) {
+          assert.ok(!bytes.includes(hidden), `${context} holds ${hidden}`);
+        }
+        shown.push(`${file.storedName} ${kind}`);
+      }
+    }
+    assert.deepEqual(shown.sort(), EXPECTED_RENDITIONS);
+  });
+
+  it('writes nothing but blobs named by their hashes, and leaves tmp empty', async () => {
+    const added = assertOnlyStoreWritten(
+      treeBefore,
+      await listTree(root),
+      dataDir,
+    );
+    const blobs = added.filter((path) => /[0-9a-f]{64}$/.test(path));
+    assert.ok(blobs.length >= 20, `only ${blobs.length} blobs`);
+    for (const file of hostile) {
+      const names = [file.storedName, 'passwd', 'x.png', 'etc'];
+      for (const name of names) {
+        assert.ok(
+          added.every((path) => !path.split('/').includes(name)),
+          `${name} reached a path`,
+        );
+      }
+    }
+  });
+});
