@@ -8,7 +8,11 @@ import { ensureGroupCategory, ensureSiteCategory } from '../talk/categories.ts';
 import { deletePost, editPost, replyToThread } from '../talk/discussions.ts';
 import { createThread, setThreadCategory } from '../talk/threads.ts';
 import { setThreadHidden } from '../talk/threads.ts';
-import { createStatus } from '../talk/status/posts.ts';
+import {
+  createStatus,
+  deleteStatus,
+  replyToStatus,
+} from '../talk/status/posts.ts';
 import { savePage } from '../wiki/editing.ts';
 import { renamePage } from '../wiki/history.ts';
 import { importRevision } from '../wiki/import.ts';
@@ -214,5 +218,22 @@ await describeEachDatabase('searching everything', (database) => {
     });
     assert.deepEqual((await find({ text: 'ardea' })).titles, []);
     assert.deepEqual((await find({ text: 'egret' })).titles, ['Egret']);
+  });
+
+  it('drops the replies of a deleted status post from the index', async () => {
+    const { db } = database();
+    const post = await createStatus(db, author, 'Heron survey today', null);
+    await replyToStatus(db, reader, post, 'Count the heronries too');
+    assert.equal((await find({ text: 'heronries' })).total, 1);
+
+    await deleteStatus(db, author, post);
+    assert.equal((await find({ text: 'heronries' })).total, 0);
+    const left = await db
+      .selectFrom('search_documents')
+      .select('id')
+      .where('kind', '=', 'status')
+      .where('ref_id', '>=', post)
+      .execute();
+    assert.deepEqual(left, []);
   });
 });

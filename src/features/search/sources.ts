@@ -286,13 +286,15 @@ export async function indexGroup(db: Db, groupId: number): Promise<void> {
   await indexThings(db, 'group', [groupId]);
 }
 
-// TODO: Deleting a status post removes its replies by cascade without
-// telling the index; their rows stay, found by nobody, until the next
-// `civilmedia search reindex`.
-
-/** After a status post or reply is written or deleted. */
-export async function indexStatusPost(db: Db, id: number): Promise<void> {
-  await indexThings(db, 'status', [id]);
+/**
+ * After status posts or replies are written or deleted: a deleted post
+ * takes its replies with it, so its caller passes their ids too.
+ */
+export async function indexStatusPost(
+  db: Db,
+  ...ids: readonly number[]
+): Promise<void> {
+  await indexThings(db, 'status', ids);
 }
 
 /**

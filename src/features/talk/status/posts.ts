@@ -220,8 +220,14 @@ export async function deleteStatus(
       'Only its author or a moderator can delete a post',
     );
   }
+  // The replies go by cascade; the index is told of each of them.
+  const replies = await db
+    .selectFrom('status_posts')
+    .select('id')
+    .where('parent_id', '=', id)
+    .execute();
   await db.deleteFrom('status_posts').where('id', '=', id).execute();
-  await indexStatusPost(db, id);
+  await indexStatusPost(db, id, ...replies.map((reply) => reply.id));
   if (!own) {
     await recordAudit(db, {
       action: 'talk.status.deleted',
