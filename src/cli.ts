@@ -51,6 +51,7 @@ import type { Config } from './platform/config.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { createLogger } from './platform/logging.ts';
+import { openBlobStore } from './platform/storage/index.ts';
 import { characterCount } from './platform/text.ts';
 import { FieldValidator } from './platform/validation.ts';
 import { startServer } from './server.ts';
@@ -272,7 +273,7 @@ async function serve(
   const passwordFile = demoPasswordFile(config);
   if (values.demo && !(await hasAnyPerson(db))) {
     process.stdout.write('Creating the demo organisation (first run only)…\n');
-    const seeded = await seedDemoSite(db, {});
+    const seeded = await seedDemoSite(db, {}, openBlobStore(config, db));
     demoPassword = seeded.password;
     if (passwordFile) {
       await writeFile(passwordFile, `${demoPassword}\n`, { mode: 0o600 });
