@@ -249,6 +249,25 @@ await describeEachDatabase('the files API', (database) => {
     assert.deepEqual(await storedFiles(dataDir), before);
   });
 
+  it('refuses a form with more than 20 files and keeps none of them', async () => {
+    const { db } = database();
+    const group = await buildGroup(db, owner.id, { visibility: 'closed' });
+    const files = Array.from({ length: 21 }, (_, n) => ({
+      name: 'file',
+      filename: `part${n}.txt`,
+      content: `part ${n}`,
+    }));
+
+    const refused = await uploadForm(owner, `${base(group)}/files`, files);
+    const listed = await send(owner, 'GET', `${base(group)}/files`);
+
+    assert.equal(refused.statusCode, 400);
+    assert.deepEqual(refused.json().error.fields, {
+      file: 'Select 20 files or fewer at a time',
+    });
+    assert.equal(listed.json().total, 0);
+  });
+
   it('refuses an upload past the group’s quota with QUOTA_EXCEEDED', async () => {
     const { db } = database();
     const group = await buildGroup(db, owner.id, { visibility: 'closed' });
