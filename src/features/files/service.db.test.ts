@@ -162,6 +162,33 @@ await describeEachDatabase('the files service', (database) => {
     assert.equal(await usedBytes(db, container), 7);
   });
 
+  it('gives several files uploaded at once their own names as titles', async () => {
+    const { db } = database();
+    const { member, container } = await secretGroup(db);
+
+    const recorded = await saveUploads(
+      db,
+      member,
+      target(container, { title: 'One title', description: 'Away day' }),
+      [
+        { name: 'one.txt', blob: await stored(db, 'one') },
+        { name: 'two.txt', blob: await stored(db, 'two') },
+      ],
+      LIMITS,
+    );
+    const files = await Promise.all(
+      recorded.map((each) => findFile(db, each.fileId)),
+    );
+
+    assert.deepEqual(
+      files.map((file) => [file?.title, file?.description]),
+      [
+        ['one.txt', 'Away day'],
+        ['two.txt', 'Away day'],
+      ],
+    );
+  });
+
   it('refuses an upload over the quota and keeps nothing of it', async () => {
     const { db } = database();
     const { member, container } = await secretGroup(db);

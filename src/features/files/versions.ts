@@ -128,6 +128,8 @@ export async function recordUploads(
   if (target.folderId !== null) {
     await requireLiveFolder(db, target.container, target.folderId);
   }
+  // One title cannot name several files: each then keeps its own name.
+  const shared = uploads.length === 1 ? target : { ...target, title: null };
   const recorded: RecordedUpload[] = [];
   for (const upload of uploads) {
     const name = cleanFileName(upload.name);
@@ -145,8 +147,8 @@ export async function recordUploads(
       nameKey(name),
     );
     const fileId = existing
-      ? await updateDetailsForVersion(db, existing, target)
-      : await insertFile(db, actor, target, name, now);
+      ? await updateDetailsForVersion(db, existing, shared)
+      : await insertFile(db, actor, shared, name, now);
     const added = await appendVersion(db, actor, fileId, version, now);
     recorded.push({
       fileId,
