@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp } from '../../test-support/app.ts';
+import {
+  buildAccount,
+  buildTestApp,
+  TestBrowser,
+} from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
 import { buildCaller, buildGroup } from '../../test-support/groups.ts';
 import type { ApiCaller } from '../../test-support/groups.ts';
@@ -130,5 +134,28 @@ await describeEachDatabase('following and paging by hand', (database) => {
     assert.deepEqual(rows, []);
     const again = await send(gil, 'DELETE', `/api/v1/people/${fay.id}/follow`);
     assert.equal(again.statusCode, 404);
+  });
+
+  it('sends the unfollow form back to the directory once the profile is gone', async () => {
+    const { db } = database();
+    const follower = await buildAccount(db, { displayName: 'Hal' });
+    const followed = await buildAccount(db, { displayName: 'Ivy' });
+    const browser = new TestBrowser(app);
+    await browser.signIn(follower.email);
+    await browser.get(`/people/${followed.id}`);
+    const on = await browser.post(`/people/${followed.id}/follow`, {});
+    assert.equal(on.statusCode, 303);
+    const off = await browser.post(`/people/${followed.id}/unfollow`, {});
+    assert.equal(off.headers.location, `/people/${followed.id}`);
+
+    await browser.post(`/people/${followed.id}/follow`, {});
+    await db
+      .updateTable('people')
+      .set({ status: 'deactivated' })
+      .where('id', '=', followed.id)
+      .execute();
+    const gone = await browser.post(`/people/${followed.id}/unfollow`, {});
+    assert.equal(gone.statusCode, 303);
+    assert.equal(gone.headers.location, '/people');
   });
 });

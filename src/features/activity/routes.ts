@@ -2,7 +2,11 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { PersonActor } from '../../access/actor.ts';
 import type { Database } from '../../database.ts';
-import { AppError, ValidationError } from '../../platform/errors.ts';
+import {
+  AppError,
+  NotFoundError,
+  ValidationError,
+} from '../../platform/errors.ts';
 import { requireBlogFor } from '../blogs/things.ts';
 import { requireGroup } from '../groups/groups.ts';
 import { getPersonSummaries } from '../people/people.ts';
@@ -162,7 +166,16 @@ export const activityRoutes: FastifyPluginAsync<Options> = async (
   });
   app.post<Params>('/people/:id/unfollow', staff, async (request, reply) => {
     const person = await setFollowing(request, false);
-    return reply.redirect(`/people/${person.id}`, 303);
+    // A deactivated person's profile is gone: back to the directory.
+    const shown = await readablePerson(db, request.actor, String(person.id))
+      .then(() => true)
+      .catch((error: unknown) => {
+        if (error instanceof NotFoundError) {
+          return false;
+        }
+        throw error;
+      });
+    return reply.redirect(shown ? `/people/${person.id}` : '/people', 303);
   });
   app.put<Params>('/api/v1/people/:id/follow', staff, async (request) => {
     const person = await setFollowing(request, true);
