@@ -178,20 +178,51 @@ export async function deleteFolder(
     return [];
   }
   const ids = await subtreeIds(db, folder.id);
+  const stamp = await laterThanEarlierDeletions(db, ids, now);
   await db
     .updateTable('file_folders')
-    .set({ deleted_at: now, deleted_by: actor.id })
+    .set({ deleted_at: stamp, deleted_by: actor.id })
     .where('id', 'in', ids)
     .where('deleted_at', 'is', null)
     .execute();
   const files = await db
     .updateTable('files')
-    .set({ deleted_at: now, deleted_by: actor.id, updated_at: now })
+    .set({ deleted_at: stamp, deleted_by: actor.id, updated_at: now })
     .where('folder_id', 'in', ids)
     .where('deleted_at', 'is', null)
     .returning('id')
     .execute();
   return files.map((row) => row.id);
+}
+
+/**
+ * The time to stamp a folder's deletion with: `now`, or just after the
+ * latest earlier deletion inside it when that is as late. Restoring
+ * finds what went with the folder by this time, so a file deleted on its
+ * own in the same millisecond must not share it.
+ */
+async function laterThanEarlierDeletions(
+  db: Db,
+  ids: readonly number[],
+  now: string,
+): Promise<string> {
+  const [files, folders] = await Promise.all([
+    db
+      .selectFrom('files')
+      .select((eb) => eb.fn.max('deleted_at').as('latest'))
+      .where('folder_id', 'in', ids)
+      .executeTakeFirst(),
+    db
+      .selectFrom('file_folders')
+      .select((eb) => eb.fn.max('deleted_at').as('latest'))
+      .where('id', 'in', ids)
+      .executeTakeFirst(),
+  ]);
+  const latest = [files?.latest, folders?.latest]
+    .filter((value): value is string => typeof value === 'string')
+    .map((value) => Date.parse(value))
+    .reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+  return latest >= Date.parse(now) ? new Date(latest + 1).toISOString() : now;
 }
 
 /**

@@ -9,7 +9,9 @@ import type { StoredBlob } from '../../platform/storage/blob-store.ts';
 import { buildAccount } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
 import { addGroupMember, buildGroup } from '../../test-support/groups.ts';
-import { findFile, findVersion } from './files.ts';
+import { deleteFile } from './changes.ts';
+import { findFile, findFolder, findVersion } from './files.ts';
+import { deleteFolder, restoreFolder } from './folders.ts';
 import { listDeletedFiles, listFolderContents } from './listing.ts';
 import type { FileLimits } from './quota.ts';
 import { usedBytes } from './quota.ts';
@@ -409,6 +411,44 @@ await describeEachDatabase('the files service', (database) => {
       ),
       ['e.txt'],
     );
+  });
+
+  it('keeps a file deleted in the same millisecond as its folder deleted on restore', async () => {
+    const { db } = database();
+    const { owner, container } = await secretGroup(db);
+    const folder = await makeFolder(
+      db,
+      owner,
+      container,
+      { name: 'Same time', parentId: null },
+      () => new Error('not found'),
+    );
+    const alone = await upload(
+      db,
+      owner,
+      target(container, { folderId: folder.id }),
+      'alone.txt',
+      'alone',
+    );
+    const withIt = await upload(
+      db,
+      owner,
+      target(container, { folderId: folder.id }),
+      'with.txt',
+      'with',
+    );
+    const at = '2026-12-05T10:00:00.000Z';
+    const file = await findFile(db, alone.fileId);
+    assert.ok(file);
+
+    await deleteFile(db, owner, file, at);
+    await deleteFolder(db, owner, folder, at);
+    const deleted = await findFolder(db, folder.id);
+    assert.ok(deleted);
+    await restoreFolder(db, deleted);
+
+    assert.notEqual((await findFile(db, alone.fileId))?.deletedAt, null);
+    assert.equal((await findFile(db, withIt.fileId))?.deletedAt, null);
   });
 
   it('pages through a folder’s folders first, then its files', async () => {
