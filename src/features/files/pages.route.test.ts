@@ -113,6 +113,11 @@ await describeEachDatabase('the files pages', (database) => {
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /enctype="multipart\/form-data"/);
     assert.match(page.body, /becomes a new version of it/);
+    assert.match(
+      page.body,
+      /<script type="module" src="\/assets\/file-drop\.js">/,
+    );
+    assert.equal((await app.inject('/assets/file-drop.js')).statusCode, 200);
     assert.equal(posted.statusCode, 303, posted.body);
     assert.equal(posted.headers.location, `${listPath()}?done=uploaded`);
     assert.match(listed.body, /href="\/files\/\d+">Harbour plan</);
