@@ -237,7 +237,10 @@ await describeEachDatabase('activity after a move or a rename', (database) => {
     );
     assert.deepEqual(
       stream.items.map((item) => [item.summary, item.url]),
-      [['Wyn created the page “Pyrus”', '/wiki/site/Pyrus']],
+      [
+        ['Wyn moved the page to “Pyrus”', '/wiki/site/Pyrus'],
+        ['Wyn created the page “Pyrus”', '/wiki/site/Pyrus'],
+      ],
     );
   });
 });

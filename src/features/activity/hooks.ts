@@ -333,22 +333,39 @@ export async function blogCommentAdded(
   await notifyPeople(db, told, notificationOf(event, 'reply', key));
 }
 
-/** A wiki page was made or changed: its watchers hear. */
+/** How a wiki page changed, for the event's words. */
+export type WikiChange =
+  'created' | 'changed' | 'reverted' | 'moved' | 'restored';
+
+const WIKI_WORDS: Record<WikiChange, string> = {
+  created: 'created the page',
+  changed: 'changed the page',
+  reverted: 'reverted the page',
+  moved: 'moved the page to',
+  restored: 'restored the page',
+};
+
+/**
+ * A wiki page was made, or changed by an edit, a revert, a move or a
+ * restore: its watchers hear (a new page, its group too). Every one of
+ * these is a new revision, whose id keys the event.
+ */
 export async function wikiPageSaved(
   db: Db,
   actor: Someone,
   space: { id: number; key: string; groupId: number | null },
   page: { id: number; title: string },
   revision: { id: number },
-  created: boolean,
+  how: WikiChange,
   now: string,
 ): Promise<void> {
+  const created = how === 'created';
   const event: NewActivity = {
     actorId: actor.id,
     verb: created ? 'wiki_page.created' : 'wiki_page.changed',
     subject: { type: 'wiki_page', id: page.id },
     groupId: space.groupId,
-    summary: `${actor.displayName} ${created ? 'created' : 'changed'} the page “${page.title}”`,
+    summary: `${actor.displayName} ${WIKI_WORDS[how]} “${page.title}”`,
     url: wikiPagePath(space.key, page.title),
     createdAt: now,
     eventKey: `wiki_revision:${revision.id}`,

@@ -12,6 +12,12 @@ import { requestToJoin } from '../groups/members.ts';
 import { acceptAnswer } from '../talk/discussions.ts';
 import { createStatus, replyToStatus } from '../talk/status/posts.ts';
 import { savePage } from '../wiki/editing.ts';
+import {
+  deletePage,
+  renamePage,
+  restorePage,
+  revertTo,
+} from '../wiki/history.ts';
 import { spaceFor } from '../wiki/spaces.ts';
 import { watchPage } from '../wiki/watches.ts';
 import { listNotifications } from './service.ts';
@@ -109,5 +115,38 @@ await describeEachDatabase('kinds of notification', (database) => {
       'page_changed: Eli changed the page “Rota”',
     ]);
     assert.deepEqual(await kindsOf(db, asker), []);
+  });
+
+  it('tells a page’s watcher of a revert, a move and a restore', async () => {
+    const { db } = database();
+    const owner = await buildMember(db, 'Una');
+    const editor = await buildMember(db, 'Vic');
+    const group = await buildGroup(db, owner.id, { visibility: 'closed' });
+    await addGroupMember(db, group, editor.id, 'admin');
+    const space = await spaceFor(db, owner, group.slug);
+    const made = await savePage(db, owner, space, {
+      title: 'Leave',
+      body: 'Ask first',
+      baseRevision: null,
+    });
+    await watchPage(db, owner.id, made.page);
+    const editorSpace = await spaceFor(db, editor, group.slug);
+    await savePage(db, owner, space, {
+      title: 'Leave',
+      body: 'Ask your manager',
+      baseRevision: made.revision.id,
+    });
+
+    await revertTo(db, editor, editorSpace, 'Leave', made.revision.id);
+    await renamePage(db, editor, editorSpace, 'Leave', 'Annual leave');
+    await deletePage(db, editor, editorSpace, 'Annual leave');
+    await restorePage(db, editor, editorSpace, 'Annual leave');
+    await runFanOuts(db);
+
+    assert.deepEqual(await kindsOf(db, owner), [
+      'page_changed: Vic restored the page “Annual leave”',
+      'page_changed: Vic moved the page to “Annual leave”',
+      'page_changed: Vic reverted the page “Leave”',
+    ]);
   });
 });

@@ -179,7 +179,15 @@ export async function savePage(
       createdAt: now,
     });
     await storeLinks(db, made.page, yours);
-    await wikiPageSaved(db, actor, space, made.page, made.revision, true, now);
+    await wikiPageSaved(
+      db,
+      actor,
+      space,
+      made.page,
+      made.revision,
+      'created',
+      now,
+    );
     return { ...made, merged: false, created: true, changed: true };
   }
   if (page.deletedAt !== null) {
@@ -243,7 +251,15 @@ export async function savePage(
     { redirectToKey: null },
   );
   await storeLinks(db, saved.page, text);
-  await wikiPageSaved(db, actor, space, saved.page, saved.revision, false, now);
+  await wikiPageSaved(
+    db,
+    actor,
+    space,
+    saved.page,
+    saved.revision,
+    'changed',
+    now,
+  );
   return { ...saved, merged, created: false, changed: true };
 }
 

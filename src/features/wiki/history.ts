@@ -27,6 +27,7 @@ import type { Space } from './spaces.ts';
 import { keyOfNormalized, normalizeTitle, parentKeyOf } from './titles.ts';
 import { indexWikiPage } from '../search/sources.ts';
 import { wikiPageRetitled } from '../activity/changes.ts';
+import { wikiPageSaved } from '../activity/hooks.ts';
 import { wikiPagePath } from './rendering.ts';
 
 // A page's history and what changes it as a whole: revert, rename,
@@ -122,6 +123,15 @@ export async function revertTo(
     createdAt: now,
   });
   await storeLinks(db, saved.page, target.body);
+  await wikiPageSaved(
+    db,
+    actor,
+    space,
+    saved.page,
+    saved.revision,
+    'reverted',
+    now,
+  );
   return saved;
 }
 
@@ -208,6 +218,15 @@ export async function renamePage(
     );
     await storeLinks(db, redirect.page, redirect.revision.body);
   }
+  await wikiPageSaved(
+    db,
+    actor,
+    space,
+    saved.page,
+    saved.revision,
+    'moved',
+    now,
+  );
   await recordAudit(
     db,
     {
@@ -294,6 +313,17 @@ async function setDeleted(
     },
     now,
   );
+  if (!deleting) {
+    await wikiPageSaved(
+      db,
+      actor,
+      space,
+      saved.page,
+      saved.revision,
+      'restored',
+      now,
+    );
+  }
   return saved.page;
 }
 
