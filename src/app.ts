@@ -24,6 +24,7 @@ import { blogsPlugin } from './features/blogs/plugin.ts';
 import { emailPlugin } from './features/email/plugin.ts';
 import { expertisePlugin } from './features/expertise/plugin.ts';
 import { fileLimitsOf, filesPlugin } from './features/files/plugin.ts';
+import { attachmentsPlugin } from './features/files/attachments/plugin.ts';
 import { groupsPlugin } from './features/groups/plugin.ts';
 import { healthPlugin } from './features/health/plugin.ts';
 import { homePlugin } from './features/home/plugin.ts';
@@ -175,6 +176,11 @@ export async function buildApp(
   await app.register(searchPlugin, { db: deps.db });
   await app.register(blogsPlugin, { db: deps.db });
   await app.register(filesPlugin, {
+    db: deps.db,
+    store: openBlobStore(config, deps.db),
+    limits: fileLimitsOf(config),
+  });
+  await app.register(attachmentsPlugin, {
     db: deps.db,
     store: openBlobStore(config, deps.db),
     limits: fileLimitsOf(config),

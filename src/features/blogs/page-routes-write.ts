@@ -130,6 +130,8 @@ export const blogWritePages: FastifyPluginAsync<{
     options: {
       action: string;
       editing: string | null;
+      /** The post being edited, for its attachment form. */
+      postId?: number;
       errors?: Record<string, string>;
       schedule?: LocalSchedule | null;
       status?: number;
@@ -147,6 +149,7 @@ export const blogWritePages: FastifyPluginAsync<{
         blog: blogView(opened, actor),
         formAction: options.action,
         editing: options.editing,
+        postId: options.postId ?? null,
         zone: await siteTimeZone(db),
         audiences: audiencesFor(opened.thing).map((value) => ({
           value,
@@ -315,6 +318,7 @@ export const blogWritePages: FastifyPluginAsync<{
       return renderForm(reply, opened, values, {
         action: `${postPath(opened.blog.slug, post.slug)}/edit`,
         editing: post.title,
+        postId: post.id,
       });
     },
   );

@@ -8,6 +8,7 @@ import { renderMarkdown } from '../../platform/markdown.ts';
 import { readPageRequest } from '../../platform/pagination.ts';
 import { describeInstant } from '../../platform/time-zones.ts';
 import { tagKey } from '../talk/status/text.ts';
+import { attachmentsForPage } from '../files/attachments/service.ts';
 import { listComments, threadComments } from './comments.ts';
 import { listPosts, listRevisions, tagName } from './listing.ts';
 import type { PostFilter } from './listing.ts';
@@ -145,6 +146,9 @@ export const blogReadPages: FastifyPluginAsync<{
     const page = readPageRequest(queryOf(request), 100);
     const viewer = { id: actorId(actor), manager };
     const comments = await listComments(db, post.id, viewer, page);
+    const attached = await attachmentsForPage(db, actor, 'blog_post', [
+      post.id,
+    ]);
     const zone = await siteTimeZone(db);
     const path = postPath(opened.blog.slug, post.slug);
     return reply.render('blogs/views/post.njk', {
@@ -174,6 +178,7 @@ export const blogReadPages: FastifyPluginAsync<{
         })),
         commentCount: post.commentCount,
       },
+      attachments: attached[post.id] ?? [],
       comments: threadComments(comments.items).map((comment) => ({
         ...comment,
         html: comment.deleted ? '' : renderMarkdown(comment.body),

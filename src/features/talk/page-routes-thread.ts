@@ -40,6 +40,7 @@ import { requireThreadFor, threadNotFound } from './threads.ts';
 import type { Thread } from './threads.ts';
 import { UNREAD_SCRIPT_PATH } from './unread/page-routes.ts';
 import { threadPageUnread } from './unread/pages.ts';
+import { attachmentsForPage } from '../files/attachments/service.ts';
 import {
   postDeletePath,
   postEditPath,
@@ -202,6 +203,12 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
         moderation: await threadModerationView(db, actor, thread, place, query),
         threadTags: await threadTagsView(db, actor, thread, place),
         experts: await expertsPanel(db, actor, thread),
+        attachments: await attachmentsForPage(
+          db,
+          actor,
+          'talk_post',
+          all.map((post) => post.id),
+        ),
         notice: noticeOf(request),
         values: { body: '' },
         ...context,

@@ -98,6 +98,7 @@ export const wikiEditRoutes: FastifyPluginAsync<{
         formAction,
         page: opened
           ? {
+              id: opened.page.id,
               title: opened.page.title,
               name: leafName(opened.page.title),
               path: wikiPagePath(space.key, opened.page.title),

@@ -31,6 +31,7 @@ import { renderWikiText, wikiNewPagePath, wikiPagePath } from './rendering.ts';
 import type { Space } from './spaces.ts';
 import { keyOfNormalized, leafName, normalizeTitle } from './titles.ts';
 import { watchesOf } from './watches.ts';
+import { attachmentsForPage } from '../files/attachments/service.ts';
 
 // Reading the wiki: a page (after its redirect), one of its revisions, its
 // history, a diff between two revisions, and what links to it.
@@ -117,11 +118,12 @@ export const wikiReadRoutes: FastifyPluginAsync<{
         return reply.redirect(withQuery(path, { from }), 303);
       }
 
-      const [html, children, source, watching] = await Promise.all([
+      const [html, children, source, watching, attached] = await Promise.all([
         renderWikiText(db, space, revision.body, page.title),
         treeLevel(db, space, page.titleKey, firstPage(CHILDREN_SHOWN)),
         redirectSource(space, query.from, page),
         actor.kind === 'person' ? watchesOf(db, actor.id, space, page) : null,
+        attachmentsForPage(db, actor, 'wiki_page', [page.id]),
       ]);
       return reply.render('wiki/views/page.njk', {
         space: spaceView(space),
@@ -129,6 +131,7 @@ export const wikiReadRoutes: FastifyPluginAsync<{
         page: { ...page, path, name: leafName(page.title) },
         revision: revisionView(revision),
         html,
+        attachments: attached[page.id] ?? [],
         redirectedFrom: source
           ? {
               title: source.title,
