@@ -10,6 +10,7 @@ import type { PageContext } from '../../platform/views.ts';
 import { withQuery } from '../../platform/views.ts';
 import { FieldValidator } from '../../platform/validation.ts';
 import { cleanFileName } from '../../platform/storage/names.ts';
+import { isRasterImage } from '../../platform/sniff.ts';
 import { isBlank } from '../../platform/text.ts';
 import { sendRendition, sendVersion } from './downloads.ts';
 import {
@@ -105,7 +106,14 @@ async function renderFile(
       place,
       breadcrumbs: await breadcrumbsTo(db, place, file.folderId, true),
       current: current ? versionView(file, current, false) : null,
-      displayPath: current?.displaySha256 ? `/files/${file.id}/display` : null,
+      // Until the background job has drawn a display copy, a raster
+      // image shows from its original, which is sent as an attachment:
+      // an <img> still shows it, and opened alone it only downloads.
+      displayPath: current?.displaySha256
+        ? `/files/${file.id}/display`
+        : current && isRasterImage(current.mime)
+          ? `/files/${file.id}/download`
+          : null,
       thumbnailPath: current?.thumbnailSha256
         ? `/files/${file.id}/thumbnail`
         : null,

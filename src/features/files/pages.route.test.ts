@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import sharp from 'sharp';
 import type { Group } from '../../features/groups/groups.ts';
 import { buildAccount, TestBrowser } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
@@ -246,6 +247,38 @@ await describeEachDatabase('the files pages', (database) => {
       /The file is too large: files can be at most 2 KB/,
     );
     assert.doesNotMatch(listed.body, /huge\.txt/);
+  });
+
+  it('shows an image inline with the alternative text it is given', async () => {
+    const png = await sharp({
+      create: { width: 2, height: 2, channels: 3, background: '#00703c' },
+    })
+      .png()
+      .toBuffer();
+    await member.get(listPath());
+    await member.upload(listPath(), [
+      { name: 'file', filename: 'chart.png', content: png },
+    ]);
+    const id = fileIdFrom((await member.get(listPath())).body, 'chart.png');
+    await member.get(`/files/${id}`);
+
+    const saved = await member.post(`/files/${id}/edit`, {
+      name: 'chart.png',
+      title: 'Chart',
+      description: '',
+      altText: 'Bar chart of replies by month',
+    });
+    const page = await member.get(`/files/${id}`);
+
+    assert.equal(saved.statusCode, 303);
+    assert.match(
+      page.body,
+      new RegExp(
+        `<img class="app-file-preview" src="/files/${id}/download" ` +
+          'alt="Bar chart of replies by month">',
+      ),
+    );
+    assert.match(page.body, /image\/png/);
   });
 
   it('makes folders and uploads into them', async () => {
