@@ -99,7 +99,6 @@ async function renderItem(
         (n) => withQuery(item.attachmentsPath, { page: n === 1 ? null : n }),
       ),
       values: {},
-      errors: {},
       ...extra,
     },
     status,
