@@ -1,15 +1,13 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import type { Readable } from 'node:stream';
 import { callerOf, jsonBodyOf } from '../groups/api-support.ts';
 import { pageOf, readPageRequest } from '../../platform/pagination.ts';
 import { FieldValidator } from '../../platform/validation.ts';
 import { cleanFileName } from '../../platform/storage/names.ts';
 import { isBlank } from '../../platform/text.ts';
 import type { FileDetails } from './changes.ts';
+import { uploadRoutes } from './api-uploads.ts';
 import { sendVersion } from './downloads.ts';
 import {
-  fileNotFound,
-  findFile,
   findVersion,
   folderNotFound,
   listVersions,
@@ -18,7 +16,6 @@ import {
 } from './files.ts';
 import { readFolderName } from './folders.ts';
 import { listFiles, listFolders } from './listing.ts';
-import { acceptMultipart, formFields, multipartOf } from './multipart.ts';
 import type { FilePlace } from './places.ts';
 import { fileJson, folderJson, versionJson } from './representations.ts';
 import {
@@ -37,13 +34,7 @@ import {
   updateFile,
   updateFolder,
 } from './service.ts';
-import {
-  closeOnError,
-  RAW_BODY,
-  readFolderId,
-  receiveUploads,
-  receiveVersion,
-} from './upload-flow.ts';
+import { readFolderId } from './upload-flow.ts';
 import type { UploadContext } from './upload-flow.ts';
 
 // The files API, following DESIGN.md: the same routes for a group's
@@ -347,96 +338,6 @@ function placeRoutes(app: FastifyInstance, context: UploadContext) {
     }
   }
 }
-
-/**
- * The two upload routes, in a scope of their own whose bodies are never
- * parsed: a multipart form is read as it streams, and any other body is
- * the file itself.
- */
-const uploadRoutes: FastifyPluginAsync<UploadContext> = async (
-  app,
-  context,
-) => {
-  const { db } = context;
-  app.removeAllContentTypeParsers();
-  acceptMultipart(app, { maxFiles: context.limits.maxFilesPerRequest });
-  closeOnError(app);
-  app.addContentTypeParser('*', (_request, payload, done) => {
-    done(null, { [RAW_BODY]: payload as Readable });
-  });
-
-  for (const prefix of PLACES) {
-    app.post<{ Params: Params }>(
-      `${prefix}/files`,
-      signedIn,
-      async (request, reply) => {
-        const actor = callerOf(request);
-        const query = queryOf(request);
-        const place = await placeFromParams(db, actor, request.params);
-        const rawName = typeof query.name === 'string' ? query.name : null;
-        const fields = multipartOf(request) ? formFields(request) : query;
-        const recorded = await receiveUploads(
-          context,
-          request,
-          actor,
-          place.container,
-          fileNotFound,
-          { fields, rawName },
-        );
-        const items = [];
-        for (const each of recorded) {
-          const file = await findFile(db, each.fileId);
-          if (file) {
-            items.push({
-              ...fileJson(apiPathOf(place), file),
-              version: each.versionNumber,
-              created: each.created,
-            });
-          }
-        }
-        reply.code(201);
-        return { items };
-      },
-    );
-
-    app.post<{ Params: FileParams }>(
-      `${prefix}/files/:fileId/versions`,
-      signedIn,
-      async (request, reply) => {
-        const actor = callerOf(request);
-        const query = queryOf(request);
-        const place = await placeFromParams(db, actor, request.params);
-        const access = await fileInPlace(
-          db,
-          actor,
-          place,
-          request.params.fileId,
-        );
-        const rawName = typeof query.name === 'string' ? query.name : null;
-        const fields = multipartOf(request) ? formFields(request) : query;
-        const recorded = await receiveVersion(context, request, actor, access, {
-          fields,
-          rawName,
-        });
-        const version = await findVersion(
-          db,
-          access.file.id,
-          recorded.versionNumber,
-        );
-        if (!version) {
-          throw versionNotFound();
-        }
-        reply.code(201);
-        return versionJson(
-          apiPathOf(place),
-          access.file.id,
-          version,
-          version.id,
-        );
-      },
-    );
-  }
-};
 
 /** The files API: JSON routes, and the upload routes in their own scope. */
 export const filesApi: FastifyPluginAsync<UploadContext> = async (
