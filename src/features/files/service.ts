@@ -1,3 +1,4 @@
+import { indexFiles } from '../search/sources.ts';
 import type { Kysely } from 'kysely';
 import type { Actor, PersonActor } from '../../access/actor.ts';
 import { fileRights } from '../../access/files.ts';
@@ -40,11 +41,12 @@ import type { RecordedUpload, StoredUpload, UploadTarget } from './versions.ts';
  * the transaction of the change.
  */
 export async function fileSearchChanged(
-  _db: Db,
-  _fileIds: readonly number[],
+  db: Db,
+  fileIds: readonly number[],
 ): Promise<void> {
-  // TODO: files are not in search yet; helper C's search kind `file`
-  // fills this in to index or drop each file.
+  if (fileIds.length > 0) {
+    await indexFiles(db, fileIds);
+  }
 }
 
 /** A file as the caller may see it, with what they may do to it. */

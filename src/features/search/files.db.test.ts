@@ -13,7 +13,7 @@ import { buildPdf } from '../files/process/fixtures.ts';
 import { processVersion } from '../files/process/job.ts';
 import { memoryBlobStore } from '../files/process/memory-store.ts';
 import type { FileLimits } from '../files/quota.ts';
-import { saveUploads, setFileDeleted } from '../files/service.ts';
+import { saveUploads, setFileDeleted, updateFile } from '../files/service.ts';
 import { searchIndex } from './query.ts';
 import type { SearchRequest } from './query.ts';
 import { reindexEverything } from './reindex.ts';
@@ -223,5 +223,44 @@ await describeEachDatabase('searching files', (database) => {
       total: 1,
       hits: ['file:curlew.txt'],
     });
+  });
+
+  it('finds a file by its title as soon as it is uploaded, and by a new one', async () => {
+    const { db } = database();
+    const blob = await store.put(Readable.from([Buffer.from('x')]), {
+      maxBytes: 1e8,
+    });
+    const [recorded] = await saveUploads(
+      db,
+      member,
+      {
+        container: open,
+        folderId: null,
+        title: 'Pratincole rota',
+        description: '',
+        comment: '',
+      },
+      [{ name: 'rota.bin', blob }],
+      LIMITS,
+    );
+    assert.ok(recorded);
+    assert.deepEqual(await find({ text: 'pratincole' }, outsider), {
+      total: 1,
+      hits: ['file:Pratincole rota'],
+    });
+    await updateFile(db, member, recorded.fileId, { title: 'Phalarope rota' });
+    assert.deepEqual(await find({ text: 'pratincole' }, outsider), {
+      total: 0,
+      hits: [],
+    });
+    assert.equal((await find({ text: 'phalarope' }, outsider)).total, 1);
+    await setFileDeleted(db, member, recorded.fileId, true);
+    const rows = await db
+      .selectFrom('search_documents')
+      .select('kind')
+      .where('kind', '=', 'file')
+      .where('ref_id', '=', recorded.fileId)
+      .execute();
+    assert.deepEqual(rows, [{ kind: 'file' }]);
   });
 });
