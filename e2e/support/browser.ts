@@ -46,20 +46,27 @@ export interface RunningSite {
   stop(): Promise<void>;
 }
 
-export async function startSite(): Promise<RunningSite> {
+/**
+ * Starts the site. `port` 0 (the default) takes any free port; `env` adds
+ * settings, such as a DATA_DIR of the test's own for uploaded files.
+ */
+export async function startSite(
+  options: { port?: number; env?: Record<string, string> } = {},
+): Promise<RunningSite> {
   const database = await openTestDatabase('sqlite');
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     LOG_LEVEL: 'silent',
     COOKIE_SECRET: 'browser-test-secret-of-at-least-32-characters',
+    ...options.env,
   });
   const app = await buildApp({
     config,
     db: database.db,
     logger: createLogger('silent'),
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
