@@ -25,6 +25,7 @@ import { GROUP_KEYS, GROUP_SPECS } from './world.ts';
 import type { GroupKey, World } from './world.ts';
 import { indexBlogPost } from '../../features/search/sources.ts';
 import { filesContent } from './files.ts';
+import { attachmentsContent } from './attachments.ts';
 
 /**
  * A unique string written into one group's content. Any response that
@@ -504,6 +505,7 @@ export const CONTENT_BUILDERS: readonly ContentBuilder[] = [
   blogPosts,
   blogComments,
   filesContent,
+  attachmentsContent,
 ];
 
 /** Writes every builder's content and returns all their markers. */

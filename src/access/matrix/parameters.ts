@@ -13,6 +13,11 @@ import {
   wikiRevisionIds,
 } from './content.ts';
 import { fileIds, folderIds } from './files.ts';
+import {
+  attachedItems,
+  attachmentKinds,
+  isAttachmentRoute,
+} from './attachments.ts';
 
 // How the matrix turns a route's path into addresses it can request: each
 // parameter is filled by its name from PARAMETERS. A route with a name not
@@ -37,6 +42,8 @@ interface FillContext {
   world: World;
   /** The group an earlier parameter of the same path chose. */
   group: GroupKey | undefined;
+  /** The address with the earlier parameters filled in. */
+  filled: string;
 }
 
 type Filler = (context: FillContext) => Filling[];
@@ -87,10 +94,14 @@ export const PARAMETERS: Record<string, Filler> = {
       ? eachGroup(context)
       : [{ value: context.world.departmentSlug }],
   unit: ({ world }) => [{ value: world.unitSlug }],
-  id: (context) =>
-    /\/posts\/:id/.test(context.url)
+  id: (context) => {
+    if (isAttachmentRoute(context.url)) {
+      return attachedItems(context.filled, context.group);
+    }
+    return /\/posts\/:id/.test(context.url)
       ? [{ value: String(context.world.postId) }]
-      : person(context),
+      : person(context);
+  },
   personId: person,
   // No identity provider is configured in tests: this is one that is not.
   provider: () => [{ value: 'matrix-no-such-provider' }],
@@ -133,7 +144,9 @@ export const PARAMETERS: Record<string, Filler> = {
     })),
     ...movedInto(group, movedTalkIds.postId),
   ],
-  kind: () => [{ value: 'like' }],
+  // A reaction's kind; the kind of item an attachments route lists.
+  kind: ({ url }) =>
+    isAttachmentRoute(url) ? attachmentKinds() : [{ value: 'like' }],
   // Status posts: the one in each group and the one on a profile.
   statusId: ({ group }) =>
     (group ? [group] : [...GROUP_KEYS, 'site' as const]).map((key) => ({
@@ -188,10 +201,12 @@ export function fillRoute(url: string, world: World): FilledRoute[] {
       );
     }
     filled = filled.flatMap((partial) =>
-      filler({ url, world, group: partial.group }).map((filling) => ({
-        url: partial.url.replace(match[0], encodeURIComponent(filling.value)),
-        group: filling.group ?? partial.group,
-      })),
+      filler({ url, world, group: partial.group, filled: partial.url }).map(
+        (filling) => ({
+          url: partial.url.replace(match[0], encodeURIComponent(filling.value)),
+          group: filling.group ?? partial.group,
+        }),
+      ),
     );
   }
   const query = QUERIES[url];

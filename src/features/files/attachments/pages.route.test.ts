@@ -106,7 +106,7 @@ await describeEachDatabase('the attachment pages', (database) => {
     return Number(match[1]);
   }
 
-  it('asks for alternative text on the wiki edit page’s form, then offers the Markdown', async () => {
+  it('asks the wiki edit page’s form for alternative text, then offers Markdown', async () => {
     const { db } = database();
     const pageId = await buildWikiPage(app, db, authorApi, group.slug, 'Map');
     const action = `/attachments/wiki-page/${pageId}`;
@@ -195,7 +195,7 @@ await describeEachDatabase('the attachment pages', (database) => {
     );
   });
 
-  it('shows every post’s attachments on a thread page and the form only to its author', async () => {
+  it('shows each post’s attachments in a thread, and the form to its author', async () => {
     const { db } = database();
     const { threadId, postId } = await buildThread(
       app,
