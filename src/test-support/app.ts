@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.ts';
 import type { Db } from '../database.ts';
@@ -13,6 +16,15 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 
 let passwordHash: Promise<string> | undefined;
 
+/**
+ * Where test apps keep file bytes unless a test gives its own DATA_DIR:
+ * one temporary folder for this test process, never the checkout.
+ */
+export const TEST_DATA_DIR = mkdtempSync(join(tmpdir(), 'civilmedia-test-'));
+process.on('exit', () => {
+  rmSync(TEST_DATA_DIR, { recursive: true, force: true });
+});
+
 /** The app on a test database, quiet, with settings as production has. */
 export async function buildTestApp(
   database: TestDatabase,
@@ -23,6 +35,7 @@ export async function buildTestApp(
     DATABASE_URL: database.url,
     LOG_LEVEL: 'silent',
     COOKIE_SECRET: 'test-secret-that-is-at-least-32-characters',
+    DATA_DIR: TEST_DATA_DIR,
     ...env,
   });
   const app = await buildApp({

@@ -1,3 +1,4 @@
+import { TEST_DATA_DIR } from '../../test-support/app.ts';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { PersonActor } from '../actor.ts';
@@ -18,9 +19,9 @@ import type { GroupKey } from './world.ts';
 export const fileIds: Partial<Record<GroupKey | 'site', number>> = {};
 export const folderIds: Partial<Record<GroupKey | 'site', number>> = {};
 
-// The bytes go where the matrix's app reads them: buildTestApp keeps the
-// default data folder and the disk store.
-const MATRIX_STORE = { dataDir: './data', fileStorage: 'disk' } as const;
+// The bytes go where the matrix's app reads them: buildTestApp's data
+// folder and the disk store.
+const MATRIX_STORE = { dataDir: TEST_DATA_DIR, fileStorage: 'disk' } as const;
 
 const PARTS = ['TITLE', 'DESC', 'NAME', 'BODY', 'FOLDER'] as const;
 
