@@ -7,6 +7,7 @@ import type { Database } from '../../database.ts';
 import type { NotFoundError } from '../../platform/errors.ts';
 import { FieldValidator } from '../../platform/validation.ts';
 import type { BlobStore } from '../../platform/storage/blob-store.ts';
+import { requireAttachTo } from './attachments/items.ts';
 import { requireLiveFolder } from './files.ts';
 import { multipartOf } from './multipart.ts';
 import { remainingBytes } from './quota.ts';
@@ -199,6 +200,10 @@ export async function receiveVersion(
   const { file } = access;
   if (!access.rights.upload || file.deletedAt) {
     throw cannotUpload();
+  }
+  if (file.container.kind === 'attached') {
+    // Reading an item is enough to read its files, not to replace them.
+    await requireAttachTo(db, actor, file.container);
   }
   const remaining = await remainingBytes(db, file.container, limits);
   const reader = multipartOf(request);

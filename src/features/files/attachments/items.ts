@@ -3,7 +3,7 @@ import { canInBlog } from '../../../access/blogs.ts';
 import { fileRights } from '../../../access/files.ts';
 import type { FileContainer } from '../../../access/files.ts';
 import type { Db } from '../../../database.ts';
-import { NotFoundError } from '../../../platform/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../../platform/errors.ts';
 import { postPath } from '../../blogs/representations.ts';
 import { openPost } from '../../blogs/service.ts';
 import { postThing } from '../../blogs/things.ts';
@@ -63,6 +63,14 @@ export function itemNotFound(): NotFoundError {
   return new NotFoundError(
     'ITEM_NOT_FOUND',
     'There is no such page or post, or you cannot see it',
+  );
+}
+
+/** The refusal for a reader of an item who may not attach to it. */
+export function cannotAttach(): ForbiddenError {
+  return new ForbiddenError(
+    'FORBIDDEN',
+    'Only the people who can edit this page or post can add or remove its attachments',
   );
 }
 
@@ -215,4 +223,21 @@ async function describeBlogPost(
     editPath: canInBlog(actor, 'post.edit', thing, now) ? `${path}/edit` : null,
     mayAttach,
   };
+}
+
+/**
+ * Throws unless `actor` may attach to the item of `container`: the check
+ * for anything that changes an attached file's bytes, such as a new
+ * version uploaded from the file's own page.
+ */
+export async function requireAttachTo(
+  db: Db,
+  actor: Actor,
+  container: Extract<FileContainer, { kind: 'attached' }>,
+): Promise<void> {
+  const kind = pathKindOf(container.attachedKind);
+  const item = await openItem(db, actor, kind, container.attachedId);
+  if (!item.mayAttach) {
+    throw cannotAttach();
+  }
 }

@@ -273,6 +273,38 @@ await describeEachDatabase('the attachment pages', (database) => {
     assert.doesNotMatch(byColleague.body, /\/remove"/);
   });
 
+  it('keeps a reader of a Talk post from uploading a new version of its attachment', async () => {
+    const { db } = database();
+    const { postId } = await buildThread(
+      app,
+      db,
+      authorApi,
+      group.slug,
+      'Tide tables',
+    );
+    const made = await attachRaw(
+      app,
+      authorApi,
+      `/api/v1/attachments/talk-post/${postId}?name=tides.txt`,
+      'High water 06:12',
+    );
+    const [file] = made.json().items;
+
+    await colleague.get(`/files/${file.id}`);
+    const replaced = await colleague.upload(`/files/${file.id}/versions`, [
+      { name: 'file', filename: 'tides.txt', content: 'Wrong times' },
+    ]);
+    const kept = await colleague.get(`/files/${file.id}/download`);
+    await author.get(`/files/${file.id}`);
+    const byAuthor = await author.upload(`/files/${file.id}/versions`, [
+      { name: 'file', filename: 'tides.txt', content: 'High water 06:14' },
+    ]);
+
+    assert.equal(replaced.statusCode, 403);
+    assert.equal(kept.body, 'High water 06:12');
+    assert.equal(byAuthor.statusCode, 303, byAuthor.body);
+  });
+
   it('removes an attachment with its button, and shows the page to no outsider', async () => {
     const { db } = database();
     const pageId = await buildWikiPage(app, db, authorApi, group.slug, 'Old');

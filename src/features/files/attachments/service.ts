@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Actor, PersonActor } from '../../../access/actor.ts';
 import { readableFiles } from '../../../access/files.ts';
 import type { Database, Db } from '../../../database.ts';
-import { ForbiddenError } from '../../../platform/errors.ts';
 import type { PageRequest } from '../../../platform/pagination.ts';
 import { isRasterImage } from '../../../platform/sniff.ts';
 import { formatBytes } from '../../../platform/storage/sizes.ts';
@@ -11,6 +10,7 @@ import { FILE_COLUMNS, fileNotFound, findFile, toFile } from '../files.ts';
 import type { FileRecord } from '../files.ts';
 import { fileSearchChanged } from '../service.ts';
 import type { AttachedKind } from '../tables.ts';
+import { cannotAttach } from './items.ts';
 import type { AttachmentItem } from './items.ts';
 
 // An item's attachments: listing them for one item or for a whole page
@@ -116,14 +116,6 @@ export async function listAttachments(
       .executeTakeFirstOrThrow(),
   ]);
   return { items: rows.map(toAttachment), total: Number(count.n) };
-}
-
-/** The refusal for a reader of an item who may not attach to it. */
-export function cannotAttach(): ForbiddenError {
-  return new ForbiddenError(
-    'FORBIDDEN',
-    'Only the people who can edit this page or post can add or remove its attachments',
-  );
 }
 
 /**

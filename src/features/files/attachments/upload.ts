@@ -16,9 +16,8 @@ import { requireUpload, saveUploads } from '../service.ts';
 import { RAW_BODY } from '../upload-flow.ts';
 import type { UploadContext } from '../upload-flow.ts';
 import type { RecordedUpload, StoredUpload } from '../versions.ts';
-import { itemNotFound } from './items.ts';
+import { cannotAttach, itemNotFound } from './items.ts';
 import type { AttachmentItem } from './items.ts';
-import { cannotAttach } from './service.ts';
 
 // Attaching files to an item, through the files feature's upload steps:
 // who may attach and the declared length are checked before a byte is
