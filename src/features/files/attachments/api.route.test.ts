@@ -290,6 +290,66 @@ await describeEachDatabase('the attachments API', (database) => {
     assert.equal(afterFile.statusCode, 404);
   });
 
+  it('takes a deleted wiki page’s and Talk reply’s attachments from their readers', async () => {
+    const { db } = database();
+    const pageId = await buildWikiPage(app, db, member, secret.slug, 'Gone');
+    const { threadId } = await buildThread(
+      app,
+      db,
+      member,
+      secret.slug,
+      'Old news',
+    );
+    const replyId = await buildReply(app, db, member, threadId);
+    const onPage = await attachRaw(
+      app,
+      member,
+      `${list('wiki-page', pageId)}?name=page.txt`,
+      'on the page',
+    );
+    const onReply = await attachRaw(
+      app,
+      member,
+      `${list('talk-post', replyId)}?name=reply.txt`,
+      'on the reply',
+    );
+    const pageFile = onPage.json().items[0].id as number;
+    const replyFile = onReply.json().items[0].id as number;
+
+    const before = await callApi(
+      app,
+      other,
+      'GET',
+      `/files/${replyFile}/download`,
+    );
+    const deletedPage = await callApi(
+      app,
+      owner,
+      'DELETE',
+      `/api/v1/wiki/${secret.slug}/pages/Gone`,
+    );
+    const deletedReply = await callApi(
+      app,
+      member,
+      'DELETE',
+      `/api/v1/talk/posts/${replyId}`,
+    );
+    const answers = [
+      await callApi(app, other, 'GET', `/files/${pageFile}/download`),
+      await callApi(app, other, 'GET', list('wiki-page', pageId)),
+      await callApi(app, other, 'GET', `/files/${replyFile}/download`),
+      await callApi(app, other, 'GET', list('talk-post', replyId)),
+    ];
+
+    assert.equal(before.body, 'on the reply');
+    assert.equal(deletedPage.statusCode, 204, deletedPage.body);
+    assert.equal(deletedReply.statusCode, 204, deletedReply.body);
+    assert.deepEqual(
+      answers.map((answer) => answer.statusCode),
+      [404, 404, 404, 404],
+    );
+  });
+
   it('hides an open group’s attachment from outsiders once the group turns secret', async () => {
     const { db } = database();
     const open = await buildGroup(db, owner.id, { visibility: 'open' });
