@@ -129,7 +129,7 @@ await describeEachDatabase("a secret group's files", (database) => {
     }
   });
 
-  it('finds the file by a word of its text for a member, and not even counts it for an outsider', async () => {
+  it('finds the file by its words for a member, not even counted for others', async () => {
     const url = `/api/v1/search?q=${WORD.toLowerCase()}`;
     const mine = (await get(member, url)).json();
     assert.equal(mine.total, 1);
