@@ -57,6 +57,46 @@ export async function breadcrumbsTo(
   return crumbs;
 }
 
+// What a type is called on a page: people know "PDF", not
+// "application/pdf". Types not named here show as their extension.
+const TYPE_NAMES: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'application/zip': 'Zip archive',
+  'application/gzip': 'Gzip archive',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document':
+    'Word document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet':
+    'Excel spreadsheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation':
+    'PowerPoint presentation',
+  'application/vnd.oasis.opendocument.text': 'OpenDocument text',
+  'application/vnd.oasis.opendocument.spreadsheet': 'OpenDocument spreadsheet',
+  'application/vnd.oasis.opendocument.presentation':
+    'OpenDocument presentation',
+  'text/plain': 'Text',
+  'image/png': 'PNG image',
+  'image/jpeg': 'JPEG image',
+  'image/gif': 'GIF image',
+  'image/webp': 'WebP image',
+  'image/tiff': 'TIFF image',
+  'image/svg+xml': 'SVG image',
+  'text/html': 'Web page (HTML)',
+  'application/xml': 'XML',
+};
+
+/** The type of a file in words, for pages. */
+export function typeName(mime: string, name: string): string {
+  if (mime === 'text/plain' && /\.csv$/i.test(name)) {
+    return 'CSV (text)';
+  }
+  const named = TYPE_NAMES[mime];
+  if (named) {
+    return named;
+  }
+  const extension = /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1];
+  return extension ? `${extension.toUpperCase()} file` : 'File';
+}
+
 /** A size and type as a list shows them. */
 export function fileView(file: FileRecord) {
   return {
@@ -64,6 +104,7 @@ export function fileView(file: FileRecord) {
     path: `/files/${file.id}`,
     downloadPath: `/files/${file.id}/download`,
     sizeText: formatBytes(file.size),
+    typeText: typeName(file.mime, file.name),
     isImage: file.mime.startsWith('image/'),
   };
 }

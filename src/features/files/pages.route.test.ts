@@ -278,7 +278,10 @@ await describeEachDatabase('the files pages', (database) => {
           'alt="Bar chart of replies by month">',
       ),
     );
-    assert.match(page.body, /image\/png/);
+    assert.match(
+      page.body,
+      /<dd class="govuk-summary-list__value">\s*PNG image\s*<\/dd>/,
+    );
   });
 
   it('makes folders and uploads into them', async () => {
