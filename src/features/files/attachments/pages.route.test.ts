@@ -161,6 +161,7 @@ await describeEachDatabase('the attachment pages', (database) => {
       shown.body,
       new RegExp(`href="/files/${fileId}">map\\.png</a>`),
     );
+    assert.match(shown.body, /<h2 class="govuk-heading-s">Attachments<\/h2>/);
   });
 
   it('takes a decorative image and any other file without alternative text', async () => {
@@ -235,6 +236,8 @@ await describeEachDatabase('the attachment pages', (database) => {
       page.body,
       new RegExp(`action="/attachments/talk-post/${postId}"`),
     );
+    assert.doesNotMatch(page.body, /<h\d class="govuk-heading-s">Attachments/);
+    assert.match(page.body, /govuk-!-margin-bottom-1">Attachments<\/p>/);
     assert.doesNotMatch(
       page.body,
       new RegExp(`action="/attachments/talk-post/${replyId}"`),
