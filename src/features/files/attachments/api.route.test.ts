@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import type { KyselyPlugin } from 'kysely';
 import { ensurePersonBlog } from '../../blogs/blogs.ts';
 import type { Group } from '../../groups/groups.ts';
 import { describeEachDatabase } from '../../../test-support/databases.ts';
@@ -20,6 +21,7 @@ import {
   buildWikiPage,
   tinyPng,
 } from './attachments-testing.ts';
+import { attachmentsOfItems } from './service.ts';
 import { ALT_REQUIRED } from './upload.ts';
 
 // The attachments API through inject(): files attach to each kind of
@@ -413,6 +415,65 @@ await describeEachDatabase('the attachments API', (database) => {
     assert.equal(byEditor.statusCode, 204, byEditor.body);
     assert.equal(again.statusCode, 404);
     assert.equal(listed.json().total, 0);
+  });
+
+  it('reads the attachments of a whole page of posts in one query', async () => {
+    const { db } = database();
+    const { threadId, postId } = await buildThread(
+      app,
+      db,
+      member,
+      secret.slug,
+      'Counted',
+    );
+    const replyId = await buildReply(app, db, other, threadId);
+    const bare = await buildReply(app, db, other, threadId);
+    for (const [caller, id, name] of [
+      [member, postId, 'one.txt'],
+      [other, replyId, 'two.txt'],
+      [other, replyId, 'three.txt'],
+    ] as const) {
+      const made = await attachRaw(
+        app,
+        caller,
+        `${list('talk-post', id)}?name=${name}`,
+        name,
+      );
+      assert.equal(made.statusCode, 201, made.body);
+    }
+    // Subqueries pass through transformQuery too: a result is one query.
+    let queries = 0;
+    const counter: KyselyPlugin = {
+      transformQuery(args) {
+        return args.node;
+      },
+      async transformResult(args) {
+        queries += 1;
+        return args.result;
+      },
+    };
+    const reader = {
+      kind: 'person' as const,
+      id: other.id,
+      role: 'member' as const,
+      displayName: 'Oli Other',
+      via: 'token' as const,
+    };
+
+    const found = await attachmentsOfItems(
+      db.withPlugin(counter),
+      reader,
+      'talk_post',
+      [postId, replyId, bare],
+    );
+
+    assert.equal(queries, 1);
+    assert.deepEqual(
+      [postId, replyId, bare].map((id) =>
+        (found.get(id) ?? []).map((file) => file.name),
+      ),
+      [['one.txt'], ['two.txt', 'three.txt'], []],
+    );
   });
 
   it('answers 404 for an unknown kind or id', async () => {
