@@ -311,5 +311,84 @@ await describeEachDatabase(
         .execute();
       assert.deepEqual(files, [{ name: 'big.bin' }]);
     });
+
+    it('refuses a form whose file passes the limit, keeping nothing of it', async () => {
+      const before = await stored();
+      const boundary = 'hostileboundary42';
+      const file = generatedBody(LIMIT_BYTES + MiB);
+      const form = Readable.from(
+        (async function* () {
+          yield Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; ` +
+              `filename="form.bin"\r\nContent-Type: image/png\r\n\r\n`,
+          );
+          yield* file.stream;
+          yield Buffer.from(`\r\n--${boundary}--\r\n`);
+        })(),
+      );
+      const answer = await post(
+        `${origin}/api/v1/groups/${slug}/files`,
+        {
+          authorization: member.authorization,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'transfer-encoding': 'chunked',
+        },
+        form,
+      );
+      assert.equal(answer.status, 413);
+      assert.equal(JSON.parse(answer.body).error.code, 'FILE_TOO_LARGE');
+      assert.deepEqual(await stored(), before);
+    });
+
+    for (const how of ['raw', 'form'] as const) {
+      it(`keeps nothing of a ${how} upload the client abandons halfway`, async () => {
+        const before = await stored();
+        const boundary = 'abandonedboundary';
+        const raw = how === 'raw';
+        const outgoing = request(
+          `${origin}/api/v1/groups/${slug}/files?name=abandoned.bin`,
+          {
+            method: 'POST',
+            headers: {
+              authorization: member.authorization,
+              'content-type': raw
+                ? 'application/octet-stream'
+                : `multipart/form-data; boundary=${boundary}`,
+              'content-length': 64 * MiB,
+            },
+          },
+        );
+        const closed = new Promise((resolve) => outgoing.on('close', resolve));
+        outgoing.on('error', () => undefined);
+        if (!raw) {
+          outgoing.write(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; ` +
+              `filename="abandoned.bin"\r\n\r\n`,
+          );
+        }
+        const part = generatedBody(8 * MiB);
+        for await (const chunk of part.stream) {
+          if (!outgoing.write(chunk)) {
+            await new Promise((resolve) => outgoing.once('drain', resolve));
+          }
+        }
+        // Give the server time to store what it got, then hang up.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const during = await stored();
+        assert.equal(during.tmpFiles.length, 1, 'the upload was not stored');
+        outgoing.destroy();
+        await closed;
+        let now = await stored();
+        for (let wait = 0; wait < 50 && !sameStore(now, before); wait += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          now = await stored();
+        }
+        assert.deepEqual(now, before);
+      });
+    }
   },
 );
+
+function sameStore(a: object, b: object): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
