@@ -128,6 +128,7 @@ await describeEachDatabase('the attachments API', (database) => {
 
     assert.equal(bare.statusCode, 422, bare.body);
     assert.deepEqual(bare.json().error.fields, { altText: ALT_REQUIRED });
+    assert.equal(bare.headers.connection, 'close');
     assert.equal(blank.statusCode, 422, blank.body);
     assert.equal(after.json().total, 0);
   });
@@ -284,6 +285,7 @@ await describeEachDatabase('the attachments API', (database) => {
     assert.equal(byAuthor.statusCode, 201, byAuthor.body);
     assert.equal(byReader.statusCode, 403, byReader.body);
     assert.equal(byReader.json().error.code, 'FORBIDDEN');
+    assert.equal(byReader.headers.connection, 'close');
     assert.equal(readerList.statusCode, 200);
     assert.equal(readerList.json().total, 1);
     assert.equal(readerFile.body, 'Dear all');

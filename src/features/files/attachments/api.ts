@@ -2,12 +2,11 @@ import type { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { callerOf } from '../../groups/api-support.ts';
 import { pageOf, readPageRequest } from '../../../platform/pagination.ts';
-import { findFile } from '../files.ts';
+import { fileNotFound, findFile } from '../files.ts';
 import { acceptMultipart, formFields, multipartOf } from '../multipart.ts';
 import { readIdParam, signedIn } from '../route-support.ts';
-import { closeAfterRefusal, RAW_BODY } from '../upload-flow.ts';
+import { closeOnError, RAW_BODY } from '../upload-flow.ts';
 import type { UploadContext } from '../upload-flow.ts';
-import { fileNotFound } from '../files.ts';
 import { openItem, readItemParams } from './items.ts';
 import type { AttachmentItem } from './items.ts';
 import {
@@ -67,6 +66,7 @@ const uploadRoutes: FastifyPluginAsync<UploadContext> = async (
   const { db } = context;
   app.removeAllContentTypeParsers();
   acceptMultipart(app, { maxFiles: context.limits.maxFilesPerRequest });
+  closeOnError(app);
   app.addContentTypeParser('*', (_request, payload, done) => {
     done(null, { [RAW_BODY]: payload as Readable });
   });
@@ -74,32 +74,27 @@ const uploadRoutes: FastifyPluginAsync<UploadContext> = async (
   app.post<ItemParams>(PREFIX, signedIn, async (request, reply) => {
     const actor = callerOf(request);
     const query = request.query as Record<string, unknown>;
-    try {
-      const { kind, id } = readItemParams(request.params);
-      const item = await openItem(db, actor, kind, id);
-      const rawName = typeof query.name === 'string' ? query.name : null;
-      const fields = multipartOf(request) ? formFields(request) : query;
-      const recorded = await receiveAttachments(context, request, actor, item, {
-        fields,
-        rawName,
-      });
-      const items = [];
-      for (const each of recorded) {
-        const file = await findFile(db, each.fileId);
-        if (file) {
-          items.push({
-            ...attachmentJson({ ...file, hasDisplay: false }),
-            version: each.versionNumber,
-            created: each.created,
-          });
-        }
+    const { kind, id } = readItemParams(request.params);
+    const item = await openItem(db, actor, kind, id);
+    const rawName = typeof query.name === 'string' ? query.name : null;
+    const fields = multipartOf(request) ? formFields(request) : query;
+    const recorded = await receiveAttachments(context, request, actor, item, {
+      fields,
+      rawName,
+    });
+    const items = [];
+    for (const each of recorded) {
+      const file = await findFile(db, each.fileId);
+      if (file) {
+        items.push({
+          ...attachmentJson({ ...file, hasDisplay: false }),
+          version: each.versionNumber,
+          created: each.created,
+        });
       }
-      reply.code(201);
-      return { item: itemJson(item), items };
-    } catch (error) {
-      closeAfterRefusal(reply);
-      throw error;
     }
+    reply.code(201);
+    return { item: itemJson(item), items };
   });
 };
 

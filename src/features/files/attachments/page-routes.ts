@@ -17,7 +17,7 @@ import {
 } from '../multipart.ts';
 import { formErrors, personOf } from '../page-support.ts';
 import { readIdParam, signedIn, textOf } from '../route-support.ts';
-import { closeAfterRefusal } from '../upload-flow.ts';
+import { closeAfterRefusal, closeOnError } from '../upload-flow.ts';
 import type { UploadContext } from '../upload-flow.ts';
 import { openItem, readItemParams } from './items.ts';
 import type { AttachmentItem } from './items.ts';
@@ -108,6 +108,7 @@ async function renderItem(
 /** The upload form's target, in a scope where multipart bodies stream. */
 const uploadPage: FastifyPluginAsync<UploadContext> = async (app, context) => {
   acceptMultipart(app, { maxFiles: context.limits.maxFilesPerRequest });
+  closeOnError(app);
 
   app.post<ItemParams>(
     '/attachments/:kind/:id',

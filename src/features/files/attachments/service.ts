@@ -5,7 +5,7 @@ import type { Database, Db } from '../../../database.ts';
 import type { PageRequest } from '../../../platform/pagination.ts';
 import { isRasterImage } from '../../../platform/sniff.ts';
 import { formatBytes } from '../../../platform/storage/sizes.ts';
-import { deleteFile } from '../../files/changes.ts';
+import { deleteFile } from '../changes.ts';
 import { FILE_COLUMNS, fileNotFound, findFile, toFile } from '../files.ts';
 import type { FileRecord } from '../files.ts';
 import { fileSearchChanged } from '../service.ts';
