@@ -129,6 +129,43 @@ await describeEachDatabase("a secret group's files", (database) => {
     }
   });
 
+  it('answers 404 to an outsider changing the files, and changes nothing', async () => {
+    const { db } = database();
+    const snapshot = () =>
+      db
+        .selectFrom('files')
+        .select(['id', 'name', 'title', 'deleted_at', 'current_version_id'])
+        .orderBy('id')
+        .execute();
+    const rowsBefore = await snapshot();
+    const api = `/api/v1/groups/${slug}`;
+    const id = ids.docx;
+    const writes: [string, string, object | Buffer | undefined][] = [
+      ['PATCH', `${api}/files/${id}`, { name: 'mine.docx' }],
+      ['DELETE', `${api}/files/${id}`, undefined],
+      ['POST', `${api}/files/${id}/restore`, undefined],
+      ['POST', `${api}/files/${id}/versions/1/revert`, undefined],
+      ['POST', `${api}/files/${id}/versions?name=x.txt`, Buffer.from('x')],
+      ['POST', `${api}/files?name=x.txt`, Buffer.from('x')],
+      ['POST', `${api}/folders`, { name: 'Mine' }],
+    ];
+    for (const [method, url, payload] of writes) {
+      const response = await app.inject({
+        method: method as 'POST',
+        url,
+        headers: {
+          authorization: outsider.authorization,
+          ...(Buffer.isBuffer(payload)
+            ? { 'content-type': 'application/octet-stream' }
+            : {}),
+        },
+        ...(payload === undefined ? {} : { payload }),
+      });
+      assert.equal(response.statusCode, 404, `${method} ${url}`);
+    }
+    assert.deepEqual(await snapshot(), rowsBefore);
+  });
+
   it('finds the file by its words for a member, not even counted for others', async () => {
     const url = `/api/v1/search?q=${WORD.toLowerCase()}`;
     const mine = (await get(member, url)).json();
