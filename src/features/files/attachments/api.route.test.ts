@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { KyselyPlugin } from 'kysely';
-import { ensurePersonBlog } from '../../blogs/blogs.ts';
+import { ensureGroupBlog, ensurePersonBlog } from '../../blogs/blogs.ts';
 import type { Group } from '../../groups/groups.ts';
 import { describeEachDatabase } from '../../../test-support/databases.ts';
 import {
@@ -351,6 +351,52 @@ await describeEachDatabase('the attachments API', (database) => {
     assert.deepEqual(
       answers.map((answer) => answer.statusCode),
       [404, 404, 404, 404],
+    );
+  });
+
+  it('lets blog managers and wiki editors attach, not an open group’s readers', async () => {
+    const { db } = database();
+    const open = await buildGroup(db, owner.id, { visibility: 'open' });
+    await addGroupMember(db, open, member.id);
+    const blog = await ensureGroupBlog(db, open.id);
+    const post = await buildBlogPost(app, member, blog.slug, 'Open day');
+    const pageId = await buildWikiPage(app, db, owner, open.slug, 'Open day');
+
+    const answers = [
+      await attachRaw(
+        app,
+        owner,
+        `${list('blog-post', post.id)}?name=a.txt`,
+        'a',
+      ),
+      await attachRaw(
+        app,
+        member,
+        `${list('wiki-page', pageId)}?name=b.txt`,
+        'b',
+      ),
+      await attachRaw(
+        app,
+        outsider,
+        `${list('blog-post', post.id)}?name=c.txt`,
+        'c',
+      ),
+      await attachRaw(
+        app,
+        outsider,
+        `${list('wiki-page', pageId)}?name=d.txt`,
+        'd',
+      ),
+      await callApi(app, outsider, 'GET', list('wiki-page', pageId)),
+    ];
+
+    assert.deepEqual(
+      answers.map((answer) => answer.statusCode),
+      [201, 201, 403, 403, 200],
+    );
+    assert.deepEqual(
+      answers[4]?.json().items.map((each: { name: string }) => each.name),
+      ['b.txt'],
     );
   });
 
