@@ -1,4 +1,4 @@
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32, createDeflate, deflateSync } from 'node:zlib';
 import { strToU8, zipSync } from 'fflate';
 import sharp from 'sharp';
 import { buildDocxBomb } from '../process/fixtures.ts';
@@ -369,4 +369,58 @@ export async function buildHostileFiles(): Promise<HostileFile[]> {
       sniffed: HTML,
     },
   ];
+}
+
+/**
+ * A one-page PDF whose content stream is `mebibytes` MiB of spaces
+ * squeezed by Flate to about a thousandth of that: small to upload,
+ * huge to read. Deflated a mebibyte at a time, so building it holds
+ * only the compressed bytes.
+ */
+export async function buildPdfFlateBomb(mebibytes: number): Promise<Buffer> {
+  const deflate = createDeflate({ level: 9 });
+  const compressed: Buffer[] = [];
+  deflate.on('data', (chunk: Buffer) => compressed.push(chunk));
+  const ended = new Promise((resolve) => deflate.on('end', resolve));
+  const spaces = Buffer.alloc(1024 * 1024, 0x20);
+  for (let i = 0; i < mebibytes; i += 1) {
+    if (!deflate.write(spaces)) {
+      await new Promise((resolve) => deflate.once('drain', resolve));
+    }
+  }
+  deflate.end();
+  await ended;
+  const data = Buffer.concat(compressed);
+  const objects = [
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
+    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
+    Buffer.from(
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>',
+    ),
+    Buffer.concat([
+      Buffer.from(
+        `<< /Length ${data.length} /Filter /FlateDecode >>\nstream\n`,
+      ),
+      data,
+      Buffer.from('\nendstream'),
+    ]),
+  ];
+  const parts = [Buffer.from('%PDF-1.6\n')];
+  let length = parts[0]?.length ?? 0;
+  let xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  objects.forEach((body, i) => {
+    xref += `${String(length).padStart(10, '0')} 00000 n \n`;
+    const part = Buffer.concat([
+      Buffer.from(`${i + 1} 0 obj\n`),
+      body,
+      Buffer.from('\nendobj\n'),
+    ]);
+    parts.push(part);
+    length += part.length;
+  });
+  xref +=
+    `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\n` +
+    `startxref\n${length}\n%%EOF\n`;
+  parts.push(Buffer.from(xref));
+  return Buffer.concat(parts);
 }
