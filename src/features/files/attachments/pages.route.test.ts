@@ -191,7 +191,7 @@ await describeEachDatabase('the attachment pages', (database) => {
       shown.body,
       new RegExp(
         `href="/files/${textId}">rules\\.txt</a>\\s*` +
-          `<span class="govuk-body-s">\\(text/plain, 13 bytes\\)</span>`,
+          `<span class="govuk-body-s">\\(Text, 13 bytes\\)</span>`,
       ),
     );
   });

@@ -8,6 +8,7 @@ import { formatBytes } from '../../../platform/storage/sizes.ts';
 import { deleteFile } from '../changes.ts';
 import { FILE_COLUMNS, fileNotFound, findFile, toFile } from '../files.ts';
 import type { FileRecord } from '../files.ts';
+import { typeName } from '../page-support.ts';
 import { fileSearchChanged } from '../service.ts';
 import type { AttachedKind } from '../tables.ts';
 import { cannotAttach } from './items.ts';
@@ -30,6 +31,8 @@ export interface AttachmentView {
   name: string;
   title: string;
   type: string;
+  /** The type in words: "PDF", "PNG image". */
+  typeText: string;
   size: number;
   sizeText: string;
   isImage: boolean;
@@ -168,6 +171,7 @@ export function attachmentView(file: Attachment): AttachmentView {
     name: file.name,
     title: file.title,
     type: file.mime,
+    typeText: typeName(file.mime, file.name),
     size: file.size,
     sizeText: formatBytes(file.size),
     isImage,
