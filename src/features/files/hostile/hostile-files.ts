@@ -172,6 +172,25 @@ export function buildBillionLaughs(): Buffer {
   );
 }
 
+/** A docx whose document part declares and uses the billion laughs. */
+export function buildLaughingDocx(): Buffer {
+  const laughs = buildBillionLaughs()
+    .toString()
+    .replace('DOCTYPE lolz', 'DOCTYPE w:document')
+    .replace(
+      '<lolz>&lol9;</lolz>',
+      '<w:document xmlns:w="http://schemas.openxmlformats.org/' +
+        'wordprocessingml/2006/main"><w:body><w:p><w:r>' +
+        '<w:t>Laughing &lol9; stops here</w:t></w:r></w:p></w:body></w:document>',
+    );
+  return Buffer.from(
+    zipSync({
+      '[Content_Types].xml': strToU8('<?xml version="1.0"?><Types/>'),
+      'word/document.xml': strToU8(laughs),
+    }),
+  );
+}
+
 /** Text with a byte order mark, as UTF-16 little-endian. */
 export function utf16le(text: string): Buffer {
   return Buffer.concat([
@@ -283,6 +302,14 @@ export async function buildHostileFiles(): Promise<HostileFile[]> {
       bytes: buildBillionLaughs(),
       storedName: 'laughs.xml',
       sniffed: 'application/xml',
+    },
+    {
+      label: 'a docx whose text is a billion laughs',
+      upload: form('laughs.docx', OCTETS),
+      bytes: buildLaughingDocx(),
+      storedName: 'laughs.docx',
+      sniffed:
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     },
     {
       label: 'a name climbing out with ../',
