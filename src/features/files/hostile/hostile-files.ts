@@ -312,6 +312,16 @@ export async function buildHostileFiles(): Promise<HostileFile[]> {
         'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     },
     {
+      label: 'plain text with markup past the sniffed head',
+      upload: raw('late.txt'),
+      bytes: Buffer.from(
+        `${'Minutes of the meeting. '.repeat(200)}\n` +
+          'Gannetmark <img src=x onerror=alert(1)><script>alert(2)</script>\n',
+      ),
+      storedName: 'late.txt',
+      sniffed: TEXT,
+    },
+    {
       label: 'a name climbing out with ../',
       upload: raw('../../etc/passwd'),
       bytes: Buffer.from('root:x:0:0:root:/root:/bin/sh\n'),

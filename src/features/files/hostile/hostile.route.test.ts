@@ -313,6 +313,20 @@ await describeEachDatabase('hostile files', (database) => {
     );
   });
 
+  it('shows markup in extracted text as text in search results', async () => {
+    const api = await get('/api/v1/search?q=gannetmark');
+    assert.equal(api.json().total, 1);
+    const [item] = api.json().items;
+    assert.equal(item.id, idOf('plain text with markup past the sniffed head'));
+    assert.ok(!item.snippetHtml.includes('<img'), item.snippetHtml);
+    assert.ok(!item.snippetHtml.includes('<script'), item.snippetHtml);
+    const page = await get('/search?q=gannetmark');
+    assert.equal(page.statusCode, 200);
+    assert.ok(!page.body.includes('<img src=x'), 'raw markup');
+    assert.ok(!page.body.includes('<script>alert'), 'raw script');
+    assert.match(page.body, /<mark>Gannetmark<\/mark> &lt;img src=x onerror/);
+  });
+
   it('shows previews only as re-encoded images, without what was hidden', async () => {
     const shown: string[] = [];
     for (const { file, id } of uploaded) {
