@@ -81,11 +81,25 @@ export async function openFile(
   if (!file) {
     throw fileNotFound();
   }
-  const rights = await fileRights(db, actor, file.container, now);
-  if (!rights.read) {
+  const where = await fileRights(db, actor, file.container, now);
+  if (!where.read) {
     throw fileNotFound();
   }
-  const mayChange = mayChangeFile(actor, file, rights);
+  // An attachment may be changed, or given a new version, by whoever may
+  // attach to its item, as the item's own feature decides
+  // (./attachments/items.ts), and by those who manage the place.
+  let rights = where;
+  let mayChange: boolean;
+  if (file.container.kind === 'attached') {
+    // Imported when needed: the items module reaches into wiki, Talk and
+    // blogs, whose pages in turn show attachments through this feature.
+    const { mayAttachTo } = await import('./attachments/items.ts');
+    const attach = await mayAttachTo(db, actor, file.container);
+    rights = { ...where, upload: where.manage || attach };
+    mayChange = rights.upload;
+  } else {
+    mayChange = mayChangeFile(actor, file, rights);
+  }
   if (file.deletedAt && !mayChange) {
     throw fileNotFound();
   }

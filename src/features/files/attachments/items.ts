@@ -241,3 +241,20 @@ export async function requireAttachTo(
     throw cannotAttach();
   }
 }
+
+/** Whether `actor` may attach to (and so change the attachments of) an item. */
+export async function mayAttachTo(
+  db: Db,
+  actor: Actor,
+  container: Extract<FileContainer, { kind: 'attached' }>,
+): Promise<boolean> {
+  const kind = pathKindOf(container.attachedKind);
+  try {
+    return (await openItem(db, actor, kind, container.attachedId)).mayAttach;
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      return false;
+    }
+    throw error;
+  }
+}
