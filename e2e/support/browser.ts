@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
@@ -48,17 +51,20 @@ export interface RunningSite {
 
 /**
  * Starts the site. `port` 0 (the default) takes any free port; `env` adds
- * settings, such as a DATA_DIR of the test's own for uploaded files.
+ * settings. Uploaded files go to a temporary folder removed by `stop()`,
+ * never the checkout's data folder, unless `env` names a DATA_DIR.
  */
 export async function startSite(
   options: { port?: number; env?: Record<string, string> } = {},
 ): Promise<RunningSite> {
   const database = await openTestDatabase('sqlite');
+  const dataDir = await mkdtemp(join(tmpdir(), 'civilmedia-site-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     LOG_LEVEL: 'silent',
     COOKIE_SECRET: 'browser-test-secret-of-at-least-32-characters',
+    DATA_DIR: dataDir,
     ...options.env,
   });
   const app = await buildApp({
@@ -75,6 +81,7 @@ export async function startSite(
     async stop() {
       await app.close();
       await database.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
