@@ -1,3 +1,4 @@
+import { TEST_DATA_DIR } from '../../test-support/app.ts';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import sharp from 'sharp';
@@ -28,7 +29,7 @@ export const attachedItemIds: Record<
   Partial<Record<GroupKey, number>>
 > = { 'wiki-page': {}, 'talk-post': {}, 'blog-post': {} };
 
-const MATRIX_STORE = { dataDir: './data', fileStorage: 'disk' } as const;
+const MATRIX_STORE = { dataDir: TEST_DATA_DIR, fileStorage: 'disk' } as const;
 
 const LIMITS = {
   maxBytes: 10_000,
