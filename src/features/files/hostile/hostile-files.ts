@@ -47,6 +47,12 @@ export interface HostileFile {
   storedName: string;
   /** The type the server must sniff from the bytes. */
   sniffed: string;
+  /**
+   * The message a name the server may refuse instead of storing gets,
+   * on the `name` field of a 422 VALIDATION_FAILED: the files design
+   * first cut and renamed such names, and is moving to refusing them.
+   */
+  refusal?: string;
 }
 
 /** A small real PNG, drawn by the image library. */
@@ -355,6 +361,7 @@ export async function buildHostileFiles(): Promise<HostileFile[]> {
       bytes: Buffer.from('long\n'),
       storedName: `${'a'.repeat(251)}.txt`,
       sniffed: TEXT,
+      refusal: 'File names must be at most 255 bytes: shorten the name',
     },
     {
       label: 'an empty name',
@@ -362,6 +369,7 @@ export async function buildHostileFiles(): Promise<HostileFile[]> {
       bytes: Buffer.from('nameless\n'),
       storedName: 'file',
       sniffed: TEXT,
+      refusal: 'Give the file a name',
     },
     {
       label: 'a name with quotes and CRLF',
