@@ -1,11 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { PdfError } from './pdf.ts';
+import { checkPdfInflation } from './pdf-inflation.ts';
 
 // Each PDF is read in a worker thread of its own: pdf.js parses in
 // JavaScript, and a hostile document could hold the thread it runs on
 // (in `serve`, the one that answers requests) for as long as it likes.
 // The thread has a heap limit, and is stopped outright at the deadline,
-// even in the middle of a step that never yields.
+// even in the middle of a step that never yields. What the heap limit
+// cannot hold, streams inflated into typed arrays, is checked before the
+// thread starts (./pdf-inflation.ts).
 
 /** What one PDF thread is asked to do. */
 export interface PdfTask {
@@ -67,6 +70,7 @@ function inThread(task: PdfTask): Promise<string | Uint8Array | null> {
 
 /** The text of a PDF (./pdf.ts pdfText), read in a thread of its own. */
 export async function pdfTextInThread(bytes: Uint8Array): Promise<string> {
+  await checkPdfInflation(bytes);
   const result = await inThread({ task: 'text', bytes, box: 0 });
   return typeof result === 'string' ? result : '';
 }
@@ -76,6 +80,7 @@ export async function pdfThumbnailInThread(
   bytes: Uint8Array,
   box: number,
 ): Promise<Buffer | null> {
+  await checkPdfInflation(bytes);
   const result = await inThread({ task: 'thumbnail', bytes, box });
   return result instanceof Uint8Array
     ? Buffer.from(result.buffer, result.byteOffset, result.byteLength)
