@@ -31,7 +31,23 @@ export function matchAll(
   walk: boolean,
 ): RawBuilder<SqlBool> {
   const vector = sql.raw(walk ? 'coalesce(d.search, d.search)' : 'd.search');
-  return sql<SqlBool>`${vector} @@ cast(${allQuery(parts)} as tsquery)`;
+  const match = sql<SqlBool>`${vector} @@ cast(${allQuery(parts)} as tsquery)`;
+  if (!walk || parts.every((part) => part.terms.length === 1)) {
+    return match;
+  }
+  // A phrase is checked against each row's positions, which means
+  // reading its whole vector: walking newest first to a rare phrase read
+  // 73,000 vectors (170 ms). Rows holding all its words, which the GIN
+  // index answers exactly, are few enough to look up first, and the
+  // planner then reads only those.
+  const words = parts
+    .flatMap((part) =>
+      part.terms.map((term) => `${lexeme(term)}${part.prefix ? ':*' : ''}`),
+    )
+    .join(' & ');
+  return sql<SqlBool>`(${match} and d.id in (select e.id
+    from search_documents as e
+    where e.search @@ cast(${words} as tsquery)))`;
 }
 
 /** How many rows match, counted up to `limit`. */
