@@ -303,6 +303,13 @@ export async function buildHostileFiles(): Promise<HostileFile[]> {
         'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     },
     {
+      label: 'a PDF whose content inflates to 300 MiB',
+      upload: form('inflating.pdf', 'application/pdf'),
+      bytes: await buildPdfFlateBomb(300),
+      storedName: 'inflating.pdf',
+      sniffed: 'application/pdf',
+    },
+    {
       label: 'a billion laughs XML',
       upload: form('laughs.xml', 'text/xml'),
       bytes: buildBillionLaughs(),
