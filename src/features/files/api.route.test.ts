@@ -261,7 +261,7 @@ await describeEachDatabase('the files API', (database) => {
     const refused = await uploadForm(owner, `${base(group)}/files`, files);
     const listed = await send(owner, 'GET', `${base(group)}/files`);
 
-    assert.equal(refused.statusCode, 400);
+    assert.equal(refused.statusCode, 422);
     assert.deepEqual(refused.json().error.fields, {
       file: 'Select 20 files or fewer at a time',
     });
@@ -334,7 +334,6 @@ await describeEachDatabase('the files API', (database) => {
       '../../etc/passwd',
       '..\\..\\boot.ini',
       'bell\u0007\u202egpj.exe',
-      `${'n'.repeat(1000)}.txt`,
     ];
 
     const kept = [];
@@ -353,8 +352,7 @@ await describeEachDatabase('the files API', (database) => {
       );
     }
 
-    assert.deepEqual(kept.slice(0, 3), ['passwd', 'boot.ini', 'bellgpj.exe']);
-    assert.equal(kept[3], `${'n'.repeat(251)}.txt`);
+    assert.deepEqual(kept, ['passwd', 'boot.ini', 'bellgpj.exe']);
   });
 
   it('lists a place’s files a page at a time in the API’s list shape', async () => {

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { callerOf, jsonBodyOf } from '../groups/api-support.ts';
 import { pageOf, readPageRequest } from '../../platform/pagination.ts';
 import { FieldValidator } from '../../platform/validation.ts';
-import { cleanFileName } from '../../platform/storage/names.ts';
 import { isBlank } from '../../platform/text.ts';
 import type { FileDetails } from './changes.ts';
 import { uploadRoutes } from './api-uploads.ts';
@@ -11,6 +10,7 @@ import {
   findVersion,
   folderNotFound,
   listVersions,
+  readFileName,
   requireLiveFolder,
   versionNotFound,
 } from './files.ts';
@@ -59,7 +59,12 @@ function readFileChanges(
     if (typeof input.name !== 'string' || isBlank(input.name)) {
       check.fail('name', 'Enter a file name');
     } else {
-      changes.name = cleanFileName(input.name);
+      const read = readFileName(input.name);
+      if ('error' in read) {
+        check.fail('name', read.error);
+      } else {
+        changes.name = read.name;
+      }
     }
   }
   if (check.has('title')) {

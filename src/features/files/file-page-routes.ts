@@ -9,7 +9,6 @@ import {
 import type { PageContext } from '../../platform/views.ts';
 import { withQuery } from '../../platform/views.ts';
 import { FieldValidator } from '../../platform/validation.ts';
-import { cleanFileName } from '../../platform/storage/names.ts';
 import { isRasterImage } from '../../platform/sniff.ts';
 import { isBlank } from '../../platform/text.ts';
 import { sendRendition, sendVersion } from './downloads.ts';
@@ -18,6 +17,7 @@ import {
   findVersion,
   findVersionById,
   listVersions,
+  readFileName,
   versionNotFound,
 } from './files.ts';
 import { folderChoices } from './listing.ts';
@@ -121,7 +121,7 @@ async function renderFile(
         versionView(file, version, mayChange && file.deletedAt === null),
       ),
       versionTotal: versions.total,
-      mayUpload: rights.upload && file.deletedAt === null,
+      mayUpload: rights.upload && mayChange && file.deletedAt === null,
       mayChange,
       folders: choices,
       folderListPath: place.listPath
@@ -155,7 +155,12 @@ function readDetails(form: Record<string, unknown>) {
   if (typeof form.name !== 'string' || isBlank(form.name)) {
     check.fail('name', 'Enter a file name');
   } else {
-    name = cleanFileName(form.name);
+    const read = readFileName(form.name);
+    if ('error' in read) {
+      check.fail('name', read.error);
+    } else {
+      name = read.name;
+    }
   }
   const title =
     check.text('title', { label: 'Title', max: 200, required: true }) ?? '';

@@ -13,15 +13,20 @@ import type { TestDatabase } from '../../test-support/databases.ts';
 export const TEST_FILE_MAX_BYTES = 2000;
 export const TEST_GROUP_QUOTA_BYTES = 5000;
 
-/** The app with its files under a new temporary folder. */
+/**
+ * The app with its files under a new temporary folder; `settings`
+ * replace the test limits (e.g. a quota smaller than the per-file limit).
+ */
 export async function buildFilesApp(
   database: TestDatabase,
+  settings: Record<string, string> = {},
 ): Promise<{ app: FastifyInstance; dataDir: string; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'civilmedia-files-'));
   const app = await buildTestApp(database, {
     DATA_DIR: dataDir,
     FILE_MAX_BYTES: String(TEST_FILE_MAX_BYTES),
     FILE_GROUP_QUOTA_BYTES: String(TEST_GROUP_QUOTA_BYTES),
+    ...settings,
   });
   return {
     app,

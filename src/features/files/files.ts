@@ -3,7 +3,12 @@ import type { Expression, SqlBool } from 'kysely';
 import { containerOf } from '../../access/files.ts';
 import type { FileContainer } from '../../access/files.ts';
 import type { Database, Db } from '../../database.ts';
-import { AppError, NotFoundError } from '../../platform/errors.ts';
+import {
+  AppError,
+  NotFoundError,
+  ValidationError,
+} from '../../platform/errors.ts';
+import { checkFileName } from '../../platform/storage/names.ts';
 import type { TextStatus } from './tables.ts';
 
 // Files, folders and versions as rows: reading them and the conditions
@@ -183,6 +188,35 @@ export function versionNotFound(): NotFoundError {
 /** A live file or folder of that name is already where this one would go. */
 export function nameTaken(message: string): AppError {
   return new AppError(409, 'NAME_TAKEN', message);
+}
+
+/**
+ * The cleaned name an upload or a rename gives a file, or the message
+ * saying why it cannot have it: nothing is left of it, or it is too
+ * long. Cutting it instead would make different names one file.
+ */
+export function readFileName(
+  raw: string,
+): { name: string } | { error: string } {
+  const checked = checkFileName(raw);
+  if ('name' in checked) {
+    return checked;
+  }
+  return {
+    error:
+      checked.problem === 'empty'
+        ? 'Give the file a name'
+        : 'File names must be at most 255 bytes: shorten the name',
+  };
+}
+
+/** readFileName, throwing 422 VALIDATION_FAILED on `field` for a bad name. */
+export function requireFileName(raw: string, field: string): string {
+  const read = readFileName(raw);
+  if ('error' in read) {
+    throw new ValidationError({ [field]: read.error });
+  }
+  return read.name;
 }
 
 /** Folders hold group and person files; attached files have none. */

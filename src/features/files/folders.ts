@@ -4,7 +4,7 @@ import type { FileContainer } from '../../access/files.ts';
 import type { Db } from '../../database.ts';
 import { isUniqueViolation } from '../../platform/db/errors.ts';
 import { AppError, ValidationError } from '../../platform/errors.ts';
-import { cleanFileName, nameKey } from '../../platform/storage/names.ts';
+import { checkFileName, nameKey } from '../../platform/storage/names.ts';
 import { isBlank } from '../../platform/text.ts';
 import {
   findFolder,
@@ -40,7 +40,16 @@ export function readFolderName(raw: unknown, field = 'name'): string {
   if (typeof raw !== 'string' || isBlank(raw)) {
     throw new ValidationError({ [field]: 'Enter a folder name' });
   }
-  return cleanFileName(raw);
+  const checked = checkFileName(raw);
+  if ('problem' in checked) {
+    throw new ValidationError({
+      [field]:
+        checked.problem === 'empty'
+          ? 'Give the folder a name'
+          : 'Folder names must be at most 255 bytes: shorten the name',
+    });
+  }
+  return checked.name;
 }
 
 /**

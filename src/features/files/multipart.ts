@@ -13,9 +13,13 @@ import { AppError, ValidationError } from '../../platform/errors.ts';
 // token is there to check before a single byte of a file is stored, as
 // long as it comes before the files: our forms put the hidden `_csrf`
 // field first (browsers send fields in page order), and the drag-and-drop
-// script also sends it in the `X-CSRF-Token` header. A form whose file
-// comes first has no token in its body and is refused unless the header
-// carries one. API calls with a personal token need none.
+// script (public/file-drop.js) only submits the form itself, so its
+// order is the same. A form whose file comes first has no token in its
+// body and is refused unless an `X-CSRF-Token` header carries one. API
+// calls with a personal token need none.
+//
+// Every field must come before the first file: one after it arrives only
+// once the file is stored, too late to check, so the upload is refused.
 
 /** Where the parsed body keeps its reader: no form field can be named so. */
 export const FORM_READER = Symbol('multipart form reader');
@@ -40,6 +44,24 @@ function unreadable(): AppError {
   );
 }
 
+function fieldAfterFile(): ValidationError {
+  return new ValidationError({
+    file: "Send the form's fields before its files",
+  });
+}
+
+/**
+ * The file name a browser meant. The HTML standard has browsers send `"`
+ * as `%22` and CR and LF as `%0D` and `%0A` in a form's file names, and
+ * nothing else escaped, so only those three are turned back: a name
+ * that really holds `%41` keeps it.
+ */
+export function browserFileName(sent: string): string {
+  return sent.replace(/%(?:22|0D|0A)/gu, (escape) =>
+    String.fromCharCode(parseInt(escape.slice(1), 16)),
+  );
+}
+
 /**
  * Hands out a form's files in order. Busboy announces a file only once
  * the one before it has been read to its end, so at most one is waiting
@@ -50,6 +72,8 @@ export class MultipartReader {
   readonly fields: Record<string, string> = {};
   /** More files were sent than the limit allows. */
   tooManyFiles = false;
+  /** A field came after a file, where it can no longer be read. */
+  private lateField = false;
   private readonly waiting: FilePart[] = [];
   private wake: (() => void) | undefined;
   private finished = false;
@@ -59,14 +83,17 @@ export class MultipartReader {
 
   constructor(private readonly busboy: BusboyInstance) {
     busboy.on('field', (name, value) => {
-      if (!this.sawFile && !Object.hasOwn(this.fields, name)) {
+      if (this.sawFile) {
+        this.lateField = true;
+        this.poke();
+      } else if (!Object.hasOwn(this.fields, name)) {
         this.fields[name] = value;
       }
     });
     busboy.on('file', (field, stream, filename) => {
       this.sawFile = true;
       this.latest = stream;
-      this.waiting.push({ field, filename, stream });
+      this.waiting.push({ field, filename: browserFileName(filename), stream });
       this.poke();
     });
     busboy.on('filesLimit', () => {
@@ -118,6 +145,9 @@ export class MultipartReader {
     for (;;) {
       if (this.failure) {
         throw unreadable();
+      }
+      if (this.lateField) {
+        throw fieldAfterFile();
       }
       const part = this.waiting.shift();
       if (part) {
@@ -195,5 +225,5 @@ export function formFields(request: FastifyRequest): Record<string, unknown> {
 
 /** The error for a form that carried no file where one was needed. */
 export function noFileChosen(field = 'file'): ValidationError {
-  return new ValidationError({ [field]: 'Select a file' }, undefined, 400);
+  return new ValidationError({ [field]: 'Select a file' });
 }

@@ -244,7 +244,7 @@ await describeEachDatabase('the files pages', (database) => {
     assert.match(refused.body, /govuk-error-summary/);
     assert.match(
       refused.body,
-      /The file is too large: files can be at most 2 KB/,
+      /‘huge\.txt’ is larger than 2 KB, the most one file can be/,
     );
     assert.doesNotMatch(listed.body, /huge\.txt/);
   });

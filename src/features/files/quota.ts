@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { FileContainer } from '../../access/files.ts';
 import type { Db } from '../../database.ts';
 import { AppError } from '../../platform/errors.ts';
+import { cleanFileName } from '../../platform/storage/names.ts';
 import { formatBytes } from '../../platform/storage/sizes.ts';
 
 // How many bytes a group's or a person's files may hold. Every version
@@ -19,19 +20,28 @@ export interface FileLimits {
   maxFilesPerRequest: number;
 }
 
-export function fileTooLarge(limits: FileLimits): AppError {
+/**
+ * The refusal of a file over the per-file limit, naming the file when
+ * it is known (a form's total size names none of its files).
+ */
+export function fileTooLarge(limits: FileLimits, name?: string): AppError {
+  const most = formatBytes(limits.maxBytes);
   return new AppError(
     413,
     'FILE_TOO_LARGE',
-    `The file is too large: files can be at most ${formatBytes(limits.maxBytes)}`,
+    name === undefined
+      ? `The file is too large: files can be at most ${most}`
+      : `‘${cleanFileName(name)}’ is larger than ${most}, the most one file can be`,
   );
 }
 
-export function quotaExceeded(): AppError {
+/** The refusal of an upload the space left cannot hold, naming its file. */
+export function quotaExceeded(name?: string): AppError {
+  const what = name === undefined ? 'this upload' : `‘${cleanFileName(name)}’`;
   return new AppError(
     413,
     'QUOTA_EXCEEDED',
-    'There is not enough space left for this upload: delete old files ' +
+    `There is not enough space left for ${what}: delete old files ` +
       'or ask an administrator for more space',
   );
 }

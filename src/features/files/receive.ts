@@ -1,8 +1,9 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { BlobStore } from '../../platform/storage/blob-store.ts';
 import { TooLargeError } from '../../platform/storage/errors.ts';
 import type { MultipartReader } from './multipart.ts';
+import { requireFileName } from './files.ts';
 import { fileTooLarge, quotaExceeded } from './quota.ts';
 import type { FileLimits } from './quota.ts';
 import type { StoredUpload } from './versions.ts';
@@ -29,13 +30,17 @@ function declaredLength(request: FastifyRequest): number | null {
 /**
  * Refuses at once a body that says it is larger than the limit or than
  * the space left: 413 FILE_TOO_LARGE or QUOTA_EXCEEDED, before any of it
- * is read. A form may carry `files` files, plus its overhead.
+ * is read. A form may carry `files` files, plus its overhead; a raw body
+ * is one file, `name`. The per-file limit is checked first, and a form
+ * that might hold one file over it is left to storeFormFiles, which can
+ * tell which file passes which limit.
  */
 export function checkDeclaredLength(
   request: FastifyRequest,
   limits: FileLimits,
   remaining: number,
   files: number,
+  name?: string,
 ): void {
   const length = declaredLength(request);
   if (length === null) {
@@ -44,34 +49,69 @@ export function checkDeclaredLength(
   const overhead = files > 0 ? FORM_OVERHEAD : 0;
   const payload = Math.max(0, length - overhead);
   if (payload > limits.maxBytes * Math.max(1, files)) {
-    throw fileTooLarge(limits);
+    throw fileTooLarge(limits, files > 1 ? undefined : name);
   }
-  if (payload > remaining) {
-    throw quotaExceeded();
+  if (payload > remaining && (files <= 1 || payload <= limits.maxBytes)) {
+    throw quotaExceeded(files > 1 ? undefined : name);
   }
 }
 
 /**
  * Streams one file into the store, held to the per-file limit and to
- * the space left, whichever is smaller.
+ * the space left. When the space left is the smaller, bytes past it are
+ * read on without being kept, up to the per-file limit, so a file over
+ * both is refused for its size and not for the quota.
  */
 async function storeOne(
   store: BlobStore,
   source: Readable,
+  name: string,
   limits: FileLimits,
   remaining: number,
 ) {
-  const quotaBinds = remaining < limits.maxBytes;
+  const input =
+    remaining < limits.maxBytes
+      ? meterAgainstQuota(source, name, limits, remaining)
+      : source;
   try {
-    return await store.put(source, {
-      maxBytes: quotaBinds ? remaining : limits.maxBytes,
-    });
+    return await store.put(input, { maxBytes: limits.maxBytes });
   } catch (error) {
     if (error instanceof TooLargeError) {
-      throw quotaBinds ? quotaExceeded() : fileTooLarge(limits);
+      throw fileTooLarge(limits, name);
     }
     throw error;
   }
+}
+
+/**
+ * `source` passed through until `remaining` bytes; past that its bytes
+ * are counted and dropped, and the stream fails with FILE_TOO_LARGE past
+ * the per-file limit or, at its end, with QUOTA_EXCEEDED.
+ */
+function meterAgainstQuota(
+  source: Readable,
+  name: string,
+  limits: FileLimits,
+  remaining: number,
+): Readable {
+  // A generator reads nothing until the store does, so every refusal
+  // reaches the store's own pipeline; leaving the loop destroys source.
+  async function* metered(): AsyncGenerator<Buffer> {
+    let seen = 0;
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      seen += chunk.length;
+      if (seen > limits.maxBytes) {
+        throw fileTooLarge(limits, name);
+      }
+      if (seen <= remaining) {
+        yield chunk;
+      }
+    }
+    if (seen > remaining) {
+      throw quotaExceeded(name);
+    }
+  }
+  return Readable.from(metered(), { objectMode: false });
 }
 
 /**
@@ -113,7 +153,14 @@ export async function storeFormFiles(
       if (stored.length >= options.maxFiles) {
         throw tooManyFiles(options.maxFiles);
       }
-      const blob = await storeOne(store, part.stream, limits, left);
+      requireFileName(part.filename, 'file');
+      const blob = await storeOne(
+        store,
+        part.stream,
+        part.filename,
+        limits,
+        left,
+      );
       left -= blob.size;
       stored.push({ name: part.filename, blob });
     }
@@ -121,7 +168,7 @@ export async function storeFormFiles(
       throw tooManyFiles(options.maxFiles);
     }
     if (stored.length === 0) {
-      throw new ValidationError({ file: 'Select a file' }, undefined, 400);
+      throw new ValidationError({ file: 'Select a file' });
     }
     return stored;
   } catch (error) {
@@ -131,11 +178,9 @@ export async function storeFormFiles(
 }
 
 function tooManyFiles(max: number): ValidationError {
-  return new ValidationError(
-    { file: `Select ${max} files or fewer at a time` },
-    undefined,
-    400,
-  );
+  return new ValidationError({
+    file: `Select ${max} files or fewer at a time`,
+  });
 }
 
 /** Stores a request's whole body as one file: the API's raw upload. */
@@ -146,6 +191,7 @@ export async function storeRawBody(
   limits: FileLimits,
   remaining: number,
 ): Promise<StoredUpload> {
-  const blob = await storeOne(store, source, limits, remaining);
+  requireFileName(name, 'name');
+  const blob = await storeOne(store, source, name, limits, remaining);
   return { name, blob };
 }

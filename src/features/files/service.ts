@@ -121,7 +121,8 @@ export async function containerRights(
   return rights;
 }
 
-function cannotChange(): ForbiddenError {
+/** The refusal for someone who may read a file but not change it. */
+export function cannotChange(): ForbiddenError {
   return new ForbiddenError(
     'FILE_FORBIDDEN',
     'Only the person who uploaded this file and the people who run this space can change it',
@@ -164,8 +165,20 @@ export async function saveUploads(
   limits: FileLimits,
 ): Promise<RecordedUpload[]> {
   return db.transaction().execute(async (trx) => {
-    await requireUpload(trx, actor, target.container, () => fileNotFound());
-    const recorded = await recordUploads(trx, actor, target, uploads, limits);
+    const rights = await requireUpload(trx, actor, target.container, () =>
+      fileNotFound(),
+    );
+    // Whoever may attach to an item may change its attachments; elsewhere
+    // a new version is a change like a rename (mayChangeFile).
+    const attached = target.container.kind === 'attached';
+    const recorded = await recordUploads(
+      trx,
+      actor,
+      target,
+      uploads,
+      limits,
+      (file) => attached || mayChangeFile(actor, file, rights),
+    );
     await fileSearchChanged(
       trx,
       recorded.map((each) => each.fileId),
@@ -198,9 +211,12 @@ export async function saveNewVersion(
   limits: FileLimits,
 ): Promise<RecordedUpload> {
   return db.transaction().execute(async (trx) => {
-    const { file, rights } = await openFile(trx, actor, fileId);
+    const { file, rights, mayChange } = await openFile(trx, actor, fileId);
     if (!rights.upload) {
       throw cannotUpload();
+    }
+    if (!mayChange) {
+      throw cannotChange();
     }
     const recorded = await recordNewVersion(
       trx,

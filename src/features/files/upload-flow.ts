@@ -19,6 +19,7 @@ import {
   storeRawBody,
 } from './receive.ts';
 import {
+  cannotChange,
   cannotUpload,
   requireUpload,
   saveNewVersion,
@@ -135,6 +136,7 @@ export async function receiveUploads(
     limits,
     remaining,
     reader ? limits.maxFilesPerRequest : 0,
+    reader ? undefined : (options.rawName ?? undefined),
   );
   const fields = readUploadFields(options.fields);
   if (fields.folderId !== null) {
@@ -201,13 +203,22 @@ export async function receiveVersion(
   if (!access.rights.upload || file.deletedAt) {
     throw cannotUpload();
   }
+  if (!access.mayChange) {
+    throw cannotChange();
+  }
   if (file.container.kind === 'attached') {
     // Reading an item is enough to read its files, not to replace them.
     await requireAttachTo(db, actor, file.container);
   }
   const remaining = await remainingBytes(db, file.container, limits);
   const reader = multipartOf(request);
-  checkDeclaredLength(request, limits, remaining, reader ? 1 : 0);
+  checkDeclaredLength(
+    request,
+    limits,
+    remaining,
+    reader ? 1 : 0,
+    reader ? undefined : (options.rawName ?? file.name),
+  );
   const check = new FieldValidator(options.fields);
   const comment =
     check.text('comment', { label: 'What changed', max: 500 }) ?? '';

@@ -2,6 +2,7 @@ import type { PersonActor } from '../../access/actor.ts';
 import type { FileContainer } from '../../access/files.ts';
 import type { Db } from '../../database.ts';
 import { isUniqueViolation } from '../../platform/db/errors.ts';
+import type { AppError } from '../../platform/errors.ts';
 import { enqueueJob } from '../../platform/jobs.ts';
 import { cleanFileName, nameKey } from '../../platform/storage/names.ts';
 import type { StoredBlob } from '../../platform/storage/blob-store.ts';
@@ -112,9 +113,23 @@ export async function appendVersion(
 }
 
 /**
+ * The refusal of an upload whose name is a live file the uploader may
+ * not change: a new version would replace someone else's file.
+ */
+export function versionNotAllowed(name: string): AppError {
+  return nameTaken(
+    `A file called ‘${name}’ is already in this folder, and only the ` +
+      'person who uploaded it or the people who run this space can add ' +
+      'versions: rename your file and upload it again.',
+  );
+}
+
+/**
  * Records stored uploads as files and versions, in the caller's
- * transaction, and charges the container's quota for all of them.
- * Throws QUOTA_EXCEEDED (the transaction then keeps nothing) or
+ * transaction, and charges the container's quota for all of them. An
+ * upload named like a live file becomes its version only when
+ * `mayAddVersion` says the uploader may change that file. Throws
+ * NAME_TAKEN, QUOTA_EXCEEDED (the transaction then keeps nothing) or
  * FOLDER_NOT_FOUND.
  */
 export async function recordUploads(
@@ -123,6 +138,7 @@ export async function recordUploads(
   target: UploadTarget,
   uploads: readonly StoredUpload[],
   limits: FileLimits,
+  mayAddVersion: (file: FileRecord) => boolean,
   now = new Date().toISOString(),
 ): Promise<RecordedUpload[]> {
   if (target.folderId !== null) {
@@ -146,6 +162,9 @@ export async function recordUploads(
       target.folderId,
       nameKey(name),
     );
+    if (existing && !mayAddVersion(existing)) {
+      throw versionNotAllowed(existing.name);
+    }
     const fileId = existing
       ? await updateDetailsForVersion(db, existing, shared)
       : await insertFile(db, actor, shared, name, now);

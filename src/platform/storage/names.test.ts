@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cleanFileName, MAX_NAME_BYTES, nameKey } from './names.ts';
+import {
+  checkFileName,
+  cleanFileName,
+  MAX_NAME_BYTES,
+  nameKey,
+} from './names.ts';
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
@@ -92,4 +97,15 @@ test('the name key is the cleaned name in lower case', () => {
   assert.equal(nameKey('Report.PDF'), 'report.pdf');
   assert.equal(nameKey('../Ünïcode.TXT'), 'ünïcode.txt');
   assert.equal(nameKey('  .Plan. '), 'plan');
+});
+
+test('checkFileName refuses what cleanFileName would cut or call file', () => {
+  assert.deepEqual(checkFileName(` ../${'é'.repeat(125)}.txt `), {
+    name: `${'é'.repeat(125)}.txt`,
+  });
+  assert.deepEqual(checkFileName(`${'é'.repeat(126)}.txt`), {
+    problem: 'too-long',
+  });
+  assert.deepEqual(checkFileName('..'), { problem: 'empty' });
+  assert.deepEqual(checkFileName(' \u202e. '), { problem: 'empty' });
 });

@@ -29,13 +29,39 @@ const encoder = new TextEncoder();
  * extension kept. A name with nothing left becomes `file`.
  */
 export function cleanFileName(raw: string): string {
-  const normal = raw.replace(UNSAFE, '').normalize('NFC');
-  const last = normal.split(/[/\\]/u).pop() ?? '';
-  const trimmed = last.replace(ENDS, '');
+  const trimmed = cleanWithoutCutting(raw);
   if (trimmed === '') {
     return 'file';
   }
   return cutToBytes(trimmed, MAX_NAME_BYTES);
+}
+
+function cleanWithoutCutting(raw: string): string {
+  const normal = raw.replace(UNSAFE, '').normalize('NFC');
+  const last = normal.split(/[/\\]/u).pop() ?? '';
+  return last.replace(ENDS, '');
+}
+
+/** Why a name cannot be a file's name once cleaned. */
+export type FileNameProblem = 'empty' | 'too-long';
+
+/**
+ * The cleaned name for a file that is being named (an upload, a rename),
+ * or why it cannot be one: nothing left after cleaning, or more than
+ * MAX_NAME_BYTES. Unlike cleanFileName it never cuts or invents a name,
+ * since two different long names cut to one would become one file.
+ */
+export function checkFileName(
+  raw: string,
+): { name: string } | { problem: FileNameProblem } {
+  const name = cleanWithoutCutting(raw);
+  if (name === '') {
+    return { problem: 'empty' };
+  }
+  if (byteLength(name) > MAX_NAME_BYTES) {
+    return { problem: 'too-long' };
+  }
+  return { name };
 }
 
 /**
