@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { callerOf, jsonBodyOf } from '../groups/api-support.ts';
 import { pageOf, readPageRequest } from '../../platform/pagination.ts';
+import type { Actor } from '../../access/actor.ts';
+import { ForbiddenError } from '../../platform/errors.ts';
 import { FieldValidator } from '../../platform/validation.ts';
 import { isBlank } from '../../platform/text.ts';
 import type { FileDetails } from './changes.ts';
@@ -15,7 +17,12 @@ import {
   versionNotFound,
 } from './files.ts';
 import { readFolderName } from './folders.ts';
-import { listFiles, listFolders } from './listing.ts';
+import {
+  listDeletedFiles,
+  listDeletedFolders,
+  listFiles,
+  listFolders,
+} from './listing.ts';
 import type { FilePlace } from './places.ts';
 import { fileJson, folderJson, versionJson } from './representations.ts';
 import {
@@ -49,11 +56,32 @@ type FolderParams = Params & { folderId: string };
 
 const PLACES = ['/api/v1/groups/:slug', '/api/v1/people/:id'] as const;
 
+const FILE_FIELDS = ['name', 'title', 'description', 'altText', 'folder'];
+const FOLDER_FIELDS = ['name', 'parent'];
+
+/**
+ * Fails each field of a PATCH body that is not one of `known`: a typo
+ * silently ignored would look like a change that was made.
+ */
+function refuseUnknownFields(
+  check: FieldValidator,
+  input: Record<string, unknown>,
+  known: readonly string[],
+): void {
+  const list = known.join(', ');
+  for (const field of Object.keys(input)) {
+    if (!known.includes(field)) {
+      check.fail(field, `There is no field ${field} to change: send ${list}`);
+    }
+  }
+}
+
 /** The details a PATCH may change, each only when sent. */
 function readFileChanges(
   input: Record<string, unknown>,
 ): FileDetails & { folderId?: number | null } {
   const check = new FieldValidator(input);
+  refuseUnknownFields(check, input, FILE_FIELDS);
   const changes: FileDetails & { folderId?: number | null } = {};
   if (check.has('name')) {
     if (typeof input.name !== 'string' || isBlank(input.name)) {
@@ -92,6 +120,35 @@ function readFileChanges(
   return changes;
 }
 
+/** `?deleted=true` asks for the deleted list; absent or false, the live one. */
+function readDeletedFlag(check: FieldValidator, raw: unknown): boolean {
+  if (raw === undefined || raw === '' || raw === 'false') {
+    return false;
+  }
+  if (raw !== 'true') {
+    check.fail('deleted', 'Send deleted=true or deleted=false');
+  }
+  return raw === 'true';
+}
+
+/**
+ * Whose deleted files and folders `actor` may list, by the rule the
+ * deleted page follows: everyone's for those who run the place (null),
+ * their own for those who may upload there; anyone else is refused.
+ */
+function restorableBy(place: FilePlace, actor: Actor): number | null {
+  if (place.rights.manage) {
+    return null;
+  }
+  if (place.rights.upload && actor.kind === 'person') {
+    return actor.id;
+  }
+  throw new ForbiddenError(
+    'FILE_FORBIDDEN',
+    'Only the people who may restore files here can list the deleted ones',
+  );
+}
+
 function apiPathOf(place: FilePlace): string {
   return place.apiPath ?? '';
 }
@@ -109,7 +166,16 @@ function placeRoutes(app: FastifyInstance, context: UploadContext) {
         const place = await placeFromParams(db, request.actor, request.params);
         const check = new FieldValidator(query);
         const folderId = readFolderId(check, query.folder);
+        const deleted = readDeletedFlag(check, query.deleted);
+        if (deleted && folderId !== null) {
+          check.fail('folder', 'The deleted list is of the whole place');
+        }
         check.done();
+        if (deleted) {
+          const who = restorableBy(place, request.actor);
+          const gone = await listDeletedFiles(db, place.container, page, who);
+          return pageOf(gone, page, (file) => fileJson(apiPathOf(place), file));
+        }
         if (folderId !== null) {
           await requireLiveFolder(db, place.container, folderId);
         }
@@ -258,7 +324,18 @@ function placeRoutes(app: FastifyInstance, context: UploadContext) {
         const place = await placeFromParams(db, request.actor, request.params);
         const check = new FieldValidator(query);
         const parentId = readFolderId(check, query.parent, 'parent');
+        const deleted = readDeletedFlag(check, query.deleted);
+        if (deleted && parentId !== null) {
+          check.fail('parent', 'The deleted list is of the whole place');
+        }
         check.done();
+        if (deleted) {
+          const who = restorableBy(place, request.actor);
+          const gone = await listDeletedFolders(db, place.container, page, who);
+          return pageOf(gone, page, (folder) =>
+            folderJson(apiPathOf(place), folder),
+          );
+        }
         if (parentId !== null) {
           await requireLiveFolder(db, place.container, parentId);
         }
@@ -299,6 +376,7 @@ function placeRoutes(app: FastifyInstance, context: UploadContext) {
         const actor = callerOf(request);
         const input = jsonBodyOf(request);
         const check = new FieldValidator(input);
+        refuseUnknownFields(check, input, FOLDER_FIELDS);
         const changes: { name?: string; parentId?: number | null } = {};
         if (check.has('parent')) {
           changes.parentId = readFolderId(check, input.parent, 'parent');

@@ -45,6 +45,17 @@ export async function changeFile(
   if (folderId !== null && folderId !== file.folderId) {
     await requireLiveFolder(db, file.container, folderId);
   }
+  const unchanged =
+    name === file.name &&
+    folderId === file.folderId &&
+    (details.title === undefined || details.title === file.title) &&
+    (details.description === undefined ||
+      details.description === file.description) &&
+    (details.altText === undefined || details.altText === file.altText);
+  if (unchanged) {
+    // Nothing to write: the file keeps the time it last really changed.
+    return;
+  }
   const key = nameKey(name);
   const other = await findLiveFileNamed(db, file.container, folderId, key);
   if (other && other.id !== file.id) {

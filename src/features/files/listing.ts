@@ -183,18 +183,23 @@ export async function listDeletedFiles(
   return { items: rows.map(toFile), total: Number(count.n) };
 }
 
-/** A page of deleted folders whose parent is live, newest first. */
+/**
+ * A page of deleted folders whose parent is live, newest first;
+ * `createdBy` narrows it to one person's folders, as listDeletedFiles.
+ */
 export async function listDeletedFolders(
   db: Db,
   container: FileContainer,
   request: PageRequest,
+  createdBy: number | null = null,
 ): Promise<{ items: FolderRecord[]; total: number }> {
   const base = db
     .selectFrom('file_folders as d')
     .leftJoin('file_folders as up', 'up.id', 'd.parent_id')
     .where(folderInContainer(container))
     .where('d.deleted_at', 'is not', null)
-    .where('up.deleted_at', 'is', null);
+    .where('up.deleted_at', 'is', null)
+    .$if(createdBy !== null, (qb) => qb.where('d.created_by', '=', createdBy));
   const [rows, count] = await Promise.all([
     base
       .select(FOLDER_COLUMNS)

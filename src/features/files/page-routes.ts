@@ -153,9 +153,7 @@ async function renderDeleted(
   const onlyOwn = place.rights.manage ? null : actor.id;
   const [files, folders] = await Promise.all([
     listDeletedFiles(db, place.container, page, onlyOwn),
-    place.rights.manage
-      ? listDeletedFolders(db, place.container, page)
-      : { items: [], total: 0 },
+    listDeletedFolders(db, place.container, page, onlyOwn),
   ]);
   const total = Math.max(files.total, folders.total);
   if (page.page > pageCount(total, page.pageSize)) {

@@ -5,6 +5,7 @@ import { fileRights } from '../../access/files.ts';
 import type { FileContainer, FileRights } from '../../access/files.ts';
 import type { Database, Db } from '../../database.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
+import { findAccountById } from '../people/accounts.ts';
 import { changeFile, deleteFile, restoreFile } from './changes.ts';
 import type { FileDetails } from './changes.ts';
 import {
@@ -129,12 +130,29 @@ export function cannotChange(): ForbiddenError {
   );
 }
 
-/** The refusal for someone who may read a place but not add to it. */
-export function cannotUpload(): ForbiddenError {
+/**
+ * The refusal for someone who may read a place but not add to it: a
+ * group's members may, a person's own files only that person (`owner`).
+ */
+export function cannotUpload(owner?: string): ForbiddenError {
   return new ForbiddenError(
     'UPLOAD_FORBIDDEN',
-    'Only members can add files here',
+    owner === undefined
+      ? 'Only members can add files here'
+      : `Only ${owner} can add files to their own files`,
   );
+}
+
+/** cannotUpload for `container`, naming the person whose files they are. */
+export async function cannotUploadTo(
+  db: Db,
+  container: FileContainer,
+): Promise<ForbiddenError> {
+  if (container.kind !== 'person') {
+    return cannotUpload();
+  }
+  const person = await findAccountById(db, container.personId);
+  return cannotUpload(person?.displayName ?? 'the owner');
 }
 
 function cannotManageFolders(): ForbiddenError {
@@ -196,7 +214,7 @@ export async function requireUpload(
 ): Promise<FileRights> {
   const rights = await containerRights(db, actor, container, notFound);
   if (!rights.upload) {
-    throw cannotUpload();
+    throw await cannotUploadTo(db, container);
   }
   return rights;
 }
@@ -213,7 +231,7 @@ export async function saveNewVersion(
   return db.transaction().execute(async (trx) => {
     const { file, rights, mayChange } = await openFile(trx, actor, fileId);
     if (!rights.upload) {
-      throw cannotUpload();
+      throw await cannotUploadTo(trx, file.container);
     }
     if (!mayChange) {
       throw cannotChange();

@@ -20,7 +20,7 @@ import {
 } from './receive.ts';
 import {
   cannotChange,
-  cannotUpload,
+  cannotUploadTo,
   requireUpload,
   saveNewVersion,
   saveUploads,
@@ -201,7 +201,7 @@ export async function receiveVersion(
   const { db, store, limits } = context;
   const { file } = access;
   if (!access.rights.upload || file.deletedAt) {
-    throw cannotUpload();
+    throw await cannotUploadTo(db, file.container);
   }
   if (!access.mayChange) {
     throw cannotChange();
