@@ -32,7 +32,8 @@ function noRendition(): NotFoundError {
 
 /**
  * A rendition the background job drew (the display copy of an image, or
- * a thumbnail), inline; 404 while there is none.
+ * a thumbnail), inline, named `filename` with its type's extension; 404
+ * while there is none.
  */
 export async function sendRendition(
   db: Db,
@@ -56,7 +57,16 @@ export async function sendRendition(
     sha256: blob.sha256,
     mime: blob.mime,
     size: Number(blob.size),
-    filename,
+    filename: filename + (RENDITION_EXTENSIONS[blob.mime] ?? ''),
     inline: true,
   });
 }
+
+// The types the job draws renditions in, and the extension each is
+// saved with, so a downloaded preview opens in an image viewer.
+const RENDITION_EXTENSIONS: Record<string, string> = {
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
+  'image/gif': '.gif',
+  'image/webp': '.webp',
+};

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../access/actor.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, NotFoundError } from '../../platform/errors.ts';
+import type { FileContainer } from '../../access/files.ts';
 import {
   pageCount,
   paginationParams,
@@ -99,12 +100,18 @@ async function renderFile(
   }
   const choices =
     mayChange && place.listPath ? await folderChoices(db, file.container) : [];
+  const attachedTo = await attachedItemOf(db, request.actor, file.container);
+  const crumbs = await breadcrumbsTo(db, place, file.folderId, true);
+  if (attachedTo) {
+    crumbs.push({ text: attachedTo.title, href: attachedTo.path });
+  }
   return reply.render(
     'files/views/file.njk',
     {
       file: fileView(file),
       place,
-      breadcrumbs: await breadcrumbsTo(db, place, file.folderId, true),
+      breadcrumbs: crumbs,
+      attachedTo,
       current: current ? versionView(file, current, false) : null,
       // Until the background job has drawn a display copy, a raster
       // image shows from its original, which is sent as an attachment:
@@ -146,6 +153,37 @@ async function renderFile(
     },
     status,
   );
+}
+
+/**
+ * The item an attached file belongs to, for the link back to it; null
+ * for other files, and for an item the reader cannot open.
+ */
+async function attachedItemOf(
+  db: UploadContext['db'],
+  actor: Actor,
+  container: FileContainer,
+): Promise<{ title: string; path: string } | null> {
+  if (container.kind !== 'attached') {
+    return null;
+  }
+  // Imported when needed, as in ./service.ts: the items module reaches
+  // into wiki, Talk and blogs, whose pages show attachments through us.
+  const { openItem, pathKindOf } = await import('./attachments/items.ts');
+  try {
+    const item = await openItem(
+      db,
+      actor,
+      pathKindOf(container.attachedKind),
+      container.attachedId,
+    );
+    return { title: item.title, path: item.path };
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      return null;
+    }
+    throw error;
+  }
 }
 
 /** A details form: name, title, description, alternative text. */
@@ -249,6 +287,17 @@ export const fileItemPages: FastifyPluginAsync<UploadContext> = async (
           kind === 'display'
             ? (version?.displaySha256 ?? null)
             : (version?.thumbnailSha256 ?? null);
+        if (
+          kind === 'display' &&
+          sha256 === null &&
+          version &&
+          isRasterImage(version.mime)
+        ) {
+          // No display copy yet, or none could be drawn: the Markdown of
+          // an attached image points here, so send the original, as an
+          // attachment like every original. An <img> still shows it.
+          return sendVersion(request, reply, store, version, file.name);
+        }
         const stem = file.name.replace(/\.[^.]*$/, '');
         return sendRendition(db, reply, store, sha256, `${stem}-${kind}`);
       },
