@@ -226,6 +226,35 @@ await describeEachDatabase('the files pages', (database) => {
     assert.match(page.body, /Fixed a typo/);
   });
 
+  it('refuses another member’s upload of a taken name in the error summary', async () => {
+    const { db } = database();
+    const ann = await buildAccount(db, { displayName: 'Ann Another' });
+    await addGroupMember(db, group, ann.id);
+    const another = new FileBrowser(app);
+    await another.browser.signIn(ann.email);
+    await member.get(listPath());
+    await member.upload(listPath(), [
+      { name: 'file', filename: 'rota.txt', content: 'mine' },
+    ]);
+    const id = fileIdFrom((await member.get(listPath())).body, 'rota.txt');
+    await another.get(listPath());
+
+    const refused = await another.upload(listPath(), [
+      { name: 'file', filename: 'rota.txt', content: 'theirs' },
+    ]);
+    const filePage = await another.get(`/files/${id}`);
+    const download = await member.get(`/files/${id}/download`);
+
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /govuk-error-summary/);
+    assert.match(
+      refused.body,
+      /<a href="#file">A file called ‘rota\.txt’ is already in this folder, and only the person who uploaded it or the people who run this space can add versions: rename your file and upload it again\.<\/a>/,
+    );
+    assert.doesNotMatch(filePage.body, /action="\/files\/\d+\/versions"/);
+    assert.equal(download.body, 'mine');
+  });
+
   it('refuses a file over the limit with the error summary, keeping nothing', async () => {
     await member.get(listPath());
 
