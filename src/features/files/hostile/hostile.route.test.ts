@@ -345,6 +345,7 @@ await describeEachDatabase('hostile files', (database) => {
 
   it('shows previews only as re-encoded images, without what was hidden', async () => {
     const shown: string[] = [];
+    const originals: string[] = [];
     for (const { file, id } of uploaded) {
       for (const kind of ['display', 'thumbnail']) {
         const response = await get(`/files/${id}/${kind}`);
@@ -353,6 +354,15 @@ await describeEachDatabase('hostile files', (database) => {
           continue;
         }
         assert.equal(response.statusCode, 200, context);
+        const disposition = String(response.headers['content-disposition']);
+        if (kind === 'display' && disposition.startsWith('attachment')) {
+          // A raster image no copy could be drawn of: its original, as a
+          // download, which an <img> still shows.
+          assertServedSafely(response.headers, 'attachment', context);
+          assert.ok(response.rawPayload.equals(file.bytes), context);
+          originals.push(file.storedName);
+          continue;
+        }
         assertServedSafely(response.headers, 'inline', context);
         // Thumbnails are PNG; a display copy is PNG or, when opaque, JPEG.
         const bytes = response.rawPayload;
@@ -373,6 +383,7 @@ await describeEachDatabase('hostile files', (database) => {
       }
     }
     assert.deepEqual(shown.sort(), EXPECTED_RENDITIONS);
+    assert.deepEqual(originals, ['huge.png']);
   });
 
   it('writes nothing but blobs named by their hashes, and leaves tmp empty', async () => {
