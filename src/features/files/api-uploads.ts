@@ -11,7 +11,7 @@ import { acceptMultipart, formFields, multipartOf } from './multipart.ts';
 import type { FilePlace } from './places.ts';
 import { fileJson, versionJson } from './representations.ts';
 import {
-  fileInPlace,
+  fileFromParams,
   placeFromParams,
   queryOf,
   signedIn,
@@ -94,12 +94,10 @@ export const uploadRoutes: FastifyPluginAsync<UploadContext> = async (
       async (request, reply) => {
         const actor = callerOf(request);
         const query = queryOf(request);
-        const place = await placeFromParams(db, actor, request.params);
-        const access = await fileInPlace(
+        const { place, ...access } = await fileFromParams(
           db,
           actor,
-          place,
-          request.params.fileId,
+          request.params,
         );
         const rawName = typeof query.name === 'string' ? query.name : null;
         const fields = multipartOf(request) ? formFields(request) : query;

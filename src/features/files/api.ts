@@ -26,7 +26,7 @@ import {
 import type { FilePlace } from './places.ts';
 import { fileJson, folderJson, versionJson } from './representations.ts';
 import {
-  fileInPlace,
+  fileFromParams,
   placeFromParams,
   queryOf,
   readIdParam,
@@ -188,12 +188,10 @@ function placeRoutes(app: FastifyInstance, context: UploadContext) {
       `${prefix}/files/:fileId`,
       signedIn,
       async (request) => {
-        const place = await placeFromParams(db, request.actor, request.params);
-        const { file } = await fileInPlace(
+        const { place, file } = await fileFromParams(
           db,
           request.actor,
-          place,
-          request.params.fileId,
+          request.params,
         );
         return fileJson(apiPathOf(place), file);
       },
@@ -205,13 +203,7 @@ function placeRoutes(app: FastifyInstance, context: UploadContext) {
       async (request) => {
         const actor = callerOf(request);
         const changes = readFileChanges(jsonBodyOf(request));
-        const place = await placeFromParams(db, actor, request.params);
-        const { file } = await fileInPlace(
-          db,
-          actor,
-          place,
-          request.params.fileId,
-        );
+        const { place, file } = await fileFromParams(db, actor, request.params);
         const changed = await updateFile(db, actor, file.id, changes);
         return fileJson(apiPathOf(place), changed);
       },
@@ -224,13 +216,7 @@ function placeRoutes(app: FastifyInstance, context: UploadContext) {
       const method = deleting ? app.delete.bind(app) : app.post.bind(app);
       method<{ Params: FileParams }>(path, signedIn, async (request) => {
         const actor = callerOf(request);
-        const place = await placeFromParams(db, actor, request.params);
-        const { file } = await fileInPlace(
-          db,
-          actor,
-          place,
-          request.params.fileId,
-        );
+        const { place, file } = await fileFromParams(db, actor, request.params);
         const changed = await setFileDeleted(db, actor, file.id, deleting);
         return fileJson(apiPathOf(place), changed);
       });
@@ -241,12 +227,10 @@ function placeRoutes(app: FastifyInstance, context: UploadContext) {
       signedIn,
       async (request) => {
         const page = readPageRequest(queryOf(request));
-        const place = await placeFromParams(db, request.actor, request.params);
-        const { file } = await fileInPlace(
+        const { place, file } = await fileFromParams(
           db,
           request.actor,
-          place,
-          request.params.fileId,
+          request.params,
         );
         const result = await listVersions(db, file.id, page);
         return pageOf(result, page, (version) =>
@@ -264,12 +248,10 @@ function placeRoutes(app: FastifyInstance, context: UploadContext) {
       `${prefix}/files/:fileId/versions/:number/content`,
       signedIn,
       async (request, reply) => {
-        const place = await placeFromParams(db, request.actor, request.params);
-        const { file } = await fileInPlace(
+        const { file } = await fileFromParams(
           db,
           request.actor,
-          place,
-          request.params.fileId,
+          request.params,
         );
         const number = readVersionParam(request.params.number);
         const version = await findVersion(db, file.id, number);
@@ -291,13 +273,7 @@ function placeRoutes(app: FastifyInstance, context: UploadContext) {
       signedIn,
       async (request, reply) => {
         const actor = callerOf(request);
-        const place = await placeFromParams(db, actor, request.params);
-        const { file } = await fileInPlace(
-          db,
-          actor,
-          place,
-          request.params.fileId,
-        );
+        const { place, file } = await fileFromParams(db, actor, request.params);
         const number = readVersionParam(request.params.number);
         const added = await revertFile(
           db,

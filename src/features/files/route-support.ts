@@ -64,6 +64,16 @@ export async function fileInPlace(
   return access;
 }
 
+/** The place a file route names and the file in it, as fileInPlace. */
+export async function fileFromParams(
+  db: Db,
+  actor: Actor,
+  params: Partial<GroupParams & PersonParams> & { fileId: string },
+): Promise<FileAccess & { place: FilePlace }> {
+  const place = await placeFromParams(db, actor, params);
+  return { place, ...(await fileInPlace(db, actor, place, params.fileId)) };
+}
+
 export function queryOf(request: FastifyRequest): Record<string, unknown> {
   return request.query as Record<string, unknown>;
 }
