@@ -16,7 +16,7 @@ import { sendRendition, sendVersion } from './downloads.ts';
 import {
   fileNotFound,
   findVersion,
-  findVersionById,
+  currentVersion,
   listVersions,
   readFileName,
   versionNotFound,
@@ -91,9 +91,7 @@ async function renderFile(
   const [place, versions, current] = await Promise.all([
     placeOfContainer(db, request.actor, file.container, rights),
     listVersions(db, file.id, page),
-    file.currentVersionId === null
-      ? undefined
-      : findVersionById(db, file.currentVersionId),
+    currentVersion(db, file),
   ]);
   if (page.page > pageCount(versions.total, page.pageSize)) {
     throw versionNotFound();
@@ -240,10 +238,7 @@ export const fileItemPages: FastifyPluginAsync<UploadContext> = async (
         request.actor,
         request.params.fileId,
       );
-      const version =
-        file.currentVersionId === null
-          ? undefined
-          : await findVersionById(db, file.currentVersionId);
+      const version = await currentVersion(db, file);
       if (!version) {
         throw fileNotFound();
       }
@@ -279,10 +274,7 @@ export const fileItemPages: FastifyPluginAsync<UploadContext> = async (
           request.actor,
           request.params.fileId,
         );
-        const version =
-          file.currentVersionId === null
-            ? undefined
-            : await findVersionById(db, file.currentVersionId);
+        const version = await currentVersion(db, file);
         const sha256 =
           kind === 'display'
             ? (version?.displaySha256 ?? null)

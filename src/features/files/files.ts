@@ -422,6 +422,16 @@ export async function findVersionById(
   return row ? toVersion(row) : undefined;
 }
 
+/** A file's current version; undefined before its first is recorded. */
+export function currentVersion(
+  db: Db,
+  file: Pick<FileRecord, 'currentVersionId'>,
+): Promise<VersionRecord | undefined> {
+  return file.currentVersionId === null
+    ? Promise.resolve(undefined)
+    : findVersionById(db, file.currentVersionId);
+}
+
 /** A page of a file's versions, newest first. */
 export async function listVersions(
   db: Db,
