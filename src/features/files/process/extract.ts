@@ -52,5 +52,8 @@ export async function extractText(
     const bytes = await readAtMost(source, MAX_PDF_BYTES);
     return bytes ? pdfTextInThread(bytes) : null;
   }
+  // TODO: XML files (MediaWiki, WordPress and forum exports) are not read,
+  // so only their names are searchable; they need their text nodes read
+  // with sax, without expanding entities, in the encoding they declare.
   return null;
 }
