@@ -596,7 +596,7 @@ function eventSources(names: Map<number, string>): Source[] {
             id: row.page_id,
             groupId: row.group_id,
             announcement: false,
-            summary: `${name(row.author_id ?? 0)} ${WIKI_WORDS[row.kind] ?? 'changed the page'} “${row.title}”`,
+            summary: `${name(row.author_id ?? 0)} ${wikiWords(row.kind)} “${row.title}”`,
             url: wikiPagePath(row.key, row.title),
             key: `wiki_revision:${row.id}`,
             createdAt: row.created_at,
@@ -622,6 +622,11 @@ const WIKI_WORDS: Record<string, string> = {
   rename: 'moved the page to',
   restore: 'restored the page',
 };
+
+/** What hooks.ts says a revision of this kind did to its page. */
+function wikiWords(kind: string): string {
+  return WIKI_WORDS[kind] ?? 'changed the page';
+}
 
 /**
  * The member follows about fifty people; everyone else a few (none to
