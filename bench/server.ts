@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 /** A server the benchmark started, on 127.0.0.1. */
 export interface RunningServer {
   origin: string;
+  /** The server's process id, to read its memory. */
+  pid: number;
   /** Stops the process the benchmark started, and waits for it to go. */
   stop(): Promise<void>;
 }
@@ -34,6 +36,7 @@ export function freePort(): Promise<number> {
 export async function startCivilMedia(
   databaseUrl: string,
   port?: number,
+  env: Record<string, string> = {},
 ): Promise<RunningServer> {
   port ??= await freePort();
   const child = spawn(process.execPath, ['bin/civilmedia.js', 'serve'], {
@@ -46,6 +49,7 @@ export async function startCivilMedia(
       PORT: String(port),
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -104,7 +108,7 @@ async function waitUntilHealthy(
       const response = await fetch(`${origin}${path}`);
       await response.arrayBuffer();
       if (response.ok) {
-        return { origin, stop };
+        return { origin, pid: child.pid ?? 0, stop };
       }
     } catch {
       // Not listening yet.

@@ -1,0 +1,119 @@
+// Measuring one read page: the real server at 1 connection (p50) and at
+// 50 (requests/s, p99), then a bare node:http server sending the same
+// bytes at 50, the floor any Node server sits on.
+import { startBareNode } from '../server.ts';
+import type { ReadScenario } from './context.ts';
+import { drive } from './drive.ts';
+import type { Driven } from './drive.ts';
+
+export interface LoadSettings {
+  /** Seconds at many connections. */
+  duration: number;
+  /** Seconds at one connection. */
+  single: number;
+  connections: number;
+}
+
+export interface ReadRow {
+  id: string;
+  name: string;
+  path: string;
+  bytes: number;
+  status: number;
+  /** Statements the page ran, counted in process; null when not counted. */
+  queries: number | null;
+  one: Driven | null;
+  many: Driven | null;
+  bare: Driven | null;
+}
+
+const WARM_UP_SECONDS = 2;
+
+/** Loads `scenario` on the server at `origin` as the signed-in member. */
+export async function measureRead(
+  origin: string,
+  scenario: ReadScenario,
+  headers: Record<string, string>,
+  settings: LoadSettings,
+): Promise<ReadRow> {
+  const first = await fetch(`${origin}${scenario.path}`, {
+    headers,
+    redirect: 'manual',
+  });
+  const body = Buffer.from(await first.arrayBuffer());
+  const row: ReadRow = {
+    id: scenario.id,
+    name: scenario.name,
+    path: scenario.path,
+    bytes: body.length,
+    status: first.status,
+    queries: null,
+    one: null,
+    many: null,
+    bare: null,
+  };
+  if (first.status !== 200) {
+    return row;
+  }
+  const get = (path: string) => () => ({
+    method: 'GET' as const,
+    path,
+    headers,
+  });
+  await drive({
+    origin,
+    connections: settings.connections,
+    duration: Math.min(WARM_UP_SECONDS, settings.duration),
+    request: get(scenario.path),
+  });
+  row.one = await drive({
+    origin,
+    connections: 1,
+    duration: settings.single,
+    request: get(scenario.path),
+  });
+  row.many = await drive({
+    origin,
+    connections: settings.connections,
+    duration: settings.duration,
+    request: get(scenario.path),
+  });
+  const bare = await startBareNode(
+    body,
+    first.headers.get('content-type') ?? 'text/html; charset=utf-8',
+  );
+  try {
+    await drive({
+      origin: bare.origin,
+      connections: settings.connections,
+      duration: 1,
+      request: get('/'),
+    });
+    row.bare = await drive({
+      origin: bare.origin,
+      connections: settings.connections,
+      duration: settings.duration,
+      request: get('/'),
+    });
+  } finally {
+    await bare.stop();
+  }
+  return row;
+}
+
+/** The server's resident memory now and at its peak, in MiB (Linux). */
+export async function serverMemory(
+  pid: number,
+): Promise<{ rssMiB: number; peakMiB: number } | null> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) =>
+      Number(
+        new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN,
+      );
+    return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+  } catch {
+    return null;
+  }
+}
