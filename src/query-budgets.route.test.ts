@@ -21,10 +21,10 @@ import { describeEachDatabase } from './test-support/databases.ts';
 import { addGroupMember, buildGroup } from './test-support/groups.ts';
 
 // Issue 10: the statements each main page sends to the database, counted
-// on a small site, against a budget per page. Each budget is what the
+// on a small site, against a budget per page. Only the thread page's
+// budget is a target (10, from the issue); every other budget is what the
 // page sent when it was set, so a statement added to a page fails here
-// and says which one it was. The thread page joins the list, with the
-// issue's budget of 10, once it meets it: it sent 15 when these were set. Each page is opened once before it is
+// and says which one it was. Each page is opened once before it is
 // counted: the count is what every later visit costs, not a first visit's
 // one-off reads.
 
@@ -49,6 +49,12 @@ interface Budget {
 }
 
 const BUDGETS: Budget[] = [
+  {
+    page: 'the thread page',
+    path: (site) => `/talk/threads/${site.threadId}`,
+    budget: 10, // the issue's target; sent 10 on both databases (15 before)
+    shows: 'How we file records',
+  },
   {
     page: "Talk's latest threads",
     path: () => '/talk',

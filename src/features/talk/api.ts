@@ -238,7 +238,13 @@ export const talkApi: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
       const id = readIdParam(request.params.threadId, threadNotFound);
       const asked = readPageRequest(queryOf(request), POSTS_PER_PAGE);
       const { thread } = await requireThreadFor(db, request.actor, id);
-      const page = await threadPage(db, thread.id, asked.page, asked.pageSize);
+      const page = await threadPage(
+        db,
+        thread.id,
+        asked.page,
+        asked.pageSize,
+        thread.shownPostCount,
+      );
       return {
         items: await postsJson(
           db,

@@ -29,10 +29,10 @@ import {
   textOf,
   threadPath,
 } from './page-routes-support.ts';
-import { countShownPosts, findPost, postNotFound } from './posts.ts';
+import { findPost, postNotFound } from './posts.ts';
 import type { Post } from './posts.ts';
 import { isReactionKind, react, REACTION_KINDS, unreact } from './reactions.ts';
-import { clearWatch, setWatch, watchLevelOf } from './reading.ts';
+import { clearWatch, readerMarksOf, setWatch } from './reading.ts';
 import { expertsPanel } from './experts/api.ts';
 import { threadTagsView } from './tags/page-routes.ts';
 import { threadModerationView } from './moderation/thread-view.ts';
@@ -126,9 +126,15 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
     const asked = readPageRequest({ page: query.page }).page;
     const { thread, place } = await requireThreadFor(db, actor, id);
     const number = lastPage
-      ? pageCountOf(await countShownPosts(db, thread.id), POSTS_PER_PAGE)
+      ? pageCountOf(thread.shownPostCount, POSTS_PER_PAGE)
       : asked;
-    const page = await threadPage(db, thread.id, number, POSTS_PER_PAGE);
+    const page = await threadPage(
+      db,
+      thread.id,
+      number,
+      POSTS_PER_PAGE,
+      thread.shownPostCount,
+    );
     const here = threadPath(thread.id, page.page);
     const accepted =
       page.page === 1 && thread.acceptedPostId !== null
@@ -146,6 +152,10 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
     const posts = all.slice(0, page.posts.length);
     const acceptedJson = all[page.posts.length];
     const readerId = readerIdOf(actor);
+    const marks =
+      readerId === null
+        ? { watch: null, lastReadPosition: null }
+        : await readerMarksOf(db, readerId, thread.id);
     const quote = await quoteFor(query.quote ?? context.quoteOf, thread);
     const mayReply = place.mayPost && (!thread.locked || place.mayModerate);
     const changer = {
@@ -193,12 +203,15 @@ export const talkThreadPages: FastifyPluginAsync<{ db: Db }> = async (
             (thread.authorId === readerId || place.mayModerate),
         },
         signedIn: readerId !== null,
-        watch:
-          readerId === null
-            ? null
-            : await watchLevelOf(db, readerId, { threadId: thread.id }),
+        watch: marks.watch,
         quote,
-        unread: await threadPageUnread(db, actor, thread.id, page.posts, here),
+        unread: threadPageUnread(
+          actor,
+          thread.id,
+          page,
+          marks.lastReadPosition,
+          here,
+        ),
         unreadScript: UNREAD_SCRIPT_PATH,
         moderation: await threadModerationView(db, actor, thread, place, query),
         threadTags: await threadTagsView(db, actor, thread, place),

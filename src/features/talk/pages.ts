@@ -1,11 +1,6 @@
 import type { Db } from '../../database.ts';
 import { NotFoundError } from '../../platform/errors.ts';
-import {
-  countShownPosts,
-  deletedPositionsBetween,
-  shownPlaceOf,
-  shownPostsBetween,
-} from './posts.ts';
+import { countShownPosts, shownPlaceOf, shownPostsWithGaps } from './posts.ts';
 import type { Post } from './posts.ts';
 
 // A thread's pages. The opening post is post 1; page N holds the shown
@@ -20,6 +15,8 @@ export interface ThreadPage {
   posts: Post[];
   /** For each post, how many deleted replies came just before it. */
   deletedBefore: Map<number, number>;
+  /** The position of the shown post before the page's first; 0 on page 1. */
+  positionBefore: number;
   /** Shown posts in the whole thread. */
   total: number;
   page: number;
@@ -40,57 +37,45 @@ export function pageHolding(shownPosition: number, pageSize: number): number {
   return Math.max(1, Math.ceil(shownPosition / pageSize));
 }
 
-/** Page `page` of the thread; 404 beyond the last. */
+/**
+ * Page `page` of the thread; 404 beyond the last. A caller that read the
+ * thread's count of shown posts with it (Thread.shownPostCount) passes it
+ * as `total`, which saves reading it again.
+ */
 export async function threadPage(
   db: Db,
   threadId: number,
   page: number,
   pageSize = POSTS_PER_PAGE,
+  total?: number,
 ): Promise<ThreadPage> {
-  const total = await countShownPosts(db, threadId);
-  const pageCount = pageCountOf(total, pageSize);
+  const shown = total ?? (await countShownPosts(db, threadId));
+  const pageCount = pageCountOf(shown, pageSize);
   if (page > pageCount) {
     throw pageNotFound();
   }
   const first = (page - 1) * pageSize + 1;
   // One post more at the front, when there is one, to know where the
-  // page's first post's gap of deleted replies begins.
-  const rows = await shownPostsBetween(
+  // page begins in the order of posting.
+  const rows = await shownPostsWithGaps(
     db,
     threadId,
     Math.max(1, first - 1),
     page * pageSize,
   );
   const previous = first > 1 ? rows[0] : undefined;
-  const posts = first > 1 ? rows.slice(1) : rows;
-  const deletedBefore = await countDeletedBefore(db, threadId, previous, posts);
-  return { posts, deletedBefore, total, page, pageSize, pageCount };
-}
-
-async function countDeletedBefore(
-  db: Db,
-  threadId: number,
-  previous: Post | undefined,
-  posts: Post[],
-): Promise<Map<number, number>> {
-  const counts = new Map<number, number>();
-  const last = posts.at(-1);
-  if (!last) {
-    return counts;
-  }
-  const deleted = await deletedPositionsBetween(
-    db,
-    threadId,
-    previous?.position ?? 0,
-    last.position,
-  );
-  let before = previous?.position ?? 0;
-  for (const post of posts) {
-    const gap = deleted.filter((p) => p > before && p < post.position);
-    counts.set(post.id, gap.length);
-    before = post.position;
-  }
-  return counts;
+  const onPage = first > 1 ? rows.slice(1) : rows;
+  return {
+    posts: onPage.map(({ post }) => post),
+    deletedBefore: new Map(
+      onPage.map(({ post, deletedBefore }) => [post.id, deletedBefore]),
+    ),
+    positionBefore: previous?.post.position ?? 0,
+    total: shown,
+    page,
+    pageSize,
+    pageCount,
+  };
 }
 
 /** The page a link to `post` lands on: where it is, or where it was. */

@@ -96,12 +96,26 @@ export async function findCategoryRow(
   return row ? toCategory(row) : undefined;
 }
 
+/**
+ * What a caller read about a category along with it, for the same
+ * actor, so that placeOf need not read it again.
+ */
+export interface PlaceFacts {
+  /** The actor has a row in talk_moderators for the category. */
+  appointed: boolean;
+  /** The slug of the category's group; null when it has none. */
+  groupSlug: string | null;
+}
+
 /** What `actor` may do in `category`; a group they may not see reads no. */
 export async function placeOf(
   db: Db,
   actor: Actor,
   category: Category,
+  facts?: PlaceFacts,
 ): Promise<Place> {
+  const appointed = async () =>
+    facts ? facts.appointed : isAppointed(db, actor, category.id);
   if (category.groupId === null) {
     const staff = can(actor, { name: 'site.read' });
     const admin = actor.kind === 'person' && actor.role === 'admin';
@@ -110,11 +124,10 @@ export async function placeOf(
       group: null,
       mayRead: staff,
       mayPost: staff,
-      mayModerate:
-        admin || (staff && (await isAppointed(db, actor, category.id))),
+      mayModerate: admin || (staff && (await appointed())),
     };
   }
-  const group = await groupOfCategory(db, actor, category.groupId);
+  const group = await groupOfCategory(db, actor, category.groupId, facts);
   if (!group) {
     const none = { mayRead: false, mayPost: false, mayModerate: false };
     return { category, group: null, ...none };
@@ -124,7 +137,7 @@ export async function placeOf(
   // group stops moderating its discussions without anyone tidying up.
   const moderate =
     canInGroup(actor, 'group.manage', group) ||
-    (group.role !== null && (await isAppointed(db, actor, category.id)));
+    (group.role !== null && (await appointed()));
   return {
     category,
     group,
@@ -219,13 +232,18 @@ async function groupOfCategory(
   db: Db,
   actor: Actor,
   groupId: number,
+  facts?: PlaceFacts,
 ): Promise<GroupForReader | undefined> {
-  const row = await db
-    .selectFrom('groups')
-    .select('slug')
-    .where('id', '=', groupId)
-    .executeTakeFirst();
-  return row ? findGroupForReader(db, actor, row.slug) : undefined;
+  const slug = facts
+    ? facts.groupSlug
+    : (
+        await db
+          .selectFrom('groups')
+          .select('slug')
+          .where('id', '=', groupId)
+          .executeTakeFirst()
+      )?.slug;
+  return slug ? findGroupForReader(db, actor, slug) : undefined;
 }
 
 /** The category `slug` when `actor` may read it; 404 otherwise. */

@@ -206,31 +206,50 @@ export async function shownPostsBetween(
   from: number,
   to: number,
 ): Promise<Post[]> {
-  const rows = await postsWithAuthors(db)
-    .where('p.thread_id', '=', threadId)
-    .where('p.shown_position', '>=', from)
-    .where('p.shown_position', '<=', to)
-    .orderBy('p.shown_position')
-    .execute();
+  const rows = await shownRange(db, threadId, from, to).execute();
   return rows.map(toPost);
 }
 
-/** The positions of deleted posts between two positions, exclusive. */
-export async function deletedPositionsBetween(
+function shownRange(db: Db, threadId: number, from: number, to: number) {
+  return postsWithAuthors(db)
+    .where('p.thread_id', '=', threadId)
+    .where('p.shown_position', '>=', from)
+    .where('p.shown_position', '<=', to)
+    .orderBy('p.shown_position');
+}
+
+/**
+ * How many deleted posts lie between shown post `p` and the shown post
+ * before it: two more lookups in the thread's indexes for each post.
+ * The max() only guards against two rows sharing a shown number, which
+ * a renumbering may leave for a moment inside its transaction.
+ */
+const deletedJustBefore = sql<number | string>`(select count(*)
+  from talk_posts as d
+  where d.thread_id = p.thread_id and d.deleted_at is not null
+    and d.position < p.position
+    and d.position > coalesce((select max(q.position) from talk_posts as q
+      where q.thread_id = p.thread_id
+        and q.shown_position = p.shown_position - 1), 0))`;
+
+/**
+ * The shown posts numbered `from` to `to`, as shownPostsBetween reads
+ * them, each with the number of deleted posts just before it (the gap a
+ * page marks), in the same statement.
+ */
+export async function shownPostsWithGaps(
   db: Db,
   threadId: number,
-  after: number,
-  before: number,
-): Promise<number[]> {
-  const rows = await db
-    .selectFrom('talk_posts')
-    .select('position')
-    .where('thread_id', '=', threadId)
-    .where('position', '>', after)
-    .where('position', '<', before)
-    .where('deleted_at', 'is not', null)
+  from: number,
+  to: number,
+): Promise<{ post: Post; deletedBefore: number }[]> {
+  const rows = await shownRange(db, threadId, from, to)
+    .select(deletedJustBefore.as('deleted_before'))
     .execute();
-  return rows.map((row) => row.position);
+  return rows.map((row) => ({
+    post: toPost(row),
+    deletedBefore: Number(row.deleted_before),
+  }));
 }
 
 /**

@@ -59,6 +59,42 @@ export async function watchLevelOf(
   return row?.level ?? null;
 }
 
+/** What one reader keeps of one thread, as its page shows it. */
+export interface ReaderMarks {
+  /** Their level on the thread itself, or null when they set none. */
+  watch: WatchLevel | null;
+  /** How far they have read (a position); null before their first visit. */
+  lastReadPosition: number | null;
+}
+
+/** The person's watch level and read marker on a thread, in one query. */
+export async function readerMarksOf(
+  db: Db,
+  personId: number,
+  threadId: number,
+): Promise<ReaderMarks> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('talk_watches')
+        .select('level')
+        .where('person_id', '=', personId)
+        .where('thread_id', '=', threadId)
+        .as('watch'),
+      eb
+        .selectFrom('talk_reads')
+        .select('last_read_position')
+        .where('person_id', '=', personId)
+        .where('thread_id', '=', threadId)
+        .as('last_read_position'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    watch: row.watch,
+    lastReadPosition: row.last_read_position,
+  };
+}
+
 /**
  * Who set `level` on a thread or a category: whom its new posts notify
  * (watch) or must not (mute).

@@ -55,31 +55,35 @@ export async function threadRowsFor(
   });
 }
 
+/** What threadPageUnread needs of the page: its posts, and where it starts. */
+interface PageOfPosts {
+  posts: readonly { id: number; position: number }[];
+  /** The position of the shown post before the page's first; 0 on page 1. */
+  positionBefore: number;
+}
+
 /**
  * What a thread's page shows the signed-in reader: the post before which
  * "New since your last visit" goes (only for a thread they have opened
- * before), and the form that marks this page's posts read.
+ * before), and the form that marks this page's posts read. It needs no
+ * query: the page and the reader's marker `readTo` (null before their
+ * first visit) are read already.
  */
-export async function threadPageUnread(
-  db: Db,
+export function threadPageUnread(
   actor: Actor,
   threadId: number,
-  posts: readonly { id: number; position: number }[],
+  page: PageOfPosts,
+  readTo: number | null,
   here: string,
 ) {
-  const readerId = markedReaderOf(actor);
-  if (readerId === null) {
+  if (markedReaderOf(actor) === null) {
     return null;
   }
-  const unread = await unreadInThreads(db, readerId, [threadId]);
-  const mark = unread.get(threadId);
-  const readTo = mark?.lastReadPosition ?? null;
-  const firstId = mark?.first?.postId ?? null;
-  const onPage = posts.some((post) => post.id === firstId);
+  const { posts } = page;
   const lastOnPage = Math.max(0, ...posts.map((post) => post.position));
   return {
     // "Since your last visit" needs a visit: none on the first.
-    dividerBefore: onPage && readTo !== null ? firstId : null,
+    dividerBefore: readTo === null ? null : firstUnreadOnPage(page, readTo),
     action: `/talk/threads/${threadId}/read`,
     position: lastOnPage,
     returnTo: here,
@@ -88,4 +92,20 @@ export async function threadPageUnread(
     // The script marks posts read as they come into view.
     posts: JSON.stringify(posts.map((post) => [post.id, post.position])),
   };
+}
+
+/**
+ * The id of the thread's first shown post after the marker `readTo`, when
+ * it is on this page: the first of the page's posts past the marker, as
+ * long as the shown post before it is not past the marker too.
+ */
+function firstUnreadOnPage(page: PageOfPosts, readTo: number): number | null {
+  let before = page.positionBefore;
+  for (const post of page.posts) {
+    if (post.position > readTo) {
+      return before <= readTo ? post.id : null;
+    }
+    before = post.position;
+  }
+  return null;
 }
