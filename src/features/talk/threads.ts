@@ -381,6 +381,20 @@ async function categoryTotal(db: Db, actor: Actor, categoryId: number) {
 }
 
 /**
+ * How many threads `actor` may read in all: the sum of the counters of
+ * the categories they may read. Counting the threads themselves took a
+ * second on PostgreSQL at 20,000 threads, on every page of the latest.
+ */
+async function readableTotal(db: Db, actor: Actor) {
+  const row = await db
+    .selectFrom('talk_categories as c')
+    .select(sql<number>`coalesce(sum(c.thread_count), 0)`.as('total'))
+    .where(readableContent(db, actor, 'c.group_id'))
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total) };
+}
+
+/**
  * A condition over `talk_threads as t` joined to `talk_categories as c`:
  * the thread is in every list `actor` reads (not deleted, hidden or held,
  * in a place they may read). Activity and notifications use it too.
@@ -421,11 +435,13 @@ export async function listThreads(
     );
   }
   const count =
-    filter.categoryId !== undefined && filter.unanswered === undefined
-      ? await categoryTotal(db, actor, filter.categoryId)
-      : await query
+    filter.unanswered !== undefined
+      ? await query
           .select((eb) => eb.fn.countAll<number>().as('total'))
-          .executeTakeFirstOrThrow();
+          .executeTakeFirstOrThrow()
+      : filter.categoryId !== undefined
+        ? await categoryTotal(db, actor, filter.categoryId)
+        : await readableTotal(db, actor);
   let ordered = query
     .leftJoin('people as a', 'a.id', 't.author_id')
     .select(THREAD_COLUMNS)
