@@ -17,6 +17,17 @@ export interface BenchOptions {
   db: DatabaseKind;
   /** Run only the scenarios whose id or name contains this. */
   only: string | undefined;
+  /**
+   * One of the earlier per-feature benches (digest, search, talk, wiki,
+   * expertise, directory, group) instead of the organisation suite.
+   */
+  feature: string | undefined;
+  /** Seconds at one connection, for the organisation suite's p50. */
+  single: number;
+  /** Concurrent writers in the organisation suite's writes. */
+  writers: number;
+  /** Leave the seeded database behind, to look at afterwards. */
+  keep: boolean;
   /** Seconds of load per HTTP scenario, after a short warm-up. */
   duration: number;
   /** Concurrent connections per HTTP scenario. */
@@ -27,13 +38,23 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-  --scale small|org|org5   people to seed: 100, 21,000 or 105,000 (org)
+Seeds an organisation (bench/org/context.ts SHAPES), starts the server
+in production mode and loads each page a signed-in member opens.
+
+  --scale small|org|org5   the organisation's size (org: 21,000 people)
   --db sqlite|postgres     database to seed and serve from (sqlite)
-  --only NAME              run only scenarios whose id or name has NAME,
-                           or the one whose id is NAME (search: one
-                           search over 200,000 pieces of content)
-  --duration SECONDS       load per HTTP scenario (10)
-  --connections N          concurrent connections per HTTP scenario (8)
+  --only NAME              only scenarios whose id or name has NAME
+                           (sign-in and fanout name those two)
+  --duration SECONDS       load per scenario at many connections (10)
+  --single SECONDS         load per page at one connection (5)
+  --connections N          concurrent connections for reads (50)
+  --writers N              concurrent writers (10)
+  --keep                   keep the seeded database, and print its URL
+
+  --feature NAME           instead, an earlier per-feature bench: digest,
+                           search (in process over 200,000 pieces of
+                           content), talk, wiki, expertise, directory,
+                           group; --connections defaults to 8 there
   --queries N              searches timed in process (3000)
 
 PostgreSQL runs use a fresh database on BENCH_POSTGRES_URL
@@ -47,8 +68,12 @@ export function readBenchOptions(argv: string[]): BenchOptions {
       scale: { type: 'string', default: 'org' },
       db: { type: 'string', default: 'sqlite' },
       only: { type: 'string' },
+      feature: { type: 'string' },
       duration: { type: 'string', default: '10' },
-      connections: { type: 'string', default: '8' },
+      single: { type: 'string', default: '5' },
+      connections: { type: 'string' },
+      writers: { type: 'string', default: '10' },
+      keep: { type: 'boolean', default: false },
       queries: { type: 'string', default: '3000' },
     },
   });
@@ -64,8 +89,17 @@ export function readBenchOptions(argv: string[]): BenchOptions {
     people: SCALES[scale],
     db: values.db,
     only: values.only,
+    feature: values.feature,
     duration: whole(values.duration, '--duration', 1, 600),
-    connections: whole(values.connections, '--connections', 1, 1000),
+    single: whole(values.single, '--single', 1, 600),
+    connections: whole(
+      values.connections ?? (values.feature ? '8' : '50'),
+      '--connections',
+      1,
+      1000,
+    ),
+    writers: whole(values.writers, '--writers', 1, 100),
+    keep: values.keep,
     queries: whole(values.queries, '--queries', 1, 1_000_000),
   };
 }

@@ -1,6 +1,8 @@
-// `npm run bench`: seeds a demo organisation through the data layer,
-// starts the real server in production mode and measures directory
-// search, printing numbers and ratios only. See options.ts for the flags.
+// `npm run bench`: the organisation suite (bench/org/run.ts), or with
+// --feature one of the earlier per-feature benches below, which seed a
+// demo organisation through the data layer, start the real server in
+// production mode and measure one feature each. Numbers and ratios only;
+// see options.ts for the flags.
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../src/database.ts';
 import { createApiToken } from '../src/features/auth/tokens.ts';
@@ -12,6 +14,7 @@ import { createBenchDatabase } from './database.ts';
 import { benchDigests } from './digest-bench.ts';
 import type { BenchDatabase } from './database.ts';
 import { driveServer } from './load.ts';
+import { runOrgBench } from './org/run.ts';
 import type { Measurement } from './load.ts';
 import { readBenchOptions, USAGE } from './options.ts';
 import { groupScenarios } from './scenarios/groups.ts';
@@ -277,7 +280,11 @@ try {
   process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}\n`);
   process.exit(2);
 }
-await main(options);
+if (options.feature) {
+  await main({ ...options, only: options.feature });
+} else {
+  await runOrgBench(options);
+}
 
 /** The wiki's in-process numbers, as a small table of their own. */
 function formatWiki(wiki: WikiTimings): string {

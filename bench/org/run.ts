@@ -1,0 +1,378 @@
+// The organisation-scale suite `npm run bench` runs: seed one scale
+// through the data layer, start the real server in production mode, and
+// load every page a member opens, each beside a bare node:http server
+// sending the same bytes; then the writes, the fan-out of a new thread
+// to everyone, and signing in. Prints numbers and ratios, never a verdict.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/database.ts';
+import { createApiToken } from '../../src/features/auth/tokens.ts';
+import { openDatabase } from '../../src/platform/db/database.ts';
+import { dialectOf } from '../../src/platform/db/dialect.ts';
+import { migrateToLatest } from '../../src/platform/db/migrate.ts';
+import { createBenchDatabase } from '../database.ts';
+import type { BenchOptions } from '../options.ts';
+import { describeMachine, saveResults } from '../report.ts';
+import { startCivilMedia } from '../server.ts';
+import type { RunningServer } from '../server.ts';
+import type { BenchAuth, WriteScenario } from './context.ts';
+import { drive } from './drive.ts';
+import type { Driven } from './drive.ts';
+import { measureRead, serverMemory } from './measure.ts';
+import type { LoadSettings, ReadRow } from './measure.ts';
+import { countPageQueries } from './queries.ts';
+import { seedOrganisation } from './seed.ts';
+import type { OrgSeed } from './seed.ts';
+import { benchAuth, signIn } from './session.ts';
+import { formatOrgReport } from './table.ts';
+import type { FanoutResult, OrgReport, WriteRow } from './table.ts';
+
+const FANOUT_LIMIT_MS = 180_000;
+
+export async function runOrgBench(options: BenchOptions): Promise<void> {
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const machine = describeMachine();
+  say(
+    `CivilMedia bench: scale ${options.scale}, ${options.db}, ` +
+      `${options.connections} connections, ${options.writers} writers, ` +
+      `${options.duration} s a load (${options.single} s at 1 connection)\n` +
+      `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
+      `Node ${machine.node}`,
+  );
+  const database = await createBenchDatabase(options.db);
+  const handle = openDatabase<Database>(database.url);
+  const dataDir = await mkdtemp(join(tmpdir(), 'civilmedia-bench-data-'));
+  const secret = randomBytes(32).toString('base64url');
+  const env = {
+    COOKIE_SECRET: secret,
+    DATA_DIR: dataDir,
+    // Signing in is measured on purpose; the limit is for attackers.
+    SIGN_IN_RATE_LIMIT: '10000',
+  };
+  try {
+    await migrateToLatest(handle.db);
+    say('Seeding:');
+    const started = performance.now();
+    const seed = await seedOrganisation(
+      handle.db,
+      options.scale,
+      randomBytes(12).toString('base64url'),
+      say,
+    );
+    const seedSeconds = (performance.now() - started) / 1000;
+    say(`Seeded in ${seedSeconds.toFixed(1)} s`);
+    const report = await measure(handle.db, database.url, seed, options, env);
+    report.seedSeconds = seedSeconds;
+    report.seedParts = seed.seconds;
+    report.counts = seed.counts;
+    report.databaseMiB = await databaseSize(handle.db, database.url);
+    say(`\n${formatOrgReport(report)}`);
+    const broken = [
+      ...report.reads
+        .filter((row) => row.status !== 200)
+        .map((row) => row.name),
+      ...report.writes
+        .filter((row) => row.load === null)
+        .map((row) => row.name),
+    ];
+    if (broken.length > 0) {
+      // Not a verdict on speed: these could not be measured at all.
+      say(`\nNot measured, the first request failed: ${broken.join('; ')}`);
+      process.exitCode = 1;
+    }
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const file = await saveResults(
+      `${stamp}-org-${options.scale}-${options.db}`,
+      {
+        date: new Date().toISOString(),
+        options,
+        machine,
+        ...report,
+      },
+    );
+    say(`\nSaved to ${file}`);
+    if (options.keep) {
+      say(`Kept the database: ${database.url}`);
+    }
+  } finally {
+    await handle.close();
+    await rm(dataDir, { recursive: true, force: true });
+    if (!options.keep) {
+      await database.drop();
+    }
+  }
+}
+
+async function measure(
+  db: Kysely<Database>,
+  url: string,
+  seed: OrgSeed,
+  options: BenchOptions,
+  env: Record<string, string>,
+): Promise<OrgReport> {
+  const settings: LoadSettings = {
+    duration: options.duration,
+    single: options.single,
+    connections: options.connections,
+  };
+  const wanted = (scenario: { id: string; name: string }) =>
+    !options.only ||
+    scenario.id.includes(options.only) ||
+    scenario.name.includes(options.only);
+  const { token } = await createApiToken(db, seed.memberId, 'bench');
+  const report: OrgReport = {
+    reads: [],
+    writes: [],
+    signIn: null,
+    fanout: null,
+    memory: null,
+    seedSeconds: 0,
+    seedParts: {},
+    counts: {},
+    databaseMiB: null,
+  };
+  // No job workers while the writes run: each new thread would tell all
+  // 21,000 people, and hundreds of such fan-outs would still be running
+  // under the later numbers. The fan-out is measured on its own below.
+  let server = await startCivilMedia(url, undefined, {
+    ...env,
+    JOB_WORKERS: '0',
+  });
+  try {
+    const auth = await benchAuth(
+      server.origin,
+      seed.memberEmail,
+      seed.password,
+      token,
+    );
+    const headers = { cookie: auth.cookie };
+    const reads = seed.reads.filter(wanted);
+    const queries = await countPageQueries(
+      db,
+      url,
+      env.COOKIE_SECRET ?? '',
+      reads,
+      headers,
+    );
+    for (const scenario of reads) {
+      process.stdout.write(`  ${scenario.name} … `);
+      const row = await measureRead(server.origin, scenario, headers, settings);
+      row.queries = queries.get(scenario.id) ?? null;
+      report.reads.push(row);
+      const failing = row.many?.firstFailure;
+      process.stdout.write(
+        row.many
+          ? `${row.many.perSecond.toFixed(0)}/s` +
+              (failing ? `, some answered ${failing}\n` : '\n')
+          : `answered ${row.status}\n`,
+      );
+    }
+    report.memory = await serverMemory(server.pid);
+    for (const write of seed.writes.filter(wanted)) {
+      report.writes.push(await measureWrite(server, write, auth, options));
+    }
+    if (wanted({ id: 'sign-in', name: 'sign-in' })) {
+      const people = await db
+        .selectFrom('people')
+        .select('email')
+        .where('status', '=', 'active')
+        .where('role', '=', 'member')
+        .where('email', 'is not', null)
+        .orderBy('id')
+        .limit(options.writers * 20)
+        .execute();
+      const emails = people.flatMap((person) =>
+        person.email ? [person.email] : [],
+      );
+      report.signIn = await measureSignIn(server.origin, seed, emails, options);
+    }
+  } finally {
+    await server.stop();
+  }
+  // What the writes queued would tell thousands; it is not measured.
+  await db.deleteFrom('jobs').where('state', '=', 'queued').execute();
+  if (wanted({ id: 'fanout', name: 'fan-out' })) {
+    server = await startCivilMedia(url, undefined, env);
+    try {
+      const auth = await benchAuth(
+        server.origin,
+        seed.memberEmail,
+        seed.password,
+        token,
+      );
+      report.fanout = await measureFanout(server, seed, auth, settings);
+    } finally {
+      await server.stop();
+    }
+  }
+  return report;
+}
+
+async function measureWrite(
+  server: RunningServer,
+  write: WriteScenario,
+  auth: BenchAuth,
+  options: BenchOptions,
+): Promise<WriteRow> {
+  process.stdout.write(`  ${write.name} … `);
+  // A first request on its own: a write that fails says why at once.
+  const first = write.request(0, auth);
+  const answer = await fetch(`${server.origin}${first.path}`, {
+    method: first.method,
+    headers: first.headers,
+    body: first.body,
+    redirect: 'manual',
+  });
+  await answer.arrayBuffer();
+  if (answer.status >= 400) {
+    process.stdout.write(`answered ${answer.status}\n`);
+    return {
+      id: write.id,
+      name: write.name,
+      status: answer.status,
+      load: null,
+    };
+  }
+  const load = await drive({
+    origin: server.origin,
+    connections: options.writers,
+    duration: Math.max(1, Math.round(options.duration / 2)),
+    request: (n) => write.request(n + 1, auth),
+  });
+  process.stdout.write(`${load.perSecond.toFixed(0)}/s\n`);
+  return { id: write.id, name: write.name, status: answer.status, load };
+}
+
+/**
+ * Sign-ins one after another, then `--writers` at once, each on a fresh
+ * jar. At once they are different people, as on a Monday morning: one
+ * account signing in from one address many times at once is what the
+ * sign-in throttle exists to stop (features/auth/throttle.ts).
+ */
+async function measureSignIn(
+  origin: string,
+  seed: OrgSeed,
+  emails: readonly string[],
+  options: BenchOptions,
+): Promise<{ one: number[]; many: number[]; seconds: number }> {
+  process.stdout.write('  sign-in … ');
+  const one: number[] = [];
+  for (let n = 0; n < 20; n += 1) {
+    one.push(
+      (await signIn(origin, seed.memberEmail, seed.password)).milliseconds,
+    );
+  }
+  const many: number[] = [];
+  const started = performance.now();
+  const until = started + Math.max(1, options.duration / 2) * 1000;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.writers }, async () => {
+      while (performance.now() < until) {
+        const email = emails[next % emails.length] ?? seed.memberEmail;
+        next += 1;
+        many.push((await signIn(origin, email, seed.password)).milliseconds);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(`${(many.length / seconds).toFixed(0)}/s\n`);
+  return { one, many, seconds };
+}
+
+/**
+ * Posts one thread in the category everyone watches, then reads the
+ * thread page at full load until the last notification is written.
+ */
+async function measureFanout(
+  server: RunningServer,
+  seed: OrgSeed,
+  auth: BenchAuth,
+  settings: LoadSettings,
+): Promise<FanoutResult | null> {
+  const write = seed.writes.find((w) => w.id === 'thread-new');
+  const read = seed.reads.find((r) => r.id === 'thread');
+  if (!write || !read) {
+    return null;
+  }
+  process.stdout.write('  fan-out of a new thread to everyone … ');
+  const headers = { cookie: auth.cookie };
+  const get = () => ({ method: 'GET' as const, path: read.path, headers });
+  const idle = await drive({
+    origin: server.origin,
+    connections: settings.connections,
+    duration: settings.duration,
+    request: get,
+  });
+  const request = write.request(1_000_000, auth);
+  const title = new URLSearchParams(request.body).get('title') ?? '';
+  const posted = performance.now();
+  const answer = await fetch(`${server.origin}${request.path}`, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    redirect: 'manual',
+  });
+  await answer.arrayBuffer();
+  const answeredMs = performance.now() - posted;
+  let finishedMs: number | null = null;
+  let notified = 0;
+  const done = (async () => {
+    while (performance.now() - posted < FANOUT_LIMIT_MS) {
+      notified = await seed.notified(title);
+      if (notified >= seed.fanoutExpected) {
+        finishedMs = performance.now() - posted;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  const during = await drive({
+    origin: server.origin,
+    connections: settings.connections,
+    duration: FANOUT_LIMIT_MS / 1000,
+    until: done,
+    request: get,
+  });
+  await done;
+  process.stdout.write(
+    finishedMs === null
+      ? 'unfinished\n'
+      : `${(finishedMs / 1000).toFixed(1)} s\n`,
+  );
+  return {
+    status: answer.status,
+    answeredMs,
+    finishedMs,
+    notified,
+    expected: seed.fanoutExpected,
+    idle,
+    during,
+  };
+}
+
+async function databaseSize(
+  db: Kysely<Database>,
+  url: string,
+): Promise<number | null> {
+  if (dialectOf(db) === 'postgres') {
+    const { rows } = await sql<{ bytes: number }>`
+      select pg_database_size(current_database()) as bytes`.execute(db);
+    return Number(rows[0]?.bytes ?? 0) / 2 ** 20;
+  }
+  const file = url.slice('sqlite:'.length);
+  let bytes = 0;
+  for (const suffix of ['', '-wal']) {
+    bytes += await stat(file + suffix).then(
+      (found) => found.size,
+      () => 0,
+    );
+  }
+  return bytes / 2 ** 20;
+}
+
+export type { Driven, ReadRow };
