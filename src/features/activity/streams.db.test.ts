@@ -100,4 +100,54 @@ await describeEachDatabase('activity streams', (database) => {
     ]);
     assert.equal(home.nextCursor, null);
   });
+
+  it('looks past more unreadable events than one look takes, and pages what is left', async () => {
+    const { db } = database();
+    const me = await buildMember(db, 'Ida');
+    const friend = await buildMember(db, 'Bo');
+    const closed = await buildGroup(db, friend.id, { visibility: 'closed' });
+    await follow(db, me.id, friend.id);
+    for (let n = 1; n <= 3; n += 1) {
+      await createStatus(db, friend, `Open ${n}`, null, minute(n));
+    }
+    const hidden = await createStatus(
+      db,
+      friend,
+      'Hidden',
+      closed.id,
+      minute(4),
+    );
+    // 450 newer events of the closed group's post, more than two looks of
+    // 200: each is skipped, none is shown or paged over.
+    const rows = Array.from({ length: 450 }, (_, n) => ({
+      actor_id: friend.id,
+      verb: 'posted',
+      subject_type: 'status_post',
+      subject_id: hidden,
+      group_id: closed.id,
+      summary: `Hidden ${n}`,
+      url: '/hidden',
+      event_key: `hidden:${n}`,
+      created_at: new Date(Date.UTC(2026, 11, 1, 10, 0, n)).toISOString(),
+    }));
+    await db.insertInto('activity_events').values(rows).execute();
+
+    const first = await listStream(db, me, { home: me.id }, { limit: 2 });
+    const second = await listStream(
+      db,
+      me,
+      { home: me.id },
+      { before: first.nextCursor ?? undefined, limit: 2 },
+    );
+
+    assert.deepEqual(
+      first.items.map((item) => item.summary),
+      ['Bo: Open 3', 'Bo: Open 2'],
+    );
+    assert.deepEqual(
+      second.items.map((item) => item.summary),
+      ['Bo: Open 1'],
+    );
+    assert.equal(second.nextCursor, null);
+  });
 });
