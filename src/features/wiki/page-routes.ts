@@ -12,7 +12,7 @@ import type { PageContext } from '../../platform/views.ts';
 import { withQuery } from '../../platform/views.ts';
 import type { Actor } from '../../access/actor.ts';
 import { findGroupForReader, listGroups } from '../groups/groups.ts';
-import { recentChanges } from './listing.ts';
+import { newestChanges, recentChanges } from './listing.ts';
 import type { RecentChange } from './listing.ts';
 import { wikiEditRoutes } from './page-routes-edit.ts';
 import { wikiManageRoutes } from './page-routes-manage.ts';
@@ -121,7 +121,7 @@ export const wikiPages: FastifyPluginAsync<WikiPageOptions> = async (
     const actor = request.actor;
     const [tree, changes, watching] = await Promise.all([
       treeLevel(db, space, parent.key, page),
-      recentChanges(
+      newestChanges(
         db,
         actor,
         { spaceKey: space.key },
@@ -162,8 +162,7 @@ export const wikiPages: FastifyPluginAsync<WikiPageOptions> = async (
           page.pageSize,
           (n) => withQuery(request.url, { page: n === 1 ? null : n }),
         ),
-        changes: changes.items.map(changeView),
-        changeTotal: changes.total,
+        changes: changes.map(changeView),
         watching: watching?.space ?? null,
         notice: noticeOf(request),
         values: {},
