@@ -447,7 +447,6 @@ export async function listThreads(
     .select(THREAD_COLUMNS)
     .select((eb) => [
       eb.fn.coalesce('a.display_name', 't.author_name').as('author'),
-      shownPosts.as('shown_posts'),
       'c.slug as category_slug',
       'c.name as category_name',
     ]);
@@ -460,7 +459,7 @@ export async function listThreads(
   if (filter.categoryId !== undefined) {
     ordered = ordered.orderBy('t.pinned', direction);
   }
-  const found = await ordered
+  const paged = ordered
     .orderBy('t.last_activity_at', direction)
     .orderBy('t.id', direction)
     .limit(
@@ -470,7 +469,20 @@ export async function listThreads(
     )
     .offset(
       fromEnd ? Math.max(0, total - page.offset - page.pageSize) : page.offset,
-    )
+    );
+  // Posts are counted for the page's threads only, around the page: in
+  // the same query SQLite counted them for every thread before sorting
+  // (80 ms for the latest of 20,000 threads).
+  let counted = db
+    .selectFrom(paged.as('t'))
+    .selectAll('t')
+    .select(shownPosts.as('shown_posts'));
+  if (filter.categoryId !== undefined) {
+    counted = counted.orderBy('t.pinned', direction);
+  }
+  const found = await counted
+    .orderBy('t.last_activity_at', direction)
+    .orderBy('t.id', direction)
     .execute();
   const rows = fromEnd ? found.reverse() : found;
   const tags = await tagsOfThreads(
