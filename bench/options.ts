@@ -28,6 +28,8 @@ export interface BenchOptions {
   writers: number;
   /** Leave the seeded database behind, to look at afterwards. */
   keep: boolean;
+  /** A kept seed's description, to measure its reads again unseeded. */
+  reuse: string | undefined;
   /** Seconds of load per HTTP scenario, after a short warm-up. */
   duration: number;
   /** Concurrent connections per HTTP scenario. */
@@ -49,7 +51,10 @@ in production mode and loads each page a signed-in member opens.
   --single SECONDS         load per page at one connection (5)
   --connections N          concurrent connections for reads (50)
   --writers N              concurrent writers (10)
-  --keep                   keep the seeded database, and print its URL
+  --keep                   keep the seeded database, and save what it
+                           holds beside the results for --reuse
+  --reuse FILE             measure the reads of a kept database again,
+                           without seeding (no writes or fan-out)
 
   --feature NAME           instead, an earlier per-feature bench: digest,
                            search (in process over 200,000 pieces of
@@ -74,6 +79,7 @@ export function readBenchOptions(argv: string[]): BenchOptions {
       connections: { type: 'string' },
       writers: { type: 'string', default: '10' },
       keep: { type: 'boolean', default: false },
+      reuse: { type: 'string' },
       queries: { type: 'string', default: '3000' },
     },
   });
@@ -100,6 +106,7 @@ export function readBenchOptions(argv: string[]): BenchOptions {
     ),
     writers: whole(values.writers, '--writers', 1, 100),
     keep: values.keep,
+    reuse: values.reuse,
     queries: whole(values.queries, '--queries', 1, 1_000_000),
   };
 }

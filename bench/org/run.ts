@@ -4,7 +4,7 @@
 // sending the same bytes; then the writes, the fan-out of a new thread
 // to everyone, and signing in. Prints numbers and ratios, never a verdict.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -19,7 +19,7 @@ import type { BenchOptions } from '../options.ts';
 import { describeMachine, saveResults } from '../report.ts';
 import { startCivilMedia } from '../server.ts';
 import type { RunningServer } from '../server.ts';
-import type { BenchAuth, WriteScenario } from './context.ts';
+import type { BenchAuth, ReadScenario, WriteScenario } from './context.ts';
 import { drive } from './drive.ts';
 import type { Driven } from './drive.ts';
 import { measureRead, serverMemory } from './measure.ts';
@@ -43,7 +43,10 @@ export async function runOrgBench(options: BenchOptions): Promise<void> {
       `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
       `Node ${machine.node}`,
   );
-  const database = await createBenchDatabase(options.db);
+  const kept = options.reuse ? await readKept(options.reuse) : null;
+  const database = kept
+    ? { url: kept.url, drop: () => Promise.resolve() }
+    : await createBenchDatabase(options.db);
   const handle = openDatabase<Database>(database.url);
   const dataDir = await mkdtemp(join(tmpdir(), 'civilmedia-bench-data-'));
   const secret = randomBytes(32).toString('base64url');
@@ -55,16 +58,37 @@ export async function runOrgBench(options: BenchOptions): Promise<void> {
   };
   try {
     await migrateToLatest(handle.db);
-    say('Seeding:');
     const started = performance.now();
-    const seed = await seedOrganisation(
-      handle.db,
-      options.scale,
-      randomBytes(12).toString('base64url'),
-      say,
-    );
-    const seedSeconds = (performance.now() - started) / 1000;
+    let seed: OrgSeed;
+    if (kept) {
+      seed = keptSeed(kept);
+      say(`Measuring the kept database ${kept.url} again`);
+    } else {
+      say('Seeding:');
+      seed = await seedOrganisation(
+        handle.db,
+        options.scale,
+        randomBytes(12).toString('base64url'),
+        say,
+      );
+    }
+    const seedSeconds = kept
+      ? kept.seedSeconds
+      : (performance.now() - started) / 1000;
     say(`Seeded in ${seedSeconds.toFixed(1)} s`);
+    if (options.keep && !kept) {
+      const saved = await saveResults(`kept-${options.scale}-${options.db}`, {
+        url: database.url,
+        memberId: seed.memberId,
+        memberEmail: seed.memberEmail,
+        password: seed.password,
+        reads: seed.reads,
+        seconds: seed.seconds,
+        counts: seed.counts,
+        seedSeconds,
+      } satisfies Kept);
+      say(`What the kept database holds: ${saved}`);
+    }
     const report = await measure(handle.db, database.url, seed, options, env);
     report.seedSeconds = seedSeconds;
     report.seedParts = seed.seconds;
@@ -352,6 +376,36 @@ async function measureFanout(
     expected: seed.fanoutExpected,
     idle,
     during,
+  };
+}
+
+/** What --keep saves of a seeded database, for --reuse. */
+interface Kept {
+  url: string;
+  memberId: number;
+  memberEmail: string;
+  password: string;
+  reads: ReadScenario[];
+  seconds: Record<string, number>;
+  counts: Record<string, number>;
+  seedSeconds: number;
+}
+
+async function readKept(file: string): Promise<Kept> {
+  return JSON.parse(await readFile(file, 'utf8')) as Kept;
+}
+
+function keptSeed(kept: Kept): OrgSeed {
+  return {
+    memberId: kept.memberId,
+    memberEmail: kept.memberEmail,
+    password: kept.password,
+    reads: kept.reads,
+    writes: [],
+    seconds: kept.seconds,
+    counts: kept.counts,
+    notified: () => Promise.resolve(0),
+    fanoutExpected: 0,
   };
 }
 
