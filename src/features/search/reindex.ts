@@ -34,9 +34,10 @@ async function inTransaction(
 export async function reindexEverything(
   db: Db,
   onBatch: (kind: SearchKind, done: number) => void = () => {},
+  kinds: readonly SearchKind[] = Object.keys(SOURCES) as SearchKind[],
 ): Promise<ReindexReport> {
   const report = {} as ReindexReport;
-  for (const kind of Object.keys(SOURCES) as SearchKind[]) {
+  for (const kind of kinds) {
     const table = SOURCES[kind].table;
     let last = 0;
     let done = 0;
@@ -57,12 +58,27 @@ export async function reindexEverything(
       done += ids.length;
       onBatch(kind, done);
     }
-    await sql`delete from search_documents
-      where kind = ${kind}
-        and ref_id not in (select id from ${sql.table(table)})`.execute(db);
+    await dropVanished(db, kind, table);
     report[kind] = done;
   }
   return report;
+}
+
+/**
+ * Removes the index rows of `kind` whose source row is gone. NOT EXISTS,
+ * not NOT IN: PostgreSQL answers NOT IN by scanning the whole table once
+ * for each index row when the ids do not fit in memory, which at 200,000
+ * replies ran for over a quarter of an hour.
+ */
+async function dropVanished(
+  db: Db,
+  kind: SearchKind,
+  table: string,
+): Promise<void> {
+  await sql`delete from search_documents
+    where kind = ${kind}
+      and not exists (select 1 from ${sql.table(table)} as source
+        where source.id = search_documents.ref_id)`.execute(db);
 }
 
 /**
