@@ -281,17 +281,9 @@ export async function listNotifications(
 /** The header shows "99+" past this; counting further costs for nothing. */
 export const UNREAD_COUNT_LIMIT = 99;
 
-// The newest unread notifications the header's count looks through. The
-// read rule is asked of these rows only: asked of all of a person's
-// notifications at once, PostgreSQL built every readable comment, post
-// and page of the site to check them (0.5 s at 21,000 people, on every
-// page). Someone with more than this many unread, most of them no longer
-// readable, sees too low a count.
-const UNREAD_CANDIDATES = 1000;
-
 /**
  * How many unread notifications `actor` may read, up to one past
- * UNREAD_COUNT_LIMIT, among their newest UNREAD_CANDIDATES unread.
+ * UNREAD_COUNT_LIMIT: one query over the unread index.
  */
 export async function countUnread(
   db: Db,
@@ -301,25 +293,9 @@ export async function countUnread(
   if (actor.kind !== 'person') {
     return 0;
   }
-  const newest = db
-    .selectFrom('notifications')
-    .select(['id', 'subject_type', 'subject_id'])
-    .where('person_id', '=', actor.id)
-    .where('read_at', 'is', null)
-    .where('created_at', '<=', now)
-    .orderBy('id', 'desc')
-    .limit(UNREAD_CANDIDATES);
-  const unread = db
-    .selectFrom(newest.as('n'))
+  const unread = readableNotifications(db, actor, now)
+    .where('n.read_at', 'is', null)
     .select('n.id')
-    .where(
-      readableSubject(
-        db,
-        actor,
-        { type: 'n.subject_type', id: 'n.subject_id' },
-        now,
-      ),
-    )
     .limit(UNREAD_COUNT_LIMIT + 1);
   const row = await db
     .selectFrom(unread.as('u'))
