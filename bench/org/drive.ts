@@ -5,6 +5,7 @@
 import autocannon from 'autocannon';
 import type { Result } from 'autocannon';
 import { percentiles } from '../load.ts';
+import type { Measurement } from '../load.ts';
 import type { WriteRequest } from './context.ts';
 
 export interface Drive {
@@ -21,14 +22,8 @@ export interface Drive {
     | { method: 'GET'; path: string; headers: Record<string, string> };
 }
 
-export interface Driven {
-  perSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  samples: number;
-  /** Answers outside 2xx and 3xx, and connection errors. */
-  failures: number;
+/** `failures` counts answers outside 2xx and 3xx, and connection errors. */
+export interface Driven extends Measurement {
   /** Requests with no answer within autocannon's 10 s. */
   timeouts: number;
   /** The first failing status seen, to say what went wrong. */

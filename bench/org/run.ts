@@ -19,7 +19,12 @@ import type { BenchOptions } from '../options.ts';
 import { describeMachine, saveResults } from '../report.ts';
 import { startCivilMedia } from '../server.ts';
 import type { RunningServer } from '../server.ts';
-import type { BenchAuth, ReadScenario, WriteScenario } from './context.ts';
+import type {
+  BenchAuth,
+  ReadScenario,
+  WriteRequest,
+  WriteScenario,
+} from './context.ts';
 import { drive } from './drive.ts';
 import type { Driven } from './drive.ts';
 import { measureRead, serverMemory } from './measure.ts';
@@ -244,14 +249,7 @@ async function measureWrite(
 ): Promise<WriteRow> {
   process.stdout.write(`  ${write.name} … `);
   // A first request on its own: a write that fails says why at once.
-  const first = write.request(0, auth);
-  const answer = await fetch(`${server.origin}${first.path}`, {
-    method: first.method,
-    headers: first.headers,
-    body: first.body,
-    redirect: 'manual',
-  });
-  await answer.arrayBuffer();
+  const answer = await send(server, write.request(0, auth));
   if (answer.status >= 400) {
     process.stdout.write(`answered ${answer.status}\n`);
     return {
@@ -335,13 +333,7 @@ async function measureFanout(
   const request = write.request(1_000_000, auth);
   const title = new URLSearchParams(request.body).get('title') ?? '';
   const posted = performance.now();
-  const answer = await fetch(`${server.origin}${request.path}`, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    redirect: 'manual',
-  });
-  await answer.arrayBuffer();
+  const answer = await send(server, request);
   const answeredMs = performance.now() - posted;
   let finishedMs: number | null = null;
   let notified = 0;
@@ -407,6 +399,21 @@ function keptSeed(kept: Kept): OrgSeed {
     notified: () => Promise.resolve(0),
     fanoutExpected: 0,
   };
+}
+
+/** Sends one write as it stands, and reads its answer to the end. */
+async function send(
+  server: RunningServer,
+  request: WriteRequest,
+): Promise<Response> {
+  const answer = await fetch(`${server.origin}${request.path}`, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    redirect: 'manual',
+  });
+  await answer.arrayBuffer();
+  return answer;
 }
 
 async function databaseSize(
