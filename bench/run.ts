@@ -283,7 +283,21 @@ try {
 if (options.feature) {
   await main({ ...options, only: options.feature });
 } else {
-  await runOrgBench(options);
+  try {
+    await runOrgBench(options);
+  } catch (error) {
+    // A file or database the bench cannot use is a message, not a trace.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (
+      code !== 'ENOENT' &&
+      code !== 'EACCES' &&
+      !(error instanceof SyntaxError)
+    ) {
+      throw error;
+    }
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
 }
 
 /** The wiki's in-process numbers, as a small table of their own. */
