@@ -78,36 +78,41 @@ function subjectCondition(
   id: RawBuilder<unknown>,
   now: string,
 ): Expression<SqlBool> {
-  const status = sql<SqlBool>`exists (select 1 from status_posts as s
-    where s.id = ${id} and ${readableContent(db, actor, 's.group_id')})`;
-  const thread = sql<SqlBool>`exists (select 1 from talk_threads as t
+  // Each check is a scalar subquery, not EXISTS: PostgreSQL may plan an
+  // EXISTS under CASE as a hashed subplan that builds every readable
+  // item of the site once per query (264 ms for the header's 40 unread
+  // at organisation scale); a scalar subquery always runs per row, by id.
+  const one = (from: RawBuilder<unknown>) =>
+    sql<SqlBool>`((select 1 ${from} limit 1) is not null)`;
+  const status = one(sql`from status_posts as s
+    where s.id = ${id} and ${readableContent(db, actor, 's.group_id')}`);
+  const thread = one(sql`from talk_threads as t
     inner join talk_categories as c on c.id = t.category_id
-    where t.id = ${id} and ${listedThreads(db, actor)})`;
+    where t.id = ${id} and ${listedThreads(db, actor)}`);
   // A post without a shown position is deleted, hidden or held.
-  const post = sql<SqlBool>`exists (select 1 from talk_posts as tp
+  const post = one(sql`from talk_posts as tp
     inner join talk_threads as t on t.id = tp.thread_id
     inner join talk_categories as c on c.id = t.category_id
     where tp.id = ${id} and tp.shown_position is not null
-      and ${listedThreads(db, actor)})`;
-  const blogPost = sql<SqlBool>`exists (select 1 from blog_posts as p
+      and ${listedThreads(db, actor)}`);
+  const blogPost = one(sql`from blog_posts as p
     inner join blogs as b on b.id = p.blog_id
-    where p.id = ${id} and ${readableBlogPosts(db, actor, now)})`;
-  const comment = sql<SqlBool>`exists (select 1 from blog_comments as bc
+    where p.id = ${id} and ${readableBlogPosts(db, actor, now)}`);
+  const comment = one(sql`from blog_comments as bc
     inner join blog_posts as p on p.id = bc.post_id
     inner join blogs as b on b.id = p.blog_id
     where bc.id = ${id} and bc.deleted_at is null
       and bc.status = 'approved'
-      and ${readableBlogPosts(db, actor, now)})`;
-  const page = sql<SqlBool>`exists (select 1 from wiki_pages as p
+      and ${readableBlogPosts(db, actor, now)}`);
+  const page = one(sql`from wiki_pages as p
     inner join wiki_spaces as s on s.id = p.space_id
-    where p.id = ${id} and ${readablePages(db, actor)})`;
+    where p.id = ${id} and ${readablePages(db, actor)}`);
   const group = sql<SqlBool>`${id} in (${readableGroupIds(db, actor)})`;
   // An invitation is its invitee's while it waits; a join request is for
   // whoever runs the group (the subject id is the group's).
   const me = actor.kind === 'person' ? actor.id : -1;
-  const invitation = sql<SqlBool>`exists (select 1
-    from group_invitations as gi where gi.id = ${id}
-      and gi.person_id = ${me} and gi.expires_at > ${now})`;
+  const invitation = one(sql`from group_invitations as gi
+    where gi.id = ${id} and gi.person_id = ${me} and gi.expires_at > ${now}`);
   const request = sql<SqlBool>`${id} in (${managedGroupIds(db, actor)})`;
   return sql<SqlBool>`(case ${type}
     when 'status_post' then ${status}
