@@ -27,14 +27,6 @@ import {
   deactivateAccount,
   reactivateAccount,
 } from './features/auth/lifecycle.ts';
-import { importOrganogramFiles } from './features/people/organogram/import.ts';
-import { formatImportReport } from './features/people/organogram/report.ts';
-import { importMediaWikiFile } from './features/wiki/mediawiki/import.ts';
-import { formatMediaWikiReport } from './features/wiki/mediawiki/report.ts';
-import { importStackExchangeDirectory } from './features/talk/stackexchange/import.ts';
-import { formatStackExchangeReport } from './features/talk/stackexchange/report.ts';
-import { importWxrFile } from './features/blogs/wxr/import.ts';
-import { formatWxrReport } from './features/blogs/wxr/report.ts';
 import {
   createScimToken,
   listScimTokens,
@@ -44,18 +36,18 @@ import {
   ensureSearchIndex,
   reindexEverything,
 } from './features/search/reindex.ts';
-import { seedDemoSite } from './demo-site.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { AppError, ValidationError } from './platform/errors.ts';
 import type { Config } from './platform/config.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { createLogger } from './platform/logging.ts';
-import { openBlobStore } from './platform/storage/index.ts';
 import { characterCount } from './platform/text.ts';
 import { FieldValidator } from './platform/validation.ts';
-import { startServer } from './server.ts';
-import { drainJobs } from './workers.ts';
+
+// The server, the job workers, the demo and the importers are imported by
+// the commands that use them, not here: loading the whole app through
+// tsx takes about two seconds, which every `migrate` or `token` paid.
 
 const HELP = `Usage: civilmedia <command> [options]
 
@@ -238,6 +230,7 @@ async function jobsCommand(
   ) {
     throw new UsageError('usage: civilmedia jobs run [--workers 1-32]');
   }
+  const { drainJobs } = await import('./workers.ts');
   const ran = await drainJobs(config, db, logger, workers);
   process.stdout.write(`Ran ${ran} jobs.\n`);
   return 0;
@@ -273,6 +266,8 @@ async function serve(
   const passwordFile = demoPasswordFile(config);
   if (values.demo && !(await hasAnyPerson(db))) {
     process.stdout.write('Creating the demo organisation (first run only)…\n');
+    const { seedDemoSite } = await import('./demo-site.ts');
+    const { openBlobStore } = await import('./platform/storage/index.ts');
     const seeded = await seedDemoSite(db, {}, openBlobStore(config, db));
     demoPassword = seeded.password;
     if (passwordFile) {
@@ -284,6 +279,7 @@ async function serve(
     ).trim();
   }
   try {
+    const { startServer } = await import('./server.ts');
     await startServer(config, db, logger, close);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
@@ -346,6 +342,7 @@ async function seed(db: Kysely<Database>, args: string[]): Promise<number> {
     );
     return 1;
   }
+  const { seedDemoSite } = await import('./demo-site.ts');
   const seeded = await seedDemoSite(db, { password: values.password });
   process.stdout.write(
     `Added ${seeded.people} people in ${seeded.departments} departments ` +
@@ -385,6 +382,10 @@ async function importCommand(
   if (files.length === 0) {
     throw new UsageError('name at least one organogram CSV file');
   }
+  const { importOrganogramFiles } =
+    await import('./features/people/organogram/import.ts');
+  const { formatImportReport } =
+    await import('./features/people/organogram/report.ts');
   const reports = await importOrganogramFiles(db, files, {
     allowEndingMost: values['allow-ending-most'] ?? false,
   });
@@ -410,6 +411,10 @@ async function importMediaWikiCommand(
       'usage: civilmedia import mediawiki FILE [--space SLUG] [--authors MAPPING.csv]',
     );
   }
+  const { importMediaWikiFile } =
+    await import('./features/wiki/mediawiki/import.ts');
+  const { formatMediaWikiReport } =
+    await import('./features/wiki/mediawiki/report.ts');
   const report = await importMediaWikiFile(db, positionals[0], {
     space: values.space,
     authorsFile: values.authors,
@@ -432,6 +437,10 @@ async function importStackExchangeCommand(
       'usage: civilmedia import stackexchange DIR --category SLUG',
     );
   }
+  const { importStackExchangeDirectory } =
+    await import('./features/talk/stackexchange/import.ts');
+  const { formatStackExchangeReport } =
+    await import('./features/talk/stackexchange/report.ts');
   const report = await importStackExchangeDirectory(db, positionals[0], {
     category: values.category,
   }).catch((error: unknown) => {
@@ -457,6 +466,8 @@ async function importWxrCommand(
   if (positionals.length !== 1 || !positionals[0] || !values.blog) {
     throw new UsageError('usage: civilmedia import wxr FILE --blog SLUG');
   }
+  const { importWxrFile } = await import('./features/blogs/wxr/import.ts');
+  const { formatWxrReport } = await import('./features/blogs/wxr/report.ts');
   const report = await importWxrFile(db, positionals[0], {
     blog: values.blog,
   }).catch((error: unknown) => {
