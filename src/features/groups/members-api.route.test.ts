@@ -382,8 +382,13 @@ await describeEachDatabase('the group members API', (database) => {
     const shown = await send(owner, 'GET', url);
     const listed = await send(owner, 'GET', `${url}/members`);
     const inDirectory = await send(owner, 'GET', '/api/v1/groups?pageSize=100');
+    const members = await send(owner, 'GET', `${url}/members?role=member`);
+    const owners = await send(owner, 'GET', `${url}/members?role=owner`);
 
     assert.equal(listed.json().total, 2);
+    assert.equal(members.json().total, 0);
+    assert.deepEqual(members.json().items, []);
+    assert.equal(owners.json().total, 1);
     assert.equal(shown.json().memberCount, 2);
     const entry = inDirectory
       .json()

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Actor, PersonActor } from '../../access/actor.ts';
 import { canInGroup, visibleGroupIds } from '../../access/groups.ts';
 import type { GroupThing } from '../../access/groups.ts';
@@ -112,7 +113,7 @@ export async function listMembers(
       .limit(page.pageSize)
       .offset(page.offset)
       .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+    countActiveMembers(db, groupId, filter.role),
   ]);
   return {
     items: rows.map((row) => ({
@@ -124,8 +125,30 @@ export async function listMembers(
       guest: row.person_role === 'guest',
       joinedAt: row.joined_at,
     })),
-    total: Number(count?.n ?? 0),
+    total: count,
   };
+}
+
+/**
+ * How many active members hold `role` (any role when not given): every
+ * membership less those of people not active, as `activeMemberCount`
+ * counts, so the list's total agrees with the group's count.
+ */
+async function countActiveMembers(
+  db: Db,
+  groupId: number,
+  role: GroupRole | undefined,
+): Promise<number> {
+  const inRole = (column: string) =>
+    role ? sql`and ${sql.ref(column)} = ${role}` : sql``;
+  const { rows } = await sql<{ n: number | string }>`select
+    (select count(*) from group_members as mc
+      where mc.group_id = ${groupId} ${inRole('mc.role')})
+    - (select count(*) from people as mp
+      inner join group_members as mi
+        on mi.group_id = ${groupId} and mi.person_id = mp.id
+      where mp.status <> 'active' ${inRole('mi.role')}) as n`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** One member of a group, or undefined when they are not one. */
