@@ -15,7 +15,8 @@ export interface BenchOptions {
   /** Staff the demo generator invents at this scale. */
   people: number;
   db: DatabaseKind;
-  /** Run only the scenarios whose id or name contains this. */
+  /** Run only the scenarios whose id or name contains this (or one of
+   * several, given with commas). */
   only: string | undefined;
   /**
    * One of the earlier per-feature benches (digest, search, talk, wiki,
@@ -45,7 +46,7 @@ in production mode and loads each page a signed-in member opens.
 
   --scale small|org|org5   the organisation's size (org: 21,000 people)
   --db sqlite|postgres     database to seed and serve from (sqlite)
-  --only NAME              only scenarios whose id or name has NAME
+  --only NAME[,NAME…]      only scenarios whose id or name has a NAME
                            (sign-in and fanout name those two)
   --duration SECONDS       load per scenario at many connections (10)
   --single SECONDS         load per page at one connection (5)

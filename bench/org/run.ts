@@ -38,9 +38,18 @@ import type { FanoutResult, OrgReport, WriteRow } from './table.ts';
 
 const FANOUT_LIMIT_MS = 180_000;
 
-export async function runOrgBench(options: BenchOptions): Promise<void> {
+export async function runOrgBench(given: BenchOptions): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const machine = describeMachine();
+  const kept = given.reuse ? await readKept(given.reuse) : null;
+  // A kept database says itself which database and scale it is.
+  const options: BenchOptions = kept
+    ? {
+        ...given,
+        db: kept.url.startsWith('sqlite:') ? 'sqlite' : 'postgres',
+        scale: kept.scale ?? given.scale,
+      }
+    : given;
   say(
     `CivilMedia bench: scale ${options.scale}, ${options.db}, ` +
       `${options.connections} connections, ${options.writers} writers, ` +
@@ -48,7 +57,6 @@ export async function runOrgBench(options: BenchOptions): Promise<void> {
       `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
       `Node ${machine.node}`,
   );
-  const kept = options.reuse ? await readKept(options.reuse) : null;
   const database = kept
     ? { url: kept.url, drop: () => Promise.resolve() }
     : await createBenchDatabase(options.db);
@@ -84,6 +92,7 @@ export async function runOrgBench(options: BenchOptions): Promise<void> {
     if (options.keep && !kept) {
       const saved = await saveResults(`kept-${options.scale}-${options.db}`, {
         url: database.url,
+        scale: options.scale,
         memberId: seed.memberId,
         memberEmail: seed.memberEmail,
         password: seed.password,
@@ -148,10 +157,13 @@ async function measure(
     single: options.single,
     connections: options.connections,
   };
+  // --only takes one word or several with commas: "reply,thread-new".
+  const words = options.only?.split(',').filter((word) => word !== '');
   const wanted = (scenario: { id: string; name: string }) =>
-    !options.only ||
-    scenario.id.includes(options.only) ||
-    scenario.name.includes(options.only);
+    !words ||
+    words.some(
+      (word) => scenario.id.includes(word) || scenario.name.includes(word),
+    );
   const { token } = await createApiToken(db, seed.memberId, 'bench');
   const report: OrgReport = {
     reads: [],
@@ -374,6 +386,8 @@ async function measureFanout(
 /** What --keep saves of a seeded database, for --reuse. */
 interface Kept {
   url: string;
+  /** Absent from files kept before it was saved. */
+  scale?: BenchOptions['scale'];
   memberId: number;
   memberEmail: string;
   password: string;
