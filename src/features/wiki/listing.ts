@@ -191,7 +191,28 @@ export async function newestChanges(
   filter: { spaceKey?: string },
   request: PageRequest,
 ): Promise<RecentChange[]> {
-  const rows = await changesQuery(db, actor, filter)
+  let query = changesQuery(db, actor, filter);
+  if (filter.spaceKey !== undefined) {
+    // Only a space's most recently changed pages can hold its newest
+    // changes: a page's updated_at is its newest revision's time
+    // (appendRevision keeps it so), so the n newest revisions lie in the
+    // n pages changed last, and in pages changed at that same instant.
+    // Without this, SQLite sorted all 56,000 revisions of the big space
+    // for a panel of ten (105 ms).
+    const boundary = db
+      .selectFrom('wiki_pages as bp')
+      .innerJoin('wiki_spaces as bs', 'bs.id', 'bp.space_id')
+      .select('bp.updated_at')
+      .where('bs.key', '=', filter.spaceKey)
+      .where('bp.deleted_at', 'is', null)
+      .orderBy('bp.updated_at', 'desc')
+      .limit(1)
+      .offset(request.offset + request.pageSize - 1);
+    query = query.where((eb) =>
+      eb.or([eb(boundary, 'is', null), eb('p.updated_at', '>=', boundary)]),
+    );
+  }
+  const rows = await query
     .select(REVISION_SUMMARY_COLUMNS)
     .select(['s.key as space_key', 'p.title'])
     .orderBy('r.created_at', 'desc')

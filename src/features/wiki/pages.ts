@@ -334,16 +334,23 @@ export async function appendRevision(
     .executeTakeFirstOrThrow();
   await db
     .updateTable('wiki_pages')
-    .set({
+    .set((eb) => ({
       current_revision_id: id,
-      updated_at: revision.createdAt,
+      // The newest revision's time, even when an import appends an older
+      // one after it: the space's newest changes rely on it (listing.ts).
+      updated_at: eb
+        .case()
+        .when('updated_at', '>', revision.createdAt)
+        .then(eb.ref('updated_at'))
+        .else(revision.createdAt)
+        .end(),
       ...(changes.redirectToKey !== undefined
         ? { redirect_to_key: changes.redirectToKey }
         : {}),
       ...(changes.deletedAt !== undefined
         ? { deleted_at: changes.deletedAt }
         : {}),
-    })
+    }))
     .where('id', '=', page.id)
     .execute();
   await indexWikiPage(db, page.id);

@@ -1,0 +1,18 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+
+// A wiki page's updated_at is its newest revision's time: a space's
+// newest changes are looked for only in its pages changed last. Until
+// now an import that appended an older revision after a newer one set it
+// back; this puts every such page right once.
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`update wiki_pages set updated_at = (select max(r.created_at)
+      from wiki_revisions as r where r.page_id = wiki_pages.id)
+    where updated_at < (select max(r.created_at)
+      from wiki_revisions as r where r.page_id = wiki_pages.id)`.execute(db);
+}
+
+export async function down(): Promise<void> {
+  // Nothing to undo: the times it sets are the revisions' own.
+}
