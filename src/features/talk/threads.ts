@@ -416,10 +416,19 @@ export async function listThreads(
   filter: ThreadFilter,
   page: { pageSize: number; offset: number },
 ): Promise<{ items: ListedThread[]; total: number }> {
-  let query = db
-    .selectFrom('talk_threads as t')
-    .innerJoin('talk_categories as c', 'c.id', 't.category_id')
-    .where(listedThreads(db, actor));
+  // Across every category, a cross join keeps SQLite walking the threads
+  // by latest activity and stopping at a page: with an inner join it
+  // gathered every thread of every readable category and sorted them
+  // (30 to 60 ms at 20,000 threads). PostgreSQL plans both alike. Someone
+  // who may read few categories walks further before a page is full.
+  const threads = db.selectFrom('talk_threads as t');
+  let query = (
+    filter.categoryId === undefined
+      ? threads
+          .crossJoin('talk_categories as c')
+          .whereRef('c.id', '=', 't.category_id')
+      : threads.innerJoin('talk_categories as c', 'c.id', 't.category_id')
+  ).where(listedThreads(db, actor));
   if (filter.categoryId !== undefined) {
     query = query.where('t.category_id', '=', filter.categoryId);
   }
