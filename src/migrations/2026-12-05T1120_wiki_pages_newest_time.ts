@@ -2,9 +2,10 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 
 // A wiki page's updated_at is its newest revision's time: a space's
-// newest changes are looked for only in its pages changed last. Until
-// now an import that appended an older revision after a newer one set it
-// back; this puts every such page right once.
+// newest changes are looked for only in its pages changed last. The app
+// keeps it so (an import puts an older revision in its place without
+// touching it); this checks every page once, for rows written some other
+// way, such as a restore from another tool.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`update wiki_pages set updated_at = (select max(r.created_at)

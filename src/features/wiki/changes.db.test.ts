@@ -15,8 +15,8 @@ import { spaceFor } from './spaces.ts';
 
 // A space's newest changes are looked for only in its pages changed last
 // (listing.ts). These revisions interleave across pages, share an
-// instant, and one is appended after a newer one, as an import may: the
-// list must still be every revision, newest first, on any page of it.
+// instant, and one is appended after a newer one: the list must still
+// be every revision, newest first, on any page of it.
 
 const at = (second: number) =>
   `2026-01-01T00:00:${String(second).padStart(2, '0')}.000Z`;

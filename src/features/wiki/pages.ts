@@ -336,8 +336,8 @@ export async function appendRevision(
     .updateTable('wiki_pages')
     .set((eb) => ({
       current_revision_id: id,
-      // The newest revision's time, even when an import appends an older
-      // one after it: the space's newest changes rely on it (listing.ts).
+      // Never earlier than before: updated_at is the newest revision's
+      // time, which the space's newest changes rely on (listing.ts).
       updated_at: eb
         .case()
         .when('updated_at', '>', revision.createdAt)

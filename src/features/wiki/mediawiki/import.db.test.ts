@@ -235,6 +235,39 @@ await describeEachDatabase('importing MediaWiki exports', (database) => {
     ]);
   });
 
+  it('refuses a missing export or author mapping in one line, importing nothing', async () => {
+    const { db } = database();
+    const space = await newSpace(db);
+    const file = sharedDataPath('mediawiki', 'pair-0.10.xml');
+    const pagesBefore = await db
+      .selectFrom('wiki_pages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+
+    await assert.rejects(
+      importMediaWikiFile(db, '/nonexistent/export.xml', { space }),
+      {
+        code: 'VALIDATION_FAILED',
+        message: '/nonexistent/export.xml does not exist',
+      },
+    );
+    await assert.rejects(
+      importMediaWikiFile(db, file, {
+        space,
+        authorsFile: '/nonexistent/authors.csv',
+      }),
+      {
+        code: 'VALIDATION_FAILED',
+        message: '/nonexistent/authors.csv does not exist',
+      },
+    );
+    const pagesAfter = await db
+      .selectFrom('wiki_pages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(pagesAfter.n), Number(pagesBefore.n));
+  });
+
   it('a page whose only revision is broken XML is reported skipped, not unchanged', async () => {
     const { db } = database();
     const space = await newSpace(db);

@@ -1,7 +1,8 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../database.ts';
+import { ValidationError } from '../../../platform/errors.ts';
 import { ensureSpace, importRevision, SITE_SPACE } from '../service.ts';
 import type { ImportedRevision, SpaceRow } from '../service.ts';
 import { MAX_BODY_BYTES } from '../pages.ts';
@@ -41,6 +42,16 @@ export async function importMediaWikiFile(
   file: string,
   options: { space?: string; authorsFile?: string } = {},
 ): Promise<MediaWikiReport> {
+  // The same one-line refusal as the other importers, not a stack trace.
+  for (const [field, path] of [
+    ['file', file],
+    ['authors', options.authorsFile],
+  ] as const) {
+    if (path !== undefined && !existsSync(path)) {
+      const message = `${path} does not exist`;
+      throw new ValidationError({ [field]: message }, message);
+    }
+  }
   const authors = options.authorsFile
     ? await readFile(options.authorsFile, 'utf8')
     : undefined;
