@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { RawBuilder } from 'kysely';
 import type { Actor } from '../../access/actor.ts';
 import { canInGroup, visibleGroupIds } from '../../access/groups.ts';
 import type { GroupAction, GroupThing } from '../../access/groups.ts';
@@ -71,13 +72,25 @@ interface GroupRow {
  * (migration 2026-12-05T1100), so All staff costs no look-up per person.
  */
 export function activeMemberCount(groupId: string) {
-  const group = sql.ref(groupId);
+  return activeMembers(sql.ref(groupId)).as('member_count');
+}
+
+/**
+ * The same count for a group given as an expression, of the members who
+ * hold `role` when it is given; the member list's total uses it.
+ */
+export function activeMembers(
+  group: RawBuilder<unknown>,
+  role?: GroupRole,
+): RawBuilder<number> {
+  const inRole = (column: string) =>
+    role ? sql`and ${sql.ref(column)} = ${role}` : sql``;
   return sql<number>`((select count(*) from group_members as mc
-      where mc.group_id = ${group})
+      where mc.group_id = ${group} ${inRole('mc.role')})
     - (select count(*) from people as mp
       inner join group_members as mi
         on mi.group_id = ${group} and mi.person_id = mp.id
-      where mp.status <> 'active'))`.as('member_count');
+      where mp.status <> 'active' ${inRole('mi.role')}))`;
 }
 
 function toGroup(row: GroupRow): Group {

@@ -12,7 +12,7 @@ import {
 import type { PageRequest } from '../../platform/pagination.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { AuditActor } from '../audit/audit.ts';
-import { recountMembers } from './groups.ts';
+import { activeMembers, recountMembers } from './groups.ts';
 import type { Group } from './groups.ts';
 import type { GroupRole, GroupVisibility } from './tables.ts';
 import { groupJoined, joinRequested } from '../activity/hooks.ts';
@@ -129,26 +129,16 @@ export async function listMembers(
   };
 }
 
-/**
- * How many active members hold `role` (any role when not given): every
- * membership less those of people not active, as `activeMemberCount`
- * counts, so the list's total agrees with the group's count.
- */
+/** How many active members hold `role`, or any role when not given. */
 async function countActiveMembers(
   db: Db,
   groupId: number,
   role: GroupRole | undefined,
 ): Promise<number> {
-  const inRole = (column: string) =>
-    role ? sql`and ${sql.ref(column)} = ${role}` : sql``;
-  const { rows } = await sql<{ n: number | string }>`select
-    (select count(*) from group_members as mc
-      where mc.group_id = ${groupId} ${inRole('mc.role')})
-    - (select count(*) from people as mp
-      inner join group_members as mi
-        on mi.group_id = ${groupId} and mi.person_id = mp.id
-      where mp.status <> 'active' ${inRole('mi.role')}) as n`.execute(db);
-  return Number(rows[0]?.n ?? 0);
+  const row = await db
+    .selectNoFrom(activeMembers(sql`${groupId}`, role).as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** One member of a group, or undefined when they are not one. */
