@@ -9,7 +9,7 @@ import type {
 } from '../features/blogs/tables.ts';
 import type { Actor } from './actor.ts';
 import { canInGroup, readableContent } from './groups.ts';
-import type { GroupThing } from './groups.ts';
+import type { GroupThing, RuleForm } from './groups.ts';
 
 /**
  * Who may read and write blogs, in two forms that must agree: `canInBlog`
@@ -262,6 +262,7 @@ export function readableBlogPosts(
   db: Db,
   actor: Actor,
   now: string,
+  form: RuleForm = 'list',
 ): Expression<SqlBool> {
   const published = publishedAt(now);
   const notDeleted = sql<SqlBool>`p.deleted_at is null`;
@@ -270,7 +271,7 @@ export function readableBlogPosts(
       return sql<SqlBool>`1 = 0`;
     }
     const blogRead = sql<SqlBool>`(b.group_id is null
-      or ${readableContent(db, actor, 'b.group_id')})`;
+      or ${readableContent(db, actor, 'b.group_id', form)})`;
     return sql<SqlBool>`(${notDeleted} and p.audience = 'everyone'
       and ${published} and ${blogRead})`;
   }
@@ -278,7 +279,7 @@ export function readableBlogPosts(
   const author = sql<SqlBool>`exists (select 1 from blog_post_authors as pa
     where pa.post_id = p.id and pa.person_id = ${me})`;
   const owner = sql<SqlBool>`b.person_id = ${me}`;
-  const blogRead = sql<SqlBool>`(${readableContent(db, actor, 'b.group_id')}
+  const blogRead = sql<SqlBool>`(${readableContent(db, actor, 'b.group_id', form)}
     or ${owner})`;
   const members = blogMembers(actor.role, me);
   const manager = blogManagers(actor.role, me);

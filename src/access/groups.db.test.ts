@@ -12,6 +12,7 @@ import type { Actor } from './actor.ts';
 import {
   canInGroup,
   readableContent,
+  readableGroup,
   readableGroupIds,
   visibleGroupIds,
 } from './groups.ts';
@@ -171,8 +172,14 @@ await describeEachDatabase('the group rule in its two forms', (database) => {
         .map((group) => group.id);
 
       const rows = await readableGroupIds(db, actor).execute();
+      const byKey = await db
+        .selectFrom('groups')
+        .select('groups.id as id')
+        .where(readableGroup(actor, sql.ref('groups.id')))
+        .execute();
 
       assert.deepEqual(sortedIds(rows), expected);
+      assert.deepEqual(sortedIds(byKey), expected);
     });
 
     it(
@@ -202,12 +209,17 @@ await describeEachDatabase('the group rule in its two forms', (database) => {
               row.groupId === null ? sql`null` : sql.lit(row.groupId)
             })`,
         );
-        const result = await sql<{ id: number }>`
-        with content (id, group_id) as (values ${sql.join(values)})
-        select content.id as id from content
-        where ${readableContent(db, actor, 'content.group_id')}`.execute(db);
+        // Both forms of the rule: the list, and each row's group by key.
+        for (const form of ['list', 'row'] as const) {
+          const result = await sql<{ id: number }>`
+          with content (id, group_id) as (values ${sql.join(values)})
+          select content.id as id from content
+          where ${readableContent(db, actor, 'content.group_id', form)}`.execute(
+            db,
+          );
 
-        assert.deepEqual(sortedIds(result.rows), expected);
+          assert.deepEqual(sortedIds(result.rows), expected, form);
+        }
       },
     );
   }

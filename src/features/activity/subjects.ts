@@ -5,7 +5,7 @@ import { readableBlogPosts } from '../../access/blogs.ts';
 import {
   managedGroupIds,
   readableContent,
-  readableGroupIds,
+  readableGroup,
 } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
 import { listedThreads } from '../talk/threads.ts';
@@ -82,32 +82,35 @@ function subjectCondition(
   // EXISTS under CASE as a hashed subplan that builds every readable
   // item of the site once per query (264 ms for the header's 40 unread
   // at organisation scale); a scalar subquery always runs per row, by id.
+  // Each asks the group rule of its row by key (RuleForm 'row'): a page
+  // checks tens of rows, and building the reader's list of readable
+  // groups once per subject kind cost SQLite more than the checks.
   const one = (from: RawBuilder<unknown>) =>
     sql<SqlBool>`((select 1 ${from} limit 1) is not null)`;
   const status = one(sql`from status_posts as s
-    where s.id = ${id} and ${readableContent(db, actor, 's.group_id')}`);
+    where s.id = ${id} and ${readableContent(db, actor, 's.group_id', 'row')}`);
   const thread = one(sql`from talk_threads as t
     inner join talk_categories as c on c.id = t.category_id
-    where t.id = ${id} and ${listedThreads(db, actor)}`);
+    where t.id = ${id} and ${listedThreads(db, actor, 'row')}`);
   // A post without a shown position is deleted, hidden or held.
   const post = one(sql`from talk_posts as tp
     inner join talk_threads as t on t.id = tp.thread_id
     inner join talk_categories as c on c.id = t.category_id
     where tp.id = ${id} and tp.shown_position is not null
-      and ${listedThreads(db, actor)}`);
+      and ${listedThreads(db, actor, 'row')}`);
   const blogPost = one(sql`from blog_posts as p
     inner join blogs as b on b.id = p.blog_id
-    where p.id = ${id} and ${readableBlogPosts(db, actor, now)}`);
+    where p.id = ${id} and ${readableBlogPosts(db, actor, now, 'row')}`);
   const comment = one(sql`from blog_comments as bc
     inner join blog_posts as p on p.id = bc.post_id
     inner join blogs as b on b.id = p.blog_id
     where bc.id = ${id} and bc.deleted_at is null
       and bc.status = 'approved'
-      and ${readableBlogPosts(db, actor, now)}`);
+      and ${readableBlogPosts(db, actor, now, 'row')}`);
   const page = one(sql`from wiki_pages as p
     inner join wiki_spaces as s on s.id = p.space_id
-    where p.id = ${id} and ${readablePages(db, actor)}`);
-  const group = sql<SqlBool>`${id} in (${readableGroupIds(db, actor)})`;
+    where p.id = ${id} and ${readablePages(db, actor, 'row')}`);
+  const group = readableGroup(actor, id);
   // An invitation is its invitee's while it waits; a join request is for
   // whoever runs the group (the subject id is the group's).
   const me = actor.kind === 'person' ? actor.id : -1;

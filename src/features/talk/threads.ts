@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Expression, SqlBool } from 'kysely';
 import type { Actor } from '../../access/actor.ts';
 import { readableContent } from '../../access/groups.ts';
+import type { RuleForm } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
 import { AppError, NotFoundError } from '../../platform/errors.ts';
 import { changeThread, countNewThreads } from './category-counts.ts';
@@ -399,10 +400,14 @@ async function readableTotal(db: Db, actor: Actor) {
  * the thread is in every list `actor` reads (not deleted, hidden or held,
  * in a place they may read). Activity and notifications use it too.
  */
-export function listedThreads(db: Db, actor: Actor): Expression<SqlBool> {
+export function listedThreads(
+  db: Db,
+  actor: Actor,
+  form: RuleForm = 'list',
+): Expression<SqlBool> {
   return sql<SqlBool>`(t.deleted_at is null and t.hidden = 0
     and t.awaiting_approval = 0
-    and ${readableContent(db, actor, 'c.group_id')})`;
+    and ${readableContent(db, actor, 'c.group_id', form)})`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Expression, SqlBool } from 'kysely';
 import type { Actor } from '../../access/actor.ts';
 import { readableContent } from '../../access/groups.ts';
+import type { RuleForm } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
 import {
@@ -155,9 +156,13 @@ export interface RecentChange extends RevisionSummary {
  * page is live and in a space `actor` may read. Activity and
  * notifications use it too.
  */
-export function readablePages(db: Db, actor: Actor): Expression<SqlBool> {
+export function readablePages(
+  db: Db,
+  actor: Actor,
+  form: RuleForm = 'list',
+): Expression<SqlBool> {
   return sql<SqlBool>`(p.deleted_at is null
-    and ${readableContent(db, actor, 's.group_id')})`;
+    and ${readableContent(db, actor, 's.group_id', form)})`;
 }
 
 /**
