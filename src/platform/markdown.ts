@@ -1,6 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
 import { markdownParser } from './markdown/parser.ts';
 import { SANITIZE } from './markdown/sanitize.ts';
+import { SizedCache } from './sized-cache.ts';
 import type {
   RenderEnv,
   WikiLinkResolver,
@@ -21,12 +22,9 @@ export interface RenderOptions {
 }
 
 // Without wikilinks the HTML depends on the text alone, so it is kept
-// per process under the text (least recently used dropped first past
-// CACHE_CHARACTERS): parsing and sanitising the twenty posts of a thread
-// page again on every view was most of the page's time.
-const CACHE_CHARACTERS = 32 * 2 ** 20;
-const rendered = new Map<string, string>();
-let cachedCharacters = 0;
+// per process under the text: parsing and sanitising the twenty posts of
+// a thread page again on every view was most of the page's time.
+const rendered = new SizedCache<string>(64 * 2 ** 20);
 
 /** Renders user Markdown to HTML that is safe to put in a page as it is. */
 export function renderMarkdown(
@@ -39,20 +37,10 @@ export function renderMarkdown(
   }
   const found = rendered.get(source);
   if (found !== undefined) {
-    // Most recently used last: the order eviction walks.
-    rendered.delete(source);
-    rendered.set(source, found);
     return found;
   }
   const html = sanitizeHtml(markdownParser.render(source, {}), SANITIZE);
-  rendered.set(source, html);
-  cachedCharacters += source.length + html.length;
-  for (const [oldest, value] of rendered) {
-    if (cachedCharacters <= CACHE_CHARACTERS) {
-      break;
-    }
-    rendered.delete(oldest);
-    cachedCharacters -= oldest.length + value.length;
-  }
+  // Two bytes a UTF-16 code unit, key and value.
+  rendered.set(source, html, (source.length + html.length) * 2);
   return html;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../database.ts';
 import { renderMarkdown } from '../../platform/markdown.ts';
 import { sectionId } from '../../platform/markdown/heading-ids.ts';
+import { SizedCache } from '../../platform/sized-cache.ts';
 import type { WikiLinkResolver } from '../../platform/markdown.ts';
 import { extractWikiLinks } from '../../platform/wikilinks.ts';
 import { resolveLinks } from './links.ts';
@@ -34,45 +35,9 @@ function keyOrNull(title: string): string | null {
 // which of its links exist, so what was rendered is kept under exactly
 // those: a 500 KB page took over a second of the only thread to parse
 // twice (once for its links, once to render) on every view. Kept per
-// process, the least recently used dropped first past CACHE_BYTES.
-const CACHE_BYTES = 64 * 2 ** 20;
-const linksByText = new Map<string, { titles: string[]; bytes: number }>();
-const htmlByKey = new Map<string, string>();
-let cachedBytes = 0;
-
-function remember<T>(
-  map: Map<string, T>,
-  key: string,
-  value: T,
-  bytes: number,
-): void {
-  map.set(key, value);
-  cachedBytes += bytes;
-  while (cachedBytes > CACHE_BYTES) {
-    const oldest = htmlByKey.keys().next();
-    if (!oldest.done) {
-      cachedBytes -= (htmlByKey.get(oldest.value)?.length ?? 0) * 2;
-      htmlByKey.delete(oldest.value);
-      continue;
-    }
-    const oldestLinks = linksByText.entries().next();
-    if (oldestLinks.done) {
-      break;
-    }
-    cachedBytes -= oldestLinks.value[1].bytes;
-    linksByText.delete(oldestLinks.value[0]);
-  }
-}
-
-function recall<T>(map: Map<string, T>, key: string): T | undefined {
-  const found = map.get(key);
-  if (found !== undefined) {
-    // Most recently used last: the order eviction walks.
-    map.delete(key);
-    map.set(key, found);
-  }
-  return found;
-}
+// process, sizes counted in bytes.
+const linksByText = new SizedCache<string[]>(16 * 2 ** 20);
+const htmlByKey = new SizedCache<string>(48 * 2 ** 20);
 
 /** Renders a page's Markdown with its wikilinks resolved in `space`. */
 export async function renderWikiText(
@@ -85,24 +50,20 @@ export async function renderWikiText(
     .update(`${space.key}\0${currentTitle}\0`)
     .update(body)
     .digest('base64url');
-  let links = recall(linksByText, text);
-  if (!links) {
-    const titles = extractWikiLinks(body).map((link) => link.title);
-    links = {
-      titles,
-      bytes: titles.reduce((sum, title) => sum + title.length * 2, 64),
-    };
-    remember(linksByText, text, links, links.bytes);
+  let titles = linksByText.get(text);
+  if (!titles) {
+    titles = extractWikiLinks(body).map((link) => link.title);
+    const bytes = titles.reduce((sum, title) => sum + title.length * 2, 64);
+    linksByText.set(text, titles, bytes);
   }
-  const titles = links.titles;
   const existing = await resolveLinks(db, space, titles);
   const key = `${text}|${[...existing].sort().join('\n')}`;
-  const cached = recall(htmlByKey, key);
+  const cached = htmlByKey.get(key);
   if (cached !== undefined) {
     return cached;
   }
   const html = render(space, body, currentTitle, existing);
-  remember(htmlByKey, key, html, html.length * 2);
+  htmlByKey.set(key, html, (key.length + html.length) * 2);
   return html;
 }
 
