@@ -85,7 +85,7 @@ export function readBenchOptions(argv: string[]): BenchOptions {
     },
   });
   const scale = values.scale as ScaleName;
-  if (!(scale in SCALES)) {
+  if (!Object.hasOwn(SCALES, scale)) {
     throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}`);
   }
   if (values.db !== 'sqlite' && values.db !== 'postgres') {

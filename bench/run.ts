@@ -291,6 +291,7 @@ if (options.feature) {
     if (
       code !== 'ENOENT' &&
       code !== 'EACCES' &&
+      code !== 'EISDIR' &&
       !(error instanceof SyntaxError)
     ) {
       throw error;

@@ -88,7 +88,11 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
     const seedSeconds = kept
       ? kept.seedSeconds
       : (performance.now() - started) / 1000;
-    say(`Seeded in ${seedSeconds.toFixed(1)} s`);
+    say(
+      kept
+        ? `Seeded earlier, in ${seedSeconds.toFixed(1)} s`
+        : `Seeded in ${seedSeconds.toFixed(1)} s`,
+    );
     if (options.keep && !kept) {
       const saved = await saveResults(`kept-${options.scale}-${options.db}`, {
         url: database.url,
@@ -398,7 +402,16 @@ interface Kept {
 }
 
 async function readKept(file: string): Promise<Kept> {
-  return JSON.parse(await readFile(file, 'utf8')) as Kept;
+  const kept = JSON.parse(await readFile(file, 'utf8')) as Partial<Kept>;
+  if (
+    typeof kept?.url !== 'string' ||
+    !Array.isArray(kept.reads) ||
+    typeof kept.memberEmail !== 'string'
+  ) {
+    // A SyntaxError is what bench/run.ts shows as one line.
+    throw new SyntaxError(`${file} is not a file that --keep wrote`);
+  }
+  return kept as Kept;
 }
 
 function keptSeed(kept: Kept): OrgSeed {

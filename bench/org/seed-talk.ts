@@ -111,10 +111,13 @@ export async function seedTalk(
     (chunk) => ctx.db.insertInto('talk_watches').values(chunk).execute(),
   );
 
-  const lastPage = Math.ceil(
+  // The last full page, so it holds as many posts as page 1 does: the
+  // very last of 5,001 posts at 25 a page holds one, and comparing it
+  // with page 1 would flatter the deep page.
+  const lastFullPage = Math.floor(
     (ctx.shape.longThreadReplies + 1) / POSTS_PER_PAGE,
   );
-  const deep = Math.min(DEEP_PAGE, lastPage);
+  const deep = Math.min(DEEP_PAGE, lastFullPage);
   const watchedBy = ctx.people.filter((id) => id !== ctx.memberId).length;
   return {
     reads: [
@@ -126,7 +129,7 @@ export async function seedTalk(
       },
       {
         id: 'thread-long-deep',
-        name: `long thread, page ${deep}${deep === lastPage ? ' (last)' : ''}`,
+        name: `long thread, page ${deep}${deep === lastFullPage ? ' (last full)' : ''}`,
         path: `${threadPath(longId)}?page=${deep}`,
       },
       {
