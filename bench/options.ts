@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { SCENARIO_IDS } from './org/context.ts';
 
 /** How big an organisation the benchmark seeds. */
 export const SCALES = {
@@ -6,6 +7,17 @@ export const SCALES = {
   org: 21_000,
   org5: 105_000,
 } as const;
+
+/** The earlier per-feature benches --feature names (bench/run.ts). */
+const FEATURES = [
+  'digest',
+  'search',
+  'talk',
+  'wiki',
+  'expertise',
+  'directory',
+  'group',
+];
 
 export type ScaleName = keyof typeof SCALES;
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -15,8 +27,8 @@ export interface BenchOptions {
   /** Staff the demo generator invents at this scale. */
   people: number;
   db: DatabaseKind;
-  /** Run only the scenarios whose id or name contains this (or one of
-   * several, given with commas). */
+  /** Run only the scenarios whose id contains this (or one of several,
+   * given with commas). */
   only: string | undefined;
   /**
    * One of the earlier per-feature benches (digest, search, talk, wiki,
@@ -29,6 +41,8 @@ export interface BenchOptions {
   writers: number;
   /** Leave the seeded database behind, to look at afterwards. */
   keep: boolean;
+  /** Seed and keep, measuring nothing: the database for later --reuse. */
+  seedOnly: boolean;
   /** A kept seed's description, to measure its reads again unseeded. */
   reuse: string | undefined;
   /** Seconds of load per HTTP scenario, after a short warm-up. */
@@ -39,6 +53,22 @@ export interface BenchOptions {
   queries: number;
 }
 
+/** `text` in lines of at most `width`, for the usage's second column. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(27)}`);
+}
+
 export const USAGE = `Usage: npm run bench -- [options]
 
 Seeds an organisation (bench/org/context.ts SHAPES), starts the server
@@ -46,14 +76,15 @@ in production mode and loads each page a signed-in member opens.
 
   --scale small|org|org5   the organisation's size (org: 21,000 people)
   --db sqlite|postgres     database to seed and serve from (sqlite)
-  --only NAME[,NAME…]      only scenarios whose id or name has a NAME
-                           (sign-in and fanout name those two)
+  --only ID[,ID…]          only scenarios whose id holds one of these:
+                           ${wrap(SCENARIO_IDS.join(', '), 46)}
   --duration SECONDS       load per scenario at many connections (10)
   --single SECONDS         load per page at one connection (5)
   --connections N          concurrent connections for reads (50)
   --writers N              concurrent writers (10)
   --keep                   keep the seeded database, and save what it
                            holds beside the results for --reuse
+  --seed-only              seed and keep the database, measure nothing
   --reuse FILE             measure the reads of a kept database again,
                            without seeding (no writes or fan-out)
 
@@ -80,6 +111,7 @@ export function readBenchOptions(argv: string[]): BenchOptions {
       connections: { type: 'string' },
       writers: { type: 'string', default: '10' },
       keep: { type: 'boolean', default: false },
+      'seed-only': { type: 'boolean', default: false },
       reuse: { type: 'string' },
       queries: { type: 'string', default: '3000' },
     },
@@ -90,6 +122,21 @@ export function readBenchOptions(argv: string[]): BenchOptions {
   }
   if (values.db !== 'sqlite' && values.db !== 'postgres') {
     throw new Error('--db must be sqlite or postgres');
+  }
+  const seedOnly = values['seed-only'];
+  if (seedOnly && (values.reuse !== undefined || values.feature)) {
+    throw new Error('--seed-only seeds afresh: not with --reuse or --feature');
+  }
+  if (values.feature !== undefined && !FEATURES.includes(values.feature)) {
+    throw new Error(`--feature must be one of ${FEATURES.join(', ')}`);
+  }
+  // The per-feature benches match --only against their own names.
+  if (values.only !== undefined && !values.feature) {
+    for (const word of values.only.split(',')) {
+      if (!SCENARIO_IDS.some((id) => word !== '' && id.includes(word))) {
+        throw new Error(`--only ${word} matches no scenario's id`);
+      }
+    }
   }
   return {
     scale,
@@ -106,7 +153,8 @@ export function readBenchOptions(argv: string[]): BenchOptions {
       1000,
     ),
     writers: whole(values.writers, '--writers', 1, 100),
-    keep: values.keep,
+    keep: values.keep || seedOnly,
+    seedOnly,
     reuse: values.reuse,
     queries: whole(values.queries, '--queries', 1, 1_000_000),
   };

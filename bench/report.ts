@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import type { Measurement } from './load.ts';
@@ -55,6 +56,27 @@ export function formatTable(rows: readonly ResultRow[]): string {
       .join('  ');
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
   return [line(COLUMNS), rule, ...cells.map(line)].join('\n');
+}
+
+/**
+ * The commit the bench ran from, and whether tracked files differed from
+ * it; a null commit outside a git checkout.
+ */
+export function describeCode(): { commit: string | null; changed: boolean } {
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: new URL('..', import.meta.url),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  try {
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      changed: git('status', '--porcelain', '--untracked-files=no') !== '',
+    };
+  } catch {
+    return { commit: null, changed: false };
+  }
 }
 
 /** Saves the run as JSON under bench/results/, named by time and scale. */

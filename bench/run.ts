@@ -273,9 +273,14 @@ async function measureOverHttp(
   }
 }
 
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 let options: BenchOptions;
 try {
-  options = readBenchOptions(process.argv.slice(2));
+  options = readBenchOptions(args);
 } catch (error) {
   process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}\n`);
   process.exit(2);

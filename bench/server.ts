@@ -15,6 +15,14 @@ export interface RunningServer {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+// Every server started and not yet stopped, for stopStartedServers.
+const running = new Set<() => Promise<void>>();
+
+/** Stops every server this process started, as when the bench is ended. */
+export async function stopStartedServers(): Promise<void> {
+  await Promise.all([...running].map((stop) => stop()));
+}
+
 /** A port nobody is listening on right now, chosen by the system. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -97,7 +105,9 @@ async function waitUntilHealthy(
       child.kill('SIGTERM');
     }
     await exited;
+    running.delete(stop);
   };
+  running.add(stop);
 
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

@@ -123,8 +123,39 @@ export interface SeedContext {
 }
 
 /** A page the signed-in member opens. */
+/**
+ * Every scenario the organisation suite measures, by the id `--only`
+ * matches; the seed parts may give no others.
+ */
+export const SCENARIO_IDS = [
+  'profile',
+  'directory',
+  'members-1',
+  'members-deep',
+  'search-rare',
+  'search-common',
+  'thread',
+  'thread-long-1',
+  'thread-long-deep',
+  'talk-latest',
+  'blog-post-50',
+  'wiki-10k',
+  'wiki-500k',
+  'wiki-tree',
+  'home',
+  'unread',
+  'profile-activity',
+  'reply-watched',
+  'thread-new',
+  'wiki-save',
+  'sign-in',
+  'fanout',
+] as const;
+
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
 export interface ReadScenario {
-  id: string;
+  id: ScenarioId;
   name: string;
   /** Path and query string. */
   path: string;
@@ -150,7 +181,7 @@ export interface WriteRequest {
 
 /** A write the runner sends with several writers at once. */
 export interface WriteScenario {
-  id: string;
+  id: ScenarioId;
   name: string;
   /** The `n`th request (from 0); each may differ, e.g. another page. */
   request(n: number, auth: BenchAuth): WriteRequest;

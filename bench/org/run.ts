@@ -16,12 +16,13 @@ import { dialectOf } from '../../src/platform/db/dialect.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
 import { createBenchDatabase } from '../database.ts';
 import type { BenchOptions } from '../options.ts';
-import { describeMachine, saveResults } from '../report.ts';
-import { startCivilMedia } from '../server.ts';
+import { describeCode, describeMachine, saveResults } from '../report.ts';
+import { startCivilMedia, stopStartedServers } from '../server.ts';
 import type { RunningServer } from '../server.ts';
 import type {
   BenchAuth,
   ReadScenario,
+  ScenarioId,
   WriteRequest,
   WriteScenario,
 } from './context.ts';
@@ -50,18 +51,41 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
         scale: kept.scale ?? given.scale,
       }
     : given;
+  const code = describeCode();
   say(
     `CivilMedia bench: scale ${options.scale}, ${options.db}, ` +
       `${options.connections} connections, ${options.writers} writers, ` +
       `${options.duration} s a load (${options.single} s at 1 connection)\n` +
       `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
-      `Node ${machine.node}`,
+      `Node ${machine.node}, commit ${code.commit?.slice(0, 7) ?? 'unknown'}` +
+      (code.changed ? ' with uncommitted changes' : ''),
   );
   const database = kept
     ? { url: kept.url, drop: () => Promise.resolve() }
     : await createBenchDatabase(options.db);
   const handle = openDatabase<Database>(database.url);
   const dataDir = await mkdtemp(join(tmpdir(), 'civilmedia-bench-data-'));
+  // Set once a seed is whole and described for --reuse: only then does
+  // --keep keep the database when the run is ended early.
+  let keptFile: string | null = null;
+  const removeWhatWasMade = async () => {
+    await rm(dataDir, { recursive: true, force: true });
+    if (!options.keep || (!kept && keptFile === null)) {
+      await database.drop();
+    }
+  };
+  // Ctrl-C or a kill ends the run without leaving servers, a PostgreSQL
+  // database or a data folder behind.
+  const onSignal = (signal: NodeJS.Signals) => {
+    say(`\n${signal}: stopping the servers and removing what this run made`);
+    void (async () => {
+      await stopStartedServers();
+      await removeWhatWasMade().catch(() => undefined);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    })();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const secret = randomBytes(32).toString('base64url');
   const env = {
     COOKIE_SECRET: secret,
@@ -94,8 +118,12 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
         : `Seeded in ${seedSeconds.toFixed(1)} s`,
     );
     if (options.keep && !kept) {
-      const saved = await saveResults(`kept-${options.scale}-${options.db}`, {
+      // Stamped, so a second kept seed does not hide the first.
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const name = `kept-${options.scale}-${options.db}-${stamp}`;
+      keptFile = await saveResults(name, {
         url: database.url,
+        commit: code.commit,
         scale: options.scale,
         memberId: seed.memberId,
         memberEmail: seed.memberEmail,
@@ -105,7 +133,11 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
         counts: seed.counts,
         seedSeconds,
       } satisfies Kept);
-      say(`What the kept database holds: ${saved}`);
+      say(`What the kept database holds: ${keptFile}`);
+    }
+    if (options.seedOnly) {
+      say(`Kept the database: ${database.url}`);
+      return;
     }
     const report = await measure(handle.db, database.url, seed, options, env);
     report.seedSeconds = seedSeconds;
@@ -133,6 +165,7 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
         date: new Date().toISOString(),
         options,
         machine,
+        ...code,
         ...report,
       },
     );
@@ -141,11 +174,10 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
       say(`Kept the database: ${database.url}`);
     }
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await handle.close();
-    await rm(dataDir, { recursive: true, force: true });
-    if (!options.keep) {
-      await database.drop();
-    }
+    await removeWhatWasMade();
   }
 }
 
@@ -163,11 +195,8 @@ async function measure(
   };
   // --only takes one word or several with commas: "reply,thread-new".
   const words = options.only?.split(',').filter((word) => word !== '');
-  const wanted = (scenario: { id: string; name: string }) =>
-    !words ||
-    words.some(
-      (word) => scenario.id.includes(word) || scenario.name.includes(word),
-    );
+  const wanted = (scenario: { id: ScenarioId }) =>
+    !words || words.some((word) => scenario.id.includes(word));
   const { token } = await createApiToken(db, seed.memberId, 'bench');
   const report: OrgReport = {
     reads: [],
@@ -220,7 +249,7 @@ async function measure(
     for (const write of seed.writes.filter(wanted)) {
       report.writes.push(await measureWrite(server, write, auth, options));
     }
-    if (wanted({ id: 'sign-in', name: 'sign-in' })) {
+    if (wanted({ id: 'sign-in' })) {
       const people = await db
         .selectFrom('people')
         .select('email')
@@ -240,7 +269,7 @@ async function measure(
   }
   // What the writes queued would tell thousands; it is not measured.
   await db.deleteFrom('jobs').where('state', '=', 'queued').execute();
-  if (wanted({ id: 'fanout', name: 'fan-out' })) {
+  if (wanted({ id: 'fanout' })) {
     server = await startCivilMedia(url, undefined, env);
     try {
       const auth = await benchAuth(
@@ -390,6 +419,8 @@ async function measureFanout(
 /** What --keep saves of a seeded database, for --reuse. */
 interface Kept {
   url: string;
+  /** The commit that seeded it; absent from files kept before. */
+  commit?: string | null;
   /** Absent from files kept before it was saved. */
   scale?: BenchOptions['scale'];
   memberId: number;

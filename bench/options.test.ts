@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { readBenchOptions } from './options.ts';
+
+it('reads the organisation suite flags, --seed-only keeping what it seeds', () => {
+  const options = readBenchOptions([
+    '--scale',
+    'small',
+    '--db',
+    'postgres',
+    '--only',
+    'thread,fanout',
+    '--seed-only',
+  ]);
+  assert.equal(options.scale, 'small');
+  assert.equal(options.people, 100);
+  assert.equal(options.db, 'postgres');
+  assert.equal(options.only, 'thread,fanout');
+  assert.equal(options.seedOnly, true);
+  assert.equal(options.keep, true);
+  assert.equal(options.connections, 50);
+});
+
+it('refuses before seeding an --only that names no scenario', () => {
+  assert.throws(() => readBenchOptions(['--only', 'thread,zanzibar']), {
+    message: "--only zanzibar matches no scenario's id",
+  });
+  assert.throws(() => readBenchOptions(['--only', 'thread,']), {
+    message: "--only  matches no scenario's id",
+  });
+  assert.equal(readBenchOptions(['--only', 'wiki-']).only, 'wiki-');
+});
+
+it('refuses an unknown feature, a scale from the prototype and --seed-only with --reuse', () => {
+  assert.throws(() => readBenchOptions(['--feature', 'everything']), {
+    message:
+      '--feature must be one of digest, search, talk, wiki, expertise, directory, group',
+  });
+  assert.throws(() => readBenchOptions(['--scale', 'constructor']), {
+    message: '--scale must be one of small, org, org5',
+  });
+  assert.throws(
+    () => readBenchOptions(['--seed-only', '--reuse', 'kept.json']),
+    { message: '--seed-only seeds afresh: not with --reuse or --feature' },
+  );
+  // A per-feature bench matches --only against its own scenario names.
+  const feature = readBenchOptions(['--feature', 'group', '--only', 'x']);
+  assert.equal(feature.connections, 8);
+});
