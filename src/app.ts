@@ -47,6 +47,7 @@ import type { RouteAccess } from './platform/route-config.ts';
 import { errorHandling } from './platform/error-handling.ts';
 import { createLogger, requestId } from './platform/logging.ts';
 import { createViewEnvironment, renderer } from './platform/views.ts';
+import { takeTurn } from './platform/turns.ts';
 import { pageContext } from './page-context.ts';
 
 /** One route as registered: for audits of the whole route table in tests. */
@@ -88,6 +89,9 @@ export async function buildApp(
     routerOptions: { maxParamLength: 500 },
     frameworkErrors: refuseMalformedRequest,
   });
+  // First of all hooks: a busy server serves requests in the order they
+  // came and lets new connections in between (platform/turns.ts).
+  app.addHook('onRequest', () => takeTurn());
   const secure = config.publicUrl.protocol === 'https:';
   const routes: RouteEntry[] = [];
   app.decorate('routeTable', routes);
