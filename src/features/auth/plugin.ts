@@ -7,6 +7,7 @@ import type { Database } from '../../database.ts';
 import type { Config } from '../../platform/config.ts';
 import { AppError } from '../../platform/errors.ts';
 import { findAccountById } from '../people/accounts.ts';
+import type { Account } from '../people/accounts.ts';
 import { accountPages } from './account.ts';
 import { localSignIn } from './local.ts';
 import { SessionCookies } from './session-cookies.ts';
@@ -46,8 +47,9 @@ export const authPlugin = fp<AuthOptions>(
       if (header && /^Bearer\b/i.test(header)) {
         const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
         const personId = token ? await findTokenPerson(db, token) : null;
-        const actor =
-          personId === null ? null : await personActor(personId, 'token');
+        const account =
+          personId === null ? undefined : await findAccountById(db, personId);
+        const actor = account ? activeActor(account, 'token') : null;
         if (!actor) {
           throw new AppError(
             401,
@@ -57,21 +59,17 @@ export const authPlugin = fp<AuthOptions>(
         }
         return actor;
       }
-      const personId = await sessions.personOf(request);
-      return (
-        (personId !== null && (await personActor(personId, 'session'))) ||
-        ANONYMOUS
-      );
+      const account = await sessions.accountOf(request);
+      return (account && activeActor(account, 'session')) ?? ANONYMOUS;
     }
 
     // Checked on every request, so deactivating someone takes effect on
     // their very next one, whatever they hold (BUG-15).
-    async function personActor(
-      personId: number,
+    function activeActor(
+      account: Account,
       via: 'session' | 'token',
-    ): Promise<Actor | null> {
-      const account = await findAccountById(db, personId);
-      if (!account?.active) {
+    ): Actor | null {
+      if (!account.active) {
         return null;
       }
       return {

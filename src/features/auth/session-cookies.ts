@@ -3,7 +3,12 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../database.ts';
 import type { Config } from '../../platform/config.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { createSession, deleteSession, findSessionPerson } from './sessions.ts';
+import type { Account } from '../people/accounts.ts';
+import {
+  createSession,
+  deleteSession,
+  findSessionAccount,
+} from './sessions.ts';
 import type { SessionTimeouts } from './sessions.ts';
 
 /** How someone proved who they are when a session began. */
@@ -34,10 +39,10 @@ export class SessionCookies {
     };
   }
 
-  /** The person whose live session the request carries, if any. */
-  async personOf(request: FastifyRequest): Promise<number | null> {
+  /** The account whose live session the request carries, if any. */
+  async accountOf(request: FastifyRequest): Promise<Account | null> {
     const secret = request.cookies[this.name];
-    return secret ? findSessionPerson(this.db, secret, this.timeouts) : null;
+    return secret ? findSessionAccount(this.db, secret, this.timeouts) : null;
   }
 
   /** Starts a session for someone who has just proved who they are. */

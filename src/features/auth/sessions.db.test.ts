@@ -5,13 +5,20 @@ import { buildPerson } from '../../test-support/factories.ts';
 import {
   createSession,
   deleteSessionsOf,
-  findSessionPerson,
+  findSessionAccount,
 } from './sessions.ts';
 
 const HOUR = 3_600_000;
 const timeouts = { idleMs: 8 * HOUR, absoluteMs: 7 * 24 * HOUR };
 const start = new Date('2026-12-01T09:00:00Z');
 const later = (ms: number) => new Date(start.getTime() + ms);
+
+/** The id of the account a live session belongs to, or null. */
+async function findSessionPerson(
+  ...args: Parameters<typeof findSessionAccount>
+): Promise<number | null> {
+  return (await findSessionAccount(...args))?.id ?? null;
+}
 
 await describeEachDatabase('sessions', (database) => {
   it('finds the person while the session is in use', async () => {
@@ -28,6 +35,35 @@ await describeEachDatabase('sessions', (database) => {
       personId,
       'the request an hour in reset the idle clock',
     );
+  });
+
+  it("gives the session's account as it stands, active or not", async () => {
+    const { db } = database();
+    const personId = await buildPerson(db, {
+      displayName: 'Rhian Pugh',
+      email: 'rhian.pugh@example.gov.uk',
+      role: 'guest',
+    });
+    const secret = await createSession(db, personId, 'test', timeouts, start);
+    assert.deepEqual(
+      await findSessionAccount(db, secret, timeouts, later(HOUR)),
+      {
+        id: personId,
+        displayName: 'Rhian Pugh',
+        email: 'rhian.pugh@example.gov.uk',
+        role: 'guest',
+        active: true,
+        passwordHash: null,
+      },
+    );
+
+    await db
+      .updateTable('people')
+      .set({ status: 'deactivated' })
+      .where('id', '=', personId)
+      .execute();
+    const account = await findSessionAccount(db, secret, timeouts, later(HOUR));
+    assert.equal(account?.active, false);
   });
 
   it('ends a session left idle longer than the idle timeout', async () => {

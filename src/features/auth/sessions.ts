@@ -1,4 +1,6 @@
 import type { Db } from '../../database.ts';
+import { toAccount } from '../people/accounts.ts';
+import type { Account } from '../people/accounts.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
 /** How long sessions last; both come from configuration. */
@@ -36,20 +38,32 @@ export async function createSession(
 }
 
 /**
- * The person a session cookie belongs to, or null when the session does
+ * The account a session cookie belongs to, or null when the session does
  * not exist, has been idle too long or has reached its absolute end.
+ * Whether the account is active is the caller's to judge. One statement
+ * finds both, since every signed-in request asks.
  */
-export async function findSessionPerson(
+export async function findSessionAccount(
   db: Db,
   secret: string,
   timeouts: SessionTimeouts,
   now = new Date(),
-): Promise<number | null> {
+): Promise<Account | null> {
   const idHash = hashSecret(secret);
   const session = await db
-    .selectFrom('sessions')
-    .select(['person_id', 'last_seen_at', 'expires_at'])
-    .where('id_hash', '=', idHash)
+    .selectFrom('sessions as s')
+    .innerJoin('people as p', 'p.id', 's.person_id')
+    .select([
+      's.last_seen_at',
+      's.expires_at',
+      'p.id',
+      'p.display_name',
+      'p.email',
+      'p.role',
+      'p.status',
+      'p.password_hash',
+    ])
+    .where('s.id_hash', '=', idHash)
     .executeTakeFirst();
   if (!session) {
     return null;
@@ -68,7 +82,7 @@ export async function findSessionPerson(
       .where('id_hash', '=', idHash)
       .execute();
   }
-  return session.person_id;
+  return toAccount(session);
 }
 
 /** Ends one session. */

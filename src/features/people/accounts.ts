@@ -85,7 +85,8 @@ function accountQuery(db: Db) {
     .select(['id', 'display_name', 'email', 'role', 'status', 'password_hash']);
 }
 
-function toAccount(row: {
+/** An account from a row of its `people` columns (see accountQuery). */
+export function toAccount(row: {
   id: number;
   display_name: string;
   email: string | null;
