@@ -442,6 +442,35 @@ export async function invitationSent(
   });
 }
 
+/**
+ * A request to join has been answered or withdrawn: the notices of it
+ * still unread for whoever runs the group are marked read, so nobody is
+ * left counting a request that no longer waits. (Only the group's present
+ * managers are looked at; anyone else can no longer read the notice.)
+ */
+export async function joinRequestSettled(
+  db: Db,
+  personId: number,
+  groupId: number,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('notifications')
+    .set({ read_at: now })
+    .where('person_id', 'in', (eb) =>
+      eb
+        .selectFrom('group_members')
+        .select('person_id')
+        .where('group_id', '=', groupId)
+        .where('role', 'in', ['owner', 'admin']),
+    )
+    .where('subject_type', '=', 'group_request')
+    .where('subject_id', '=', groupId)
+    .where('actor_id', '=', personId)
+    .where('read_at', 'is', null)
+    .execute();
+}
+
 /** Someone asked to join a closed group: whoever runs it hears. */
 export async function joinRequested(
   db: Db,

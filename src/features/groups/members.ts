@@ -15,7 +15,11 @@ import type { AuditActor } from '../audit/audit.ts';
 import { activeMembers, recountMembers } from './groups.ts';
 import type { Group } from './groups.ts';
 import type { GroupRole, GroupVisibility } from './tables.ts';
-import { groupJoined, joinRequested } from '../activity/hooks.ts';
+import {
+  groupJoined,
+  joinRequested,
+  joinRequestSettled,
+} from '../activity/hooks.ts';
 
 /** One member as a group's member list shows them. */
 export interface GroupMember {
@@ -474,18 +478,26 @@ export async function requestToJoin(
   }
 }
 
-/** Withdraws or declines a request; true when there was one. */
+/**
+ * Withdraws, declines or (before the member is added) approves a request;
+ * true when there was one. Its notices stop counting as unread.
+ */
 export async function dropRequest(
   db: Db,
   groupId: number,
   personId: number,
+  now = new Date().toISOString(),
 ): Promise<boolean> {
   const result = await db
     .deleteFrom('group_requests')
     .where('group_id', '=', groupId)
     .where('person_id', '=', personId)
     .executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  const dropped = Number(result.numDeletedRows) > 0;
+  if (dropped) {
+    await joinRequestSettled(db, personId, groupId, now);
+  }
+  return dropped;
 }
 
 /** A request someone has made, as their own list of groups shows it. */

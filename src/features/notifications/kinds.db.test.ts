@@ -8,7 +8,8 @@ import { fanOut } from '../activity/fanout.ts';
 import type { FanOut } from '../activity/fanout.ts';
 import { buildMember, reply, startGroupThread } from '../activity/testing.ts';
 import { findGroupForReader } from '../groups/groups.ts';
-import { requestToJoin } from '../groups/members.ts';
+import { dropRequest, requestToJoin } from '../groups/members.ts';
+import { approveRequest } from '../groups/requests-api.ts';
 import { acceptAnswer } from '../talk/discussions.ts';
 import { createStatus, replyToStatus } from '../talk/status/posts.ts';
 import { savePage } from '../wiki/editing.ts';
@@ -20,7 +21,7 @@ import {
 } from '../wiki/history.ts';
 import { spaceFor } from '../wiki/spaces.ts';
 import { watchPage } from '../wiki/watches.ts';
-import { listNotifications } from './service.ts';
+import { countUnread, listNotifications } from './service.ts';
 
 // Each kind of notification, made where the product makes it.
 
@@ -115,6 +116,44 @@ await describeEachDatabase('kinds of notification', (database) => {
       'page_changed: Eli changed the page “Rota”',
     ]);
     assert.deepEqual(await kindsOf(db, asker), []);
+  });
+
+  it('stops counting a request to join as unread once it is withdrawn or answered', async () => {
+    const { db } = database();
+    const owner = await buildMember(db, 'Oona');
+    const admin = await buildMember(db, 'Adam');
+    const askers = [
+      await buildMember(db, 'Wyn'),
+      await buildMember(db, 'Yan'),
+      await buildMember(db, 'Zia'),
+    ];
+    const group = await buildGroup(db, owner.id, { visibility: 'closed' });
+    await addGroupMember(db, group, admin.id, 'admin');
+    for (const asker of askers) {
+      const found = await findGroupForReader(db, asker, group.slug);
+      assert.ok(found);
+      await requestToJoin(db, found, asker.id, null);
+    }
+    assert.equal(await countUnread(db, owner), 3);
+    assert.equal(await countUnread(db, admin), 3);
+
+    // Wyn withdraws; Yan's request is approved (dropped as the member is
+    // added); Zia's still waits.
+    assert.equal(await dropRequest(db, group.id, askers[0]?.id ?? 0), true);
+    await approveRequest(db, owner, group.slug, askers[1]?.id ?? 0, 'member');
+
+    assert.equal(await countUnread(db, owner), 1);
+    assert.equal(await countUnread(db, admin), 1);
+    const unread = await listNotifications(db, admin, PAGE);
+    assert.deepEqual(
+      unread.items
+        .filter((item) => item.readAt === null)
+        .map((item) => item.summary),
+      [`Zia asked to join “${group.name}”`],
+    );
+    // Dropping what is no longer there changes nothing.
+    assert.equal(await dropRequest(db, group.id, askers[0]?.id ?? 0), false);
+    assert.equal(await countUnread(db, owner), 1);
   });
 
   it('tells a page’s watcher of a revert, a move and a restore', async () => {
