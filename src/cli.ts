@@ -423,6 +423,15 @@ async function importMediaWikiCommand(
   return 0;
 }
 
+/** An importer's refusal of its input, as the one line a UsageError prints. */
+function refuseInvalid(error: unknown): never {
+  if (error instanceof ValidationError) {
+    const reasons = Object.values(error.fields ?? {}).join('; ');
+    throw new UsageError(reasons || error.message);
+  }
+  throw error;
+}
+
 async function importStackExchangeCommand(
   db: Kysely<Database>,
   args: string[],
@@ -443,13 +452,7 @@ async function importStackExchangeCommand(
     await import('./features/talk/stackexchange/report.ts');
   const report = await importStackExchangeDirectory(db, positionals[0], {
     category: values.category,
-  }).catch((error: unknown) => {
-    if (error instanceof ValidationError) {
-      const reasons = Object.values(error.fields ?? {}).join('; ');
-      throw new UsageError(reasons || error.message);
-    }
-    throw error;
-  });
+  }).catch(refuseInvalid);
   process.stdout.write(`${formatStackExchangeReport(report)}\n`);
   return 0;
 }
@@ -470,13 +473,7 @@ async function importWxrCommand(
   const { formatWxrReport } = await import('./features/blogs/wxr/report.ts');
   const report = await importWxrFile(db, positionals[0], {
     blog: values.blog,
-  }).catch((error: unknown) => {
-    if (error instanceof ValidationError) {
-      const reasons = Object.values(error.fields ?? {}).join('; ');
-      throw new UsageError(reasons || error.message);
-    }
-    throw error;
-  });
+  }).catch(refuseInvalid);
   process.stdout.write(`${formatWxrReport(report)}\n`);
   return 0;
 }

@@ -268,6 +268,24 @@ await describeEachDatabase('importing MediaWiki exports', (database) => {
     assert.equal(Number(pagesAfter.n), Number(pagesBefore.n));
   });
 
+  it('refuses a file that is not a MediaWiki export, making no space', async () => {
+    const { db } = database();
+    const space = await newSpace(db);
+    const wordpress = sharedDataPath('wxr', 'small-export.xml');
+
+    await assert.rejects(importMediaWikiFile(db, wordpress, { space }), {
+      code: 'VALIDATION_FAILED',
+      message:
+        'This is not a MediaWiki export: it starts with <rss>, not <mediawiki>',
+    });
+    const spaces = await db
+      .selectFrom('wiki_spaces')
+      .select('key')
+      .where('key', '=', space)
+      .execute();
+    assert.deepEqual(spaces, []);
+  });
+
   it('a page whose only revision is broken XML is reported skipped, not unchanged', async () => {
     const { db } = database();
     const space = await newSpace(db);

@@ -70,13 +70,18 @@ export async function importMediaWiki(
 ): Promise<MediaWikiReport> {
   const started = performance.now();
   const spaceKey = options.space ?? SITE_SPACE;
+  // The first event is read before the space is made: a file that is not
+  // an export at all is refused with nothing written.
+  const events = readExport(bytes);
+  let next = await events.next();
   const run = new ImportRun(
     db,
     await ensureSpace(db, spaceKey),
     emptyMediaWikiReport(name, spaceKey),
     new AuthorResolver(readAuthorMapping(options.authors ?? '')),
   );
-  for await (const event of readExport(bytes)) {
+  for (; !next.done; next = await events.next()) {
+    const event = next.value;
     if (event.kind === 'siteinfo') {
       run.useSite(event.site);
     } else if (event.kind === 'revision') {

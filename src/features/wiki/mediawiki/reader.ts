@@ -1,4 +1,5 @@
 import sax from 'sax';
+import { ValidationError } from '../../../platform/errors.ts';
 import { decodeStream } from './encoding.ts';
 
 // Reads a MediaWiki Special:Export file (schema 0.3 to 0.11) as a stream
@@ -178,6 +179,12 @@ class ExportReader {
 
   private open(node: sax.Tag): void {
     const name = localName(node.name);
+    if (this.stack.length === 0 && name !== 'mediawiki') {
+      // A WordPress export or an RSS feed would otherwise import as
+      // nothing at all and look like success.
+      const message = `This is not a MediaWiki export: it starts with <${name}>, not <mediawiki>`;
+      throw new ValidationError({ file: message }, message);
+    }
     const parent = this.stack.at(-1) ?? '';
     this.stack.push(name);
     this.text = [];
