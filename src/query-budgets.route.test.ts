@@ -28,9 +28,9 @@ import { addGroupMember, buildGroup } from './test-support/groups.ts';
 // budget is a target (10, from the issue); every other budget is what the
 // page sent when it was set (each one fewer since 5 December, when a
 // session and its account came to be found in one statement), so a
-// statement added to a page fails here and says which one it was. Each page is opened once before it is
-// counted: the count is what every later visit costs, not a first visit's
-// one-off reads.
+// statement added to a page fails here and says which one it was. Each
+// page is opened once before it is counted: the count is what every later
+// visit costs, not a first visit's one-off reads.
 
 const NOW = '2026-12-01T09:00:00.000Z';
 
