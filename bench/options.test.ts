@@ -43,7 +43,8 @@ it('refuses an unknown feature, a scale from the prototype and --seed-only with 
     () => readBenchOptions(['--seed-only', '--reuse', 'kept.json']),
     { message: '--seed-only seeds afresh: not with --reuse or --feature' },
   );
-  // A per-feature bench matches --only against its own scenario names.
-  const feature = readBenchOptions(['--feature', 'group', '--only', 'x']);
-  assert.equal(feature.connections, 8);
+  assert.throws(() => readBenchOptions(['--feature', 'talk', '--only', 'x']), {
+    message: '--only picks from the organisation suite, not --feature',
+  });
+  assert.equal(readBenchOptions(['--feature', 'group']).connections, 8);
 });

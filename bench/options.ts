@@ -130,8 +130,10 @@ export function readBenchOptions(argv: string[]): BenchOptions {
   if (values.feature !== undefined && !FEATURES.includes(values.feature)) {
     throw new Error(`--feature must be one of ${FEATURES.join(', ')}`);
   }
-  // The per-feature benches match --only against their own names.
-  if (values.only !== undefined && !values.feature) {
+  if (values.only !== undefined && values.feature !== undefined) {
+    throw new Error('--only picks from the organisation suite, not --feature');
+  }
+  if (values.only !== undefined) {
     for (const word of values.only.split(',')) {
       if (!SCENARIO_IDS.some((id) => word !== '' && id.includes(word))) {
         throw new Error(`--only ${word} matches no scenario's id`);

@@ -8,7 +8,15 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type {
+  Kysely,
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 import type { Database } from '../../src/database.ts';
 import { createApiToken } from '../../src/features/auth/tokens.ts';
 import { openDatabase } from '../../src/platform/db/database.ts';
@@ -38,6 +46,35 @@ import { formatOrgReport } from './table.ts';
 import type { FanoutResult, OrgReport, WriteRow } from './table.ts';
 
 const FANOUT_LIMIT_MS = 180_000;
+
+const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = {
+  SIGINT: 130,
+  SIGPIPE: 141,
+  SIGTERM: 143,
+};
+
+/**
+ * Lets the event loop turn every tenth of a second while seeding: SQLite's
+ * statements run on this thread, and without a turn a Ctrl-C waited until
+ * the whole seed had finished, minutes later.
+ */
+class LetSignalsIn implements KyselyPlugin {
+  private turned = performance.now();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+
+  async transformResult(
+    args: PluginTransformResultArgs,
+  ): Promise<QueryResult<UnknownRow>> {
+    if (performance.now() - this.turned > 100) {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.turned = performance.now();
+    }
+    return args.result;
+  }
+}
 
 export async function runOrgBench(given: BenchOptions): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -74,18 +111,31 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
       await database.drop();
     }
   };
-  // Ctrl-C or a kill ends the run without leaving servers, a PostgreSQL
-  // database or a data folder behind.
+  // Ctrl-C, a kill or a closed output ends the run without leaving
+  // servers, a PostgreSQL database or a data folder behind. What the run
+  // was doing then fails as its server and database go; those failures
+  // are expected and not shown. A second Ctrl-C waits for the first.
+  let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    const quietly = () => undefined;
+    process.on('uncaughtException', quietly);
+    process.on('unhandledRejection', quietly);
+    process.stdout.on('error', quietly);
     say(`\n${signal}: stopping the servers and removing what this run made`);
     void (async () => {
-      await stopStartedServers();
-      await removeWhatWasMade().catch(() => undefined);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      await stopStartedServers().catch(quietly);
+      await removeWhatWasMade().catch(quietly);
+      process.exit(EXIT_CODES[signal] ?? 1);
     })();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const onClosedOutput = () => onSignal('SIGPIPE');
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onClosedOutput);
   const secret = randomBytes(32).toString('base64url');
   const env = {
     COOKIE_SECRET: secret,
@@ -103,7 +153,7 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
     } else {
       say('Seeding:');
       seed = await seedOrganisation(
-        handle.db,
+        handle.db.withPlugin(new LetSignalsIn()),
         options.scale,
         randomBytes(12).toString('base64url'),
         say,
@@ -173,11 +223,20 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
     if (options.keep) {
       say(`Kept the database: ${database.url}`);
     }
+  } catch (error) {
+    if (stopping) {
+      // The signal's clean-up ends the process.
+      return new Promise<void>(() => undefined);
+    }
+    throw error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await handle.close();
-    await removeWhatWasMade();
+    if (!stopping) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.stdout.off('error', onClosedOutput);
+      await handle.close();
+      await removeWhatWasMade();
+    }
   }
 }
 
