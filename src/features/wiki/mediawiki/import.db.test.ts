@@ -271,13 +271,53 @@ await describeEachDatabase('importing MediaWiki exports', (database) => {
   it('refuses a file that is not a MediaWiki export, making no space', async () => {
     const { db } = database();
     const space = await newSpace(db);
-    const wordpress = sharedDataPath('wxr', 'small-export.xml');
-
-    await assert.rejects(importMediaWikiFile(db, wordpress, { space }), {
-      code: 'VALIDATION_FAILED',
-      message:
-        'This is not a MediaWiki export: it starts with <rss>, not <mediawiki>',
-    });
+    const refusals: [string, () => Promise<unknown>][] = [
+      [
+        'it starts with <rss>, not <mediawiki>',
+        () =>
+          importMediaWikiFile(db, sharedDataPath('wxr', 'small-export.xml'), {
+            space,
+          }),
+      ],
+      [
+        'it does not begin with an XML element',
+        () =>
+          importMediaWikiFile(db, sharedDataPath('directory', 'Example.ldif'), {
+            space,
+          }),
+      ],
+      [
+        'it does not begin with an XML element',
+        () =>
+          importMediaWikiFile(
+            db,
+            sharedDataPath('directory', 'cabinet_office-2011-09-30-senior.csv'),
+            { space },
+          ),
+      ],
+      [
+        'it holds no XML element',
+        () => importMediaWiki(db, bytesOf(''), 'empty.xml', { space }),
+      ],
+      [
+        'it holds no XML element',
+        () =>
+          importMediaWiki(
+            db,
+            bytesOf('<?xml version="1.0"?>\n<!-- -->\n'),
+            'x',
+            {
+              space,
+            },
+          ),
+      ],
+    ];
+    for (const [why, attempt] of refusals) {
+      await assert.rejects(attempt(), {
+        code: 'VALIDATION_FAILED',
+        message: `This is not a MediaWiki export: ${why}`,
+      });
+    }
     const spaces = await db
       .selectFrom('wiki_spaces')
       .select('key')

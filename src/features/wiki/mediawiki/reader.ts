@@ -127,6 +127,8 @@ class ExportReader {
   private namespace?: SiteNamespace;
   private page?: PageHeader;
   private revision?: OpenRevision;
+  /** Whether the root element, <mediawiki>, has opened. */
+  private begun = false;
 
   constructor() {
     const parser = this.parser;
@@ -135,6 +137,11 @@ class ExportReader {
     parser.ontext = (text) => this.text.push(text);
     parser.oncdata = (text) => this.text.push(text);
     parser.onerror = (error) => {
+      if (!this.begun) {
+        // Damage before the first element is not a damaged export but
+        // another kind of file (CSV, LDIF, plain text).
+        refuse('it does not begin with an XML element');
+      }
       this.damage(error.message.split('\n')[0] ?? 'bad XML');
       // sax stops at an error until told to go on; it then resyncs on
       // the next tag, keeping its open and close events balanced.
@@ -147,6 +154,9 @@ class ExportReader {
   }
 
   end(): void {
+    if (!this.begun) {
+      refuse('it holds no XML element');
+    }
     const { page, revision } = this;
     this.revision = undefined;
     this.page = undefined;
@@ -179,11 +189,13 @@ class ExportReader {
 
   private open(node: sax.Tag): void {
     const name = localName(node.name);
-    if (this.stack.length === 0 && name !== 'mediawiki') {
+    if (!this.begun) {
       // A WordPress export or an RSS feed would otherwise import as
       // nothing at all and look like success.
-      const message = `This is not a MediaWiki export: it starts with <${name}>, not <mediawiki>`;
-      throw new ValidationError({ file: message }, message);
+      if (name !== 'mediawiki') {
+        refuse(`it starts with <${name}>, not <mediawiki>`);
+      }
+      this.begun = true;
     }
     const parent = this.stack.at(-1) ?? '';
     this.stack.push(name);
@@ -335,6 +347,12 @@ class ExportReader {
 /** The string in memory of its own, not a view into a larger one. */
 function ownCopy(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+/** Refuses a file that is not a MediaWiki export at all. */
+function refuse(why: string): never {
+  const message = `This is not a MediaWiki export: ${why}`;
+  throw new ValidationError({ file: message }, message);
 }
 
 function localName(name: string): string {

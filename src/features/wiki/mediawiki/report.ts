@@ -95,13 +95,20 @@ export function formatMediaWikiReport(report: MediaWikiReport): string {
     `  authors: ${report.authors.matched.length} matched to people, ` +
       `${report.authors.unmatched} kept as former contributors`,
     `  skipped: ${report.skipped.length}`,
-    ...report.skipped.map((item) => `    ${item.where}: ${item.reason}`),
-    '  pages:',
-    ...report.pages.map(
-      (page) =>
-        `    ${page.source} → ${page.title ?? '(none)'}: ${page.outcome}, ` +
+  );
+  // One push a line: spreading a damaged file's hundred thousand skipped
+  // items into one call overflowed the stack.
+  for (const item of report.skipped) {
+    lines.push(`    ${item.where}: ${item.reason}`);
+  }
+  lines.push('  pages:');
+  for (const page of report.pages) {
+    lines.push(
+      `    ${page.source} → ${page.title ?? '(none)'}: ${page.outcome}, ` +
         `${page.revisions} revisions${page.reason ? ` (${page.reason})` : ''}`,
-    ),
+    );
+  }
+  lines.push(
     `  took ${(report.milliseconds / 1000).toFixed(1)} s, ` +
       `${Math.round(report.revisionsPerSecond)} revisions per second`,
   );
