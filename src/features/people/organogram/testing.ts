@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '../../../database.ts';
@@ -144,9 +144,16 @@ export async function importOne(
 
 let directory: string | undefined;
 
-/** Writes a file for one test into this process's scratch directory. */
+/**
+ * Writes a file for one test into this process's scratch directory, which
+ * goes when the process ends.
+ */
 export function writeScratchFile(name: string, data: string | Uint8Array) {
-  directory ??= mkdtempSync(join(tmpdir(), 'civilmedia-organogram-'));
+  if (directory === undefined) {
+    const made = mkdtempSync(join(tmpdir(), 'civilmedia-organogram-'));
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    directory = made;
+  }
   const path = join(directory, name);
   writeFileSync(path, data);
   return path;
