@@ -51,7 +51,6 @@ export function postNotFound(): NotFoundError {
 function postsWithAuthors(db: Db) {
   return db
     .selectFrom('talk_posts as p')
-    .leftJoin('people as a', 'a.id', 'p.author_id')
     .select([
       'p.id',
       'p.thread_id',
@@ -69,7 +68,19 @@ function postsWithAuthors(db: Db) {
       'p.hidden_reason',
     ])
     .select((eb) =>
-      eb.fn.coalesce('a.display_name', 'p.author_name').as('author'),
+      eb.fn
+        .coalesce(
+          // A subquery, not a join: PostgreSQL takes a thread's first page
+          // (positions every thread has) for thousands of rows and hashes
+          // every person to join them, 32 of 54 ms at 105,000 people; a
+          // subquery looks up each of the page's 25 authors by key.
+          eb
+            .selectFrom('people as a')
+            .select('a.display_name')
+            .whereRef('a.id', '=', 'p.author_id'),
+          'p.author_name',
+        )
+        .as('author'),
     );
 }
 
