@@ -442,6 +442,15 @@ export async function invitationSent(
   });
 }
 
+/** Whoever runs a group, its owners and admins, as ids of people. */
+function managersOf(db: Db, groupId: number) {
+  return db
+    .selectFrom('group_members')
+    .select('person_id')
+    .where('group_id', '=', groupId)
+    .where('role', 'in', ['owner', 'admin']);
+}
+
 /**
  * A request to join has been answered or withdrawn: the notices of it
  * still unread for whoever runs the group are marked read, so nobody is
@@ -457,13 +466,7 @@ export async function joinRequestSettled(
   await db
     .updateTable('notifications')
     .set({ read_at: now })
-    .where('person_id', 'in', (eb) =>
-      eb
-        .selectFrom('group_members')
-        .select('person_id')
-        .where('group_id', '=', groupId)
-        .where('role', 'in', ['owner', 'admin']),
-    )
+    .where('person_id', 'in', managersOf(db, groupId))
     .where('subject_type', '=', 'group_request')
     .where('subject_id', '=', groupId)
     .where('actor_id', '=', personId)
@@ -484,12 +487,7 @@ export async function joinRequested(
       .select('display_name')
       .where('id', '=', personId)
       .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('group_members')
-      .select('person_id')
-      .where('group_id', '=', group.id)
-      .where('role', 'in', ['owner', 'admin'])
-      .execute(),
+    managersOf(db, group.id).execute(),
   ]);
   await notifyPeople(
     db,

@@ -1,5 +1,5 @@
 import type { Db } from '../../database.ts';
-import { toAccount } from '../people/accounts.ts';
+import { accountQuery, toAccount } from '../people/accounts.ts';
 import type { Account } from '../people/accounts.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
@@ -50,20 +50,10 @@ export async function findSessionAccount(
   now = new Date(),
 ): Promise<Account | null> {
   const idHash = hashSecret(secret);
-  const session = await db
-    .selectFrom('sessions as s')
-    .innerJoin('people as p', 'p.id', 's.person_id')
-    .select([
-      's.last_seen_at',
-      's.expires_at',
-      'p.id',
-      'p.display_name',
-      'p.email',
-      'p.role',
-      'p.status',
-      'p.password_hash',
-    ])
-    .where('s.id_hash', '=', idHash)
+  const session = await accountQuery(db)
+    .innerJoin('sessions', 'sessions.person_id', 'people.id')
+    .select(['sessions.last_seen_at', 'sessions.expires_at'])
+    .where('sessions.id_hash', '=', idHash)
     .executeTakeFirst();
   if (!session) {
     return null;

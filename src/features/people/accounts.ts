@@ -79,7 +79,8 @@ export interface Account {
   passwordHash: string | null;
 }
 
-function accountQuery(db: Db) {
+/** The `people` columns an Account is made from (see toAccount). */
+export function accountQuery(db: Db) {
   return db
     .selectFrom('people')
     .select(['id', 'display_name', 'email', 'role', 'status', 'password_hash']);
