@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,25 @@ export async function createBenchDatabase(
     url: url.href,
     drop: () => onMaintenance(`drop database if exists ${name} with (force)`),
   };
+}
+
+/** Whether the database a kept file names is still there. */
+export async function benchDatabaseExists(url: string): Promise<boolean> {
+  if (url.startsWith('sqlite:')) {
+    return existsSync(url.slice('sqlite:'.length));
+  }
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch (error) {
+    // 3D000: no database of that name.
+    if ((error as { code?: string }).code === '3D000') {
+      return false;
+    }
+    throw error;
+  }
 }
 
 async function onMaintenance(statement: string): Promise<void> {

@@ -26,7 +26,7 @@ it('refuses before seeding an --only that names no scenario', () => {
     message: "--only zanzibar matches no scenario's id",
   });
   assert.throws(() => readBenchOptions(['--only', 'thread,']), {
-    message: "--only  matches no scenario's id",
+    message: '--only has an empty id',
   });
   assert.equal(readBenchOptions(['--only', 'wiki-']).only, 'wiki-');
 });

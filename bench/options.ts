@@ -136,7 +136,11 @@ export function readBenchOptions(argv: string[]): BenchOptions {
   if (values.only !== undefined) {
     for (const word of values.only.split(',')) {
       if (!SCENARIO_IDS.some((id) => word !== '' && id.includes(word))) {
-        throw new Error(`--only ${word} matches no scenario's id`);
+        throw new Error(
+          word === ''
+            ? '--only has an empty id'
+            : `--only ${word} matches no scenario's id`,
+        );
       }
     }
   }

@@ -22,7 +22,7 @@ import { createApiToken } from '../../src/features/auth/tokens.ts';
 import { openDatabase } from '../../src/platform/db/database.ts';
 import { dialectOf } from '../../src/platform/db/dialect.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
-import { createBenchDatabase } from '../database.ts';
+import { benchDatabaseExists, createBenchDatabase } from '../database.ts';
 import type { BenchOptions } from '../options.ts';
 import { describeCode, describeMachine, saveResults } from '../report.ts';
 import { startCivilMedia, stopStartedServers } from '../server.ts';
@@ -48,6 +48,7 @@ import type { FanoutResult, OrgReport, WriteRow } from './table.ts';
 const FANOUT_LIMIT_MS = 180_000;
 
 const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = {
+  SIGHUP: 129,
   SIGINT: 130,
   SIGPIPE: 141,
   SIGTERM: 143,
@@ -111,7 +112,7 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
       await database.drop();
     }
   };
-  // Ctrl-C, a kill or a closed output ends the run without leaving
+  // Ctrl-C, a kill, a closed terminal or a closed output ends the run without leaving
   // servers, a PostgreSQL database or a data folder behind. What the run
   // was doing then fails as its server and database go; those failures
   // are expected and not shown. A second Ctrl-C waits for the first.
@@ -132,10 +133,12 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
       process.exit(EXIT_CODES[signal] ?? 1);
     })();
   };
-  const onClosedOutput = () => onSignal('SIGPIPE');
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.stdout.on('error', onClosedOutput);
+  // The output listener stays to the end: a write that fails may be told
+  // after the run has finished, and unheard it would end the process.
+  process.stdout.on('error', () => onSignal('SIGPIPE'));
+  for (const signal of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, onSignal);
+  }
   const secret = randomBytes(32).toString('base64url');
   const env = {
     COOKIE_SECRET: secret,
@@ -231,11 +234,11 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
     throw error;
   } finally {
     if (!stopping) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.stdout.off('error', onClosedOutput);
       await handle.close();
       await removeWhatWasMade();
+      for (const signal of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) {
+        process.off(signal, onSignal);
+      }
     }
   }
 }
@@ -500,6 +503,9 @@ async function readKept(file: string): Promise<Kept> {
   ) {
     // A SyntaxError is what bench/run.ts shows as one line.
     throw new SyntaxError(`${file} is not a file that --keep wrote`);
+  }
+  if (!(await benchDatabaseExists(kept.url))) {
+    throw new SyntaxError(`${file} keeps ${kept.url}, which is gone`);
   }
   return kept as Kept;
 }
