@@ -29,6 +29,11 @@ export interface GroupMembersTable {
   group_id: number;
   person_id: number;
   role: GroupRole;
+  /**
+   * The person's `people.sort_name`, copied by the database when they join
+   * and when they are renamed, so an index holds the member list's order.
+   */
+  sort_name: Generated<string>;
   joined_at: string;
 }
 
