@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +24,16 @@ import {
   postgresSkipReason,
 } from './test-support/databases.ts';
 import type { TestDatabase } from './test-support/databases.ts';
+import { sharedDataPath } from './test-support/shared-data.ts';
+
+/** What the report of pair-0.10.xml cut inside its Talk page skipped. */
+const CUT_REPORT = new RegExp(
+  [
+    '\\n {2}skipped: 2',
+    ' {4}line 94: Unclosed root tag',
+    ' {4}Talk:Çullu, Agdam: the file ends inside a revision\\n',
+  ].join('\\n'),
+);
 
 // The command line as an operator uses it: a separate process, its
 // settings from the environment, its answers on stdout and stderr.
@@ -230,6 +246,38 @@ for (const [dialect, open] of [
       assert.equal(run.code, 1);
       assert.equal(run.stdout.trim().split('\n').length, 1);
       assert.match(run.stdout, /rejected: not an organogram: missing columns /);
+    });
+
+    it('imports a MediaWiki export cut short, keeps what it read, and exits 3', async () => {
+      const whole = sharedDataPath('mediawiki', 'pair-0.10.xml');
+      const text = readFileSync(whole, 'utf8');
+      const talk = text.indexOf('<text', text.indexOf('<title>Talk:'));
+      const folder = mkdtempSync(join(tmpdir(), 'civilmedia-cut-'));
+      const cut = join(folder, 'cut.xml');
+      writeFileSync(cut, text.slice(0, talk + 40));
+      try {
+        const run = await civilmedia(
+          ['import', 'mediawiki', cut, '--space', 'site'],
+          env,
+        );
+        assert.equal(run.code, 3, run.stderr);
+        assert.match(run.stdout, CUT_REPORT);
+        const pages = await target.db
+          .selectFrom('wiki_pages')
+          .select('title')
+          .orderBy('title')
+          .execute();
+        assert.deepEqual(pages, [{ title: 'Çullu, Agdam' }]);
+
+        const again = await civilmedia(
+          ['import', 'mediawiki', whole, '--space', 'site'],
+          env,
+        );
+        assert.equal(again.code, 0, again.stderr);
+        assert.match(again.stdout, /\n {2}skipped: 0\n/);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
     });
 
     it('deactivates an account and ends its tokens at once (BUG-15)', async () => {

@@ -77,6 +77,9 @@ Commands:
                                SLUG, or a new site blog SLUG; its pages go
                                into that group's wiki or the site wiki; a
                                second run adds only what is new
+                               An import that has to skip something (a
+                               damaged entry, a file cut short) keeps the
+                               rest, lists what it skipped, and exits 3
   local-sign-in on|off         switch password sign-in on or off
   deactivate EMAIL             end EMAIL's access at once: sessions and API
                                tokens end, and they leave the directory
@@ -420,7 +423,18 @@ async function importMediaWikiCommand(
     authorsFile: values.authors,
   });
   process.stdout.write(`${formatMediaWikiReport(report)}\n`);
-  return 0;
+  return importedCode(report);
+}
+
+/**
+ * Exit 3 when an import kept what it could but skipped something (damage,
+ * or an entry this site cannot hold), so a script can tell that from a
+ * clean import (0) and a refusal (1 or 2).
+ */
+const SKIPPED_SOME = 3;
+
+function importedCode(report: { skipped: readonly unknown[] }): number {
+  return report.skipped.length > 0 ? SKIPPED_SOME : 0;
 }
 
 /** An importer's refusal of its input, as the one line a UsageError prints. */
@@ -454,7 +468,7 @@ async function importStackExchangeCommand(
     category: values.category,
   }).catch(refuseInvalid);
   process.stdout.write(`${formatStackExchangeReport(report)}\n`);
-  return 0;
+  return importedCode(report);
 }
 
 async function importWxrCommand(
@@ -475,7 +489,7 @@ async function importWxrCommand(
     blog: values.blog,
   }).catch(refuseInvalid);
   process.stdout.write(`${formatWxrReport(report)}\n`);
-  return 0;
+  return importedCode(report);
 }
 
 function readEmailArgument(value: string | undefined): string {
