@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { PersonActor } from '../../access/actor.ts';
 import type { Database } from '../../database.ts';
 import type { BlobStore } from '../../platform/storage/blob-store.ts';
-import { findGroupForReader } from '../groups/groups.ts';
+import { findGroupAccess } from '../groups/groups.ts';
 import { listMembers } from '../groups/members.ts';
 import { makeFolder, saveUploads } from './service.ts';
 import type { FileLimits } from './quota.ts';
@@ -60,7 +60,7 @@ export async function seedDemoFiles(
   store: BlobStore,
   admin: PersonActor,
 ): Promise<number> {
-  const group = await findGroupForReader(db, admin, DEMO_GROUP);
+  const group = await findGroupAccess(db, admin, DEMO_GROUP);
   const owners = group
     ? await listMembers(
         db,

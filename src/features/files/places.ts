@@ -3,7 +3,7 @@ import { fileRights } from '../../access/files.ts';
 import type { FileContainer, FileRights } from '../../access/files.ts';
 import type { Db } from '../../database.ts';
 import { NotFoundError } from '../../platform/errors.ts';
-import { findGroupForReader } from '../groups/groups.ts';
+import { findGroupAccess } from '../groups/groups.ts';
 import { findAccountById } from '../people/accounts.ts';
 
 // A place that holds files, as the routes name it: a group by its slug,
@@ -37,7 +37,7 @@ export async function groupPlace(
   actor: Actor,
   slug: string,
 ): Promise<FilePlace> {
-  const group = await findGroupForReader(db, actor, slug);
+  const group = await findGroupAccess(db, actor, slug);
   if (!group) {
     throw groupNotFound();
   }

@@ -35,6 +35,13 @@ export interface GroupForReader extends Group {
   invited: boolean;
 }
 
+/**
+ * The same without the member count: what a page or a write inside the
+ * group (a thread, a wiki page, a file) needs to decide who may do what.
+ * Counting All staff's 21,000 members was a third of each reply's work.
+ */
+export type GroupAccess = Omit<GroupForReader, 'memberCount'>;
+
 export interface NewGroup {
   slug: string;
   name: string;
@@ -119,13 +126,46 @@ export async function findGroupForReader(
   actor: Actor,
   slug: string,
 ): Promise<GroupForReader | undefined> {
+  const row = await groupWithReader(db, actor, slug)
+    .select(activeMemberCount('g.id'))
+    .executeTakeFirst();
+  return row ? seenBy(actor, { ...toGroup(row), ...readerOf(row) }) : undefined;
+}
+
+/**
+ * The group with this slug as `actor` sees it, without counting its
+ * members, or undefined.
+ */
+export async function findGroupAccess(
+  db: Db,
+  actor: Actor,
+  slug: string,
+): Promise<GroupAccess | undefined> {
+  const row = await groupWithReader(db, actor, slug).executeTakeFirst();
+  if (!row) {
+    return undefined;
+  }
+  return seenBy(actor, {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description_md,
+    visibility: row.visibility,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...readerOf(row),
+  });
+}
+
+/** A group by slug with the reader's role, request and invitation. */
+function groupWithReader(db: Db, actor: Actor, slug: string) {
   const personId = actor.kind === 'person' ? actor.id : -1;
-  const row = await db
+  return db
     .selectFrom('groups as g')
     .leftJoin('group_members as m', (join) =>
       join.onRef('m.group_id', '=', 'g.id').on('m.person_id', '=', personId),
     )
-    .select([...GROUP_COLUMNS, 'm.role', activeMemberCount('g.id')])
+    .select([...GROUP_COLUMNS, 'm.role'])
     .select((eb) => [
       eb
         .exists(
@@ -147,18 +187,23 @@ export async function findGroupForReader(
         )
         .as('invited'),
     ])
-    .where('g.slug', '=', slug)
-    .executeTakeFirst();
-  if (!row) {
-    return undefined;
-  }
-  const group: GroupForReader = {
-    ...toGroup(row),
+    .where('g.slug', '=', slug);
+}
+
+function readerOf(row: {
+  role: GroupRole | null;
+  requested: unknown;
+  invited: unknown;
+}) {
+  return {
     role: row.role ?? null,
     requested: Boolean(row.requested),
     invited: Boolean(row.invited),
   };
-  // A group the reader may not know of does not exist for them.
+}
+
+/** A group the reader may not know of does not exist for them. */
+function seenBy<T extends GroupAccess>(actor: Actor, group: T): T | undefined {
   return canInGroup(actor, 'group.see', group) ? group : undefined;
 }
 

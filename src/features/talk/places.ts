@@ -4,8 +4,8 @@ import { canInGroup, readableContent } from '../../access/groups.ts';
 import { can } from '../../access/policy.ts';
 import type { Db } from '../../database.ts';
 import { NotFoundError } from '../../platform/errors.ts';
-import { findGroupForReader } from '../groups/groups.ts';
-import type { GroupForReader } from '../groups/groups.ts';
+import { findGroupAccess } from '../groups/groups.ts';
+import type { GroupAccess } from '../groups/groups.ts';
 
 // Where a discussion lives, and what an actor may do there. A site
 // category (no group) is for staff: they read and post, site admins
@@ -35,7 +35,7 @@ export interface Category {
 export interface Place {
   category: Category;
   /** The group, as the actor sees it; null for a site category. */
-  group: GroupForReader | null;
+  group: GroupAccess | null;
   mayRead: boolean;
   mayPost: boolean;
   mayModerate: boolean;
@@ -233,7 +233,7 @@ async function groupOfCategory(
   actor: Actor,
   groupId: number,
   facts?: PlaceFacts,
-): Promise<GroupForReader | undefined> {
+): Promise<GroupAccess | undefined> {
   const slug = facts
     ? facts.groupSlug
     : (
@@ -243,7 +243,7 @@ async function groupOfCategory(
           .where('id', '=', groupId)
           .executeTakeFirst()
       )?.slug;
-  return slug ? findGroupForReader(db, actor, slug) : undefined;
+  return slug ? findGroupAccess(db, actor, slug) : undefined;
 }
 
 /** The category `slug` when `actor` may read it; 404 otherwise. */

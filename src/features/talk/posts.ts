@@ -126,13 +126,22 @@ export async function appendPost(
     .set({ updated_at: sql`updated_at` })
     .where('id', '=', threadId)
     .execute();
+  // Two subqueries, each read from the end of its own index: SQLite finds
+  // a lone max() that way, but two in one select made it read every post
+  // of the thread, 0.4 ms a reply at 3,000 posts and growing.
   const last = await db
-    .selectFrom('talk_posts')
-    .select((eb) => [
-      eb.fn.max('position').as('position'),
-      eb.fn.max('shown_position').as('shown'),
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('talk_posts')
+        .select((inner) => inner.fn.max('position').as('n'))
+        .where('thread_id', '=', threadId)
+        .as('position'),
+      eb
+        .selectFrom('talk_posts')
+        .select((inner) => inner.fn.max('shown_position').as('n'))
+        .where('thread_id', '=', threadId)
+        .as('shown'),
     ])
-    .where('thread_id', '=', threadId)
     .executeTakeFirstOrThrow();
   const position = Number(last.position ?? 0) + 1;
   const shownPosition = Number(last.shown ?? 0) + 1;

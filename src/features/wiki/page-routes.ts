@@ -11,7 +11,7 @@ import {
 import type { PageContext } from '../../platform/views.ts';
 import { withQuery } from '../../platform/views.ts';
 import type { Actor } from '../../access/actor.ts';
-import { findGroupForReader, listGroups } from '../groups/groups.ts';
+import { findGroupAccess, listGroups } from '../groups/groups.ts';
 import { newestChanges, recentChanges } from './listing.ts';
 import type { RecentChange } from './listing.ts';
 import { wikiEditRoutes } from './page-routes-edit.ts';
@@ -274,7 +274,7 @@ async function namedChanges(
     keys
       .filter((key) => key !== SITE_SPACE)
       .map(async (key) => {
-        const group = await findGroupForReader(db, actor, key);
+        const group = await findGroupAccess(db, actor, key);
         names.set(key, group ? `${group.name} wiki` : key);
       }),
   );

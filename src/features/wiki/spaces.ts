@@ -4,8 +4,8 @@ import type { GroupAction } from '../../access/groups.ts';
 import { can } from '../../access/policy.ts';
 import type { Db } from '../../database.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
-import { findGroupForReader } from '../groups/groups.ts';
-import type { GroupForReader } from '../groups/groups.ts';
+import { findGroupAccess } from '../groups/groups.ts';
+import type { GroupAccess } from '../groups/groups.ts';
 
 // A wiki space is the site's ('site', for staff) or one group's (its key
 // is the group's slug, which never changes). Who may read, edit and run a
@@ -28,7 +28,7 @@ export interface SpaceRow {
 /** A space as one actor meets it, with what they may do there. */
 export interface Space extends SpaceRow {
   /** The group, as the actor sees it; null for the site space. */
-  group: GroupForReader | null;
+  group: GroupAccess | null;
   mayRead: boolean;
   mayEdit: boolean;
   mayManage: boolean;
@@ -132,7 +132,7 @@ export async function spaceFor(
       mayManage: admin,
     };
   }
-  const group = await findGroupForReader(db, actor, spaceKey);
+  const group = await findGroupAccess(db, actor, spaceKey);
   if (!group) {
     throw spaceNotFound();
   }
