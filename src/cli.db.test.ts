@@ -280,6 +280,29 @@ for (const [dialect, open] of [
       }
     });
 
+    it('refuses a file an importer cannot take, in one line, and exits 1', async () => {
+      const mediawiki = sharedDataPath('mediawiki', 'pair-0.10.xml');
+      const folder = sharedDataPath('wxr');
+      const runs = [
+        {
+          args: ['import', 'wxr', mediawiki, '--blog', 'refused'],
+          line: `civilmedia: ${mediawiki} is not a WordPress export: it has no channel\n`,
+        },
+        {
+          args: ['import', 'mediawiki', folder],
+          line: `civilmedia: ${folder} is a folder, not a file to import\n`,
+        },
+        {
+          args: ['import', 'stackexchange', folder, '--category', 'refused'],
+          line: `civilmedia: ${folder} holds no Posts.xml\n`,
+        },
+      ];
+      for (const { args, line } of runs) {
+        const run = await civilmedia(args, env);
+        assert.deepEqual([run.code, run.stdout, run.stderr], [1, '', line]);
+      }
+    });
+
     it('deactivates an account and ends its tokens at once (BUG-15)', async () => {
       const created = await civilmedia(
         ['token', 'create', 'root@example.gov.uk'],

@@ -421,7 +421,7 @@ async function importMediaWikiCommand(
   const report = await importMediaWikiFile(db, positionals[0], {
     space: values.space,
     authorsFile: values.authors,
-  });
+  }).catch(refuseInvalid);
   process.stdout.write(`${formatMediaWikiReport(report)}\n`);
   return importedCode(report);
 }
@@ -437,11 +437,15 @@ function importedCode(report: { skipped: readonly unknown[] }): number {
   return report.skipped.length > 0 ? SKIPPED_SOME : 0;
 }
 
-/** An importer's refusal of its input, as the one line a UsageError prints. */
+/**
+ * An importer's refusal of its input (a missing file, a file that is not
+ * what it imports): one line and exit 1, like any problem the operator
+ * can fix; exit 2 is kept for calling the command wrongly.
+ */
 function refuseInvalid(error: unknown): never {
   if (error instanceof ValidationError) {
     const reasons = Object.values(error.fields ?? {}).join('; ');
-    throw new UsageError(reasons || error.message);
+    throw new OperatorError(reasons || error.message);
   }
   throw error;
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import type { Db } from '../../../database.ts';
 import { ValidationError } from '../../../platform/errors.ts';
 import { isTimeZone } from '../../../platform/time-zones.ts';
+import { requireFile } from '../../../platform/input-paths.ts';
 import { getSetting } from '../../admin/settings.ts';
 import { ensureSpace, SITE_SPACE } from '../../wiki/service.ts';
 import type { SpaceRow } from '../../wiki/service.ts';
@@ -69,10 +70,7 @@ export async function importWxrFile(
   file: string,
   options: WxrImportOptions,
 ): Promise<WxrReport> {
-  if (!existsSync(file)) {
-    const message = `${file} does not exist`;
-    throw new ValidationError({ file: message }, message);
-  }
+  requireFile('file', file);
   return importWxr(db, () => createReadStream(file), file, options);
 }
 

@@ -320,4 +320,55 @@ await describeEachDatabase('importing a Stack Exchange dump', (database) => {
       replies: 2,
     });
   });
+
+  it('refuses a file that is not a dump file, writing nothing', async () => {
+    const { db } = database();
+    const wordpress = readFileSync(
+      sharedDataPath('wxr', 'small-export.xml'),
+      'utf8',
+    );
+    const cases = [
+      {
+        posts: wordpress,
+        comments: COMMENTS,
+        refusal:
+          'Posts.xml is not a Stack Exchange dump file: it starts with <rss>, not <posts>',
+      },
+      {
+        posts: 'Id,PostTypeId\n1,1\n',
+        comments: COMMENTS,
+        refusal:
+          'Posts.xml is not a Stack Exchange dump file: it does not begin with an XML element',
+      },
+      {
+        posts: '',
+        comments: COMMENTS,
+        refusal:
+          'Posts.xml is not a Stack Exchange dump file: it holds no XML element',
+      },
+      {
+        posts: POSTS,
+        comments: POSTS,
+        refusal:
+          'Comments.xml is not a Stack Exchange dump file: it starts with <posts>, not <comments>',
+      },
+    ];
+    for (const { posts, comments, refusal } of cases) {
+      await assert.rejects(
+        importStackExchange(
+          db,
+          { posts: bytesOf(posts), comments: bytesOf(comments) },
+          'not a dump',
+          { category: 'not-a-dump' },
+        ),
+        { message: refusal },
+      );
+    }
+    const made = await db
+      .selectFrom('talk_categories')
+      .select('slug')
+      .where('slug', '=', 'not-a-dump')
+      .execute();
+    assert.deepEqual(made, []);
+  });
 });

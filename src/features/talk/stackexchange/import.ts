@@ -2,6 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../../../database.ts';
 import { ValidationError } from '../../../platform/errors.ts';
+import { requireFile, requireFolder } from '../../../platform/input-paths.ts';
 import { ensureSiteCategory } from '../categories.ts';
 import { findCategoryRow } from '../places.ts';
 import { appendPost } from '../posts.ts';
@@ -48,10 +49,12 @@ export async function importStackExchangeDirectory(
 ): Promise<StackExchangeReport> {
   const posts = join(directory, 'Posts.xml');
   const comments = join(directory, 'Comments.xml');
+  requireFolder('directory', directory);
   if (!existsSync(posts)) {
     const message = `${directory} holds no Posts.xml`;
     throw new ValidationError({ directory: message }, message);
   }
+  requireFile('directory', posts);
   return importStackExchange(
     db,
     {

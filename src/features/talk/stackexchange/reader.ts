@@ -1,5 +1,6 @@
 import { TextDecoder } from 'node:util';
 import sax from 'sax';
+import { ValidationError } from '../../../platform/errors.ts';
 
 // Reads the Posts.xml and Comments.xml of a Stack Exchange data dump as a
 // stream of rows: each `<row …/>` holds one post or comment in its
@@ -72,13 +73,31 @@ type RowEvent =
   | { kind: 'row'; row: RawRow }
   | { kind: 'damage'; line: number; reason: string };
 
-/** Reads the rows of any dump file, reporting bad XML as damage. */
+/**
+ * Reads the rows of a dump file whose root element is `root`, reporting
+ * bad XML as damage. A file that is not such a dump at all (another XML
+ * format, no XML, nothing) is refused before its first row, so the import
+ * writes nothing instead of reporting every line as skipped.
+ */
 export async function* readRows(
   bytes: AsyncIterable<Uint8Array>,
+  root: 'posts' | 'comments',
 ): AsyncGenerator<RowEvent> {
   const parser = sax.parser(true, { trim: false });
   const events: RowEvent[] = [];
+  let begun = false;
+  const refuse = (why: string): never => {
+    const file = root === 'posts' ? 'Posts.xml' : 'Comments.xml';
+    const message = `${file} is not a Stack Exchange dump file: ${why}`;
+    throw new ValidationError({ file: message }, message);
+  };
   parser.onopentag = (node) => {
+    if (!begun) {
+      if (node.name !== root) {
+        refuse(`it starts with <${node.name}>, not <${root}>`);
+      }
+      begun = true;
+    }
     if (node.name !== 'row') {
       return;
     }
@@ -89,6 +108,9 @@ export async function* readRows(
     events.push({ kind: 'row', row: { line: parser.line + 1, attributes } });
   };
   parser.onerror = (error) => {
+    if (!begun) {
+      refuse('it does not begin with an XML element');
+    }
     const reason = error.message.split('\n')[0] ?? 'bad XML';
     events.push({ kind: 'damage', line: parser.line + 1, reason });
     // sax stops at an error until told to go on; it resyncs on the next tag.
@@ -101,6 +123,9 @@ export async function* readRows(
   }
   parser.write(decoder.decode());
   parser.close();
+  if (!begun) {
+    refuse('it holds no XML element');
+  }
   yield* events.splice(0);
 }
 
@@ -108,7 +133,7 @@ export async function* readRows(
 export async function* readPosts(
   bytes: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<PostEvent> {
-  for await (const event of readRows(bytes)) {
+  for await (const event of readRows(bytes, 'posts')) {
     if (event.kind === 'damage') {
       yield {
         kind: 'skipped',
@@ -124,7 +149,7 @@ export async function* readPosts(
 export async function* readComments(
   bytes: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<CommentEvent> {
-  for await (const event of readRows(bytes)) {
+  for await (const event of readRows(bytes, 'comments')) {
     if (event.kind === 'damage') {
       yield {
         kind: 'skipped',

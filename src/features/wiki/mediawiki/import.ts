@@ -1,8 +1,8 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../database.ts';
-import { ValidationError } from '../../../platform/errors.ts';
+import { requireFile } from '../../../platform/input-paths.ts';
 import { ensureSpace, importRevision, SITE_SPACE } from '../service.ts';
 import type { ImportedRevision, SpaceRow } from '../service.ts';
 import { MAX_BODY_BYTES } from '../pages.ts';
@@ -47,9 +47,8 @@ export async function importMediaWikiFile(
     ['file', file],
     ['authors', options.authorsFile],
   ] as const) {
-    if (path !== undefined && !existsSync(path)) {
-      const message = `${path} does not exist`;
-      throw new ValidationError({ [field]: message }, message);
+    if (path !== undefined) {
+      requireFile(field, path);
     }
   }
   const authors = options.authorsFile
