@@ -62,22 +62,23 @@ async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
 }
 
 async function sqliteTriggers(db: Kysely<unknown>): Promise<void> {
-  await sql`
-    create trigger group_members_take_name
-    after insert on group_members
-    begin
-      update group_members
-        set sort_name = (select sort_name from people where id = new.person_id)
-        where group_id = new.group_id and person_id = new.person_id;
-    end`.execute(db);
-  await sql`
-    create trigger group_members_take_name_on_move
-    after update of person_id on group_members
-    begin
-      update group_members
-        set sort_name = (select sort_name from people where id = new.person_id)
-        where group_id = new.group_id and person_id = new.person_id;
-    end`.execute(db);
+  // SQLite has no BEFORE trigger that sets the new row, nor one trigger
+  // for two events: the copy is written after the row, once for each.
+  for (const [name, event] of [
+    ['group_members_take_name', sql`insert`],
+    ['group_members_take_name_on_move', sql`update of person_id`],
+  ] as const) {
+    await sql`
+      create trigger ${sql.id(name)}
+      after ${event} on group_members
+      begin
+        update group_members
+          set sort_name = (
+            select sort_name from people where id = new.person_id
+          )
+          where group_id = new.group_id and person_id = new.person_id;
+      end`.execute(db);
+  }
   await sql`
     create trigger people_rename_in_groups
     after update of sort_name on people
