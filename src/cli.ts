@@ -77,7 +77,7 @@ Commands:
                                SLUG, or a new site blog SLUG; its pages go
                                into that group's wiki or the site wiki; a
                                second run adds only what is new
-                               An import that has to skip something (a
+                               Any import that has to skip something (a
                                damaged entry, a file cut short) keeps the
                                rest, lists what it skipped, and exits 3
   local-sign-in on|off         switch password sign-in on or off
