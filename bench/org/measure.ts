@@ -27,7 +27,8 @@ export interface ReadRow {
   bare: Driven | null;
 }
 
-const WARM_UP_SECONDS = 2;
+/** Load before any measured load, so a fresh server's first requests are not timed. */
+export const WARM_UP_SECONDS = 2;
 
 /** Loads `scenario` on the server at `origin` as the signed-in member. */
 export async function measureRead(
