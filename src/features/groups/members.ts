@@ -90,16 +90,10 @@ export async function listMembers(
   filter: { role?: GroupRole } = {},
 ): Promise<{ items: GroupMember[]; total: number }> {
   const keys = filter.role
-    ? keySlice(db, groupId, [filter.role], page.pageSize, page.offset)
+    ? keySlice(db, groupId, filter.role, page.pageSize, page.offset)
     : db
         .selectFrom(
-          keySlice(
-            db,
-            groupId,
-            ['owner', 'admin'],
-            page.pageSize,
-            page.offset,
-          ).as('a'),
+          keySlice(db, groupId, 'managers', page.pageSize, page.offset).as('a'),
         )
         .selectAll()
         .unionAll(
@@ -108,7 +102,7 @@ export async function listMembers(
               keySlice(
                 db,
                 groupId,
-                ['member'],
+                'member',
                 page.pageSize,
                 offsetPast(managerCount(groupId), page.offset),
               ).as('b'),
@@ -156,18 +150,17 @@ export async function listMembers(
 }
 
 /**
- * The keys of a group's active members holding one of `roles`, in list
- * order, from `offset`. Everything it reads is in the index, so skipping
+ * The keys of a group's active members holding `role` (owners and admins
+ * together for 'managers'), in list order, from `offset`. Everything it reads is in the index, so skipping
  * to a deep page touches no person's row.
  */
 function keySlice(
   db: Db,
   groupId: number,
-  roles: GroupRole[],
+  role: GroupRole | 'managers',
   limit: number,
   offset: number | RawBuilder<number>,
 ) {
-  const [only] = roles;
   let query = db
     .selectFrom('group_members as s')
     .select(['s.person_id', 's.role', 's.sort_name'])
@@ -178,9 +171,11 @@ function keySlice(
   // One role is one range of the index, already in order; ranking it
   // would hide that from the planner and sort it.
   query =
-    roles.length === 1 && only
-      ? query.where('s.role', '=', only)
-      : query.where('s.role', 'in', roles).orderBy(roleRank('s.role'));
+    role === 'managers'
+      ? query
+          .where('s.role', 'in', ['owner', 'admin'])
+          .orderBy(roleRank('s.role'))
+      : query.where('s.role', '=', role);
   return query
     .orderBy('s.sort_name')
     .orderBy('s.person_id')
