@@ -85,19 +85,33 @@ export function activeMemberCount(groupId: string) {
 /**
  * The same count for a group given as an expression, of the members who
  * hold `role` when it is given; the member list's total uses it.
+ *
+ * Every membership is `groups.member_count`, which each change of
+ * membership keeps equal to the rows (recountMembers), so All staff's
+ * 105,000 at org5 are not counted on every page (10 to 23 ms). Members
+ * holding the plain role are that less the few owners and admins.
  */
 export function activeMembers(
   group: RawBuilder<unknown>,
   role?: GroupRole,
 ): RawBuilder<number> {
-  const inRole = (column: string) =>
-    role ? sql`and ${sql.ref(column)} = ${role}` : sql``;
-  return sql<number>`((select count(*) from group_members as mc
-      where mc.group_id = ${group} ${inRole('mc.role')})
+  const everyone = sql<number>`(select gc.member_count from groups as gc
+    where gc.id = ${group})`;
+  const counted = (roles: readonly GroupRole[]) =>
+    sql<number>`(select count(*) from group_members as mc
+      where mc.group_id = ${group} and mc.role in (${sql.join(roles)}))`;
+  const all =
+    role === undefined
+      ? everyone
+      : role === 'member'
+        ? sql<number>`(${everyone} - ${counted(['owner', 'admin'])})`
+        : counted([role]);
+  const inRole = role ? sql`and mi.role = ${role}` : sql``;
+  return sql<number>`(${all}
     - (select count(*) from people as mp
       inner join group_members as mi
         on mi.group_id = ${group} and mi.person_id = mp.id
-      where mp.status <> 'active' ${inRole('mi.role')}))`;
+      where mp.status <> 'active' ${inRole}))`;
 }
 
 function toGroup(row: GroupRow): Group {
