@@ -4,6 +4,7 @@ import type { Actor } from '../../access/actor.ts';
 import { canInGroup, visibleGroupIds } from '../../access/groups.ts';
 import type { GroupAction, GroupThing } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
+import { dialectOf } from '../../platform/db/dialect.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
 import { searchText, searchWords, sortKey } from '../../platform/text.ts';
@@ -509,8 +510,24 @@ export async function listGroups(
   };
 }
 
-/** Keeps `groups.member_count` equal to the rows in `group_members`. */
+/**
+ * Keeps `groups.member_count` equal to the rows in `group_members`. Run in
+ * the transaction that changed them.
+ *
+ * On PostgreSQL the group's row is locked before counting, so the count is
+ * read after any other change of membership has committed. Counting in the
+ * update alone, two people joining at once could each miss the other: the
+ * second update waits for the first, then sets a count read from before it.
+ */
 export async function recountMembers(db: Db, groupId: number): Promise<void> {
+  if (dialectOf(db) === 'postgres') {
+    await db
+      .selectFrom('groups')
+      .select('id')
+      .where('id', '=', groupId)
+      .forUpdate()
+      .execute();
+  }
   await db
     .updateTable('groups')
     .set({

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { sql } from 'kysely';
+import type { Db } from '../../database.ts';
+import { describeEachDatabase } from '../../test-support/databases.ts';
+import { buildPerson } from '../../test-support/factories.ts';
+import { buildGroup } from '../../test-support/groups.ts';
+import type { Group } from './groups.ts';
+import { addMember } from './members.ts';
+
+// The member totals are read from groups.member_count, so the count must
+// stay right when people join at the same moment. On PostgreSQL the second
+// joiner's transaction is held at the group's row until the first
+// commits; SQLite runs one writer at a time, so there it only checks the sum.
+
+await describeEachDatabase('the kept member count', (database) => {
+  let group: Group;
+  let joiners: number[] = [];
+
+  before(async () => {
+    const { db } = database();
+    const owner = await buildPerson(db);
+    group = await buildGroup(db, owner);
+    joiners = [await buildPerson(db), await buildPerson(db)];
+  });
+
+  it('counts both of two people who join at the same moment', async () => {
+    const { db, dialect } = database();
+    const actor = { personId: null, label: 'test' };
+    let letFirstCommit = () => {};
+    const firstMayCommit = new Promise<void>((resolve) => {
+      letFirstCommit = resolve;
+    });
+    let firstJoined = () => {};
+    const firstHasJoined = new Promise<void>((resolve) => {
+      firstJoined = resolve;
+    });
+    const first = db.transaction().execute(async (trx) => {
+      await addMember(trx, actor, group, joiners[0] ?? 0, 'member');
+      firstJoined();
+      await firstMayCommit;
+    });
+    await firstHasJoined;
+    let secondPid: number | null = null;
+    const second = db.transaction().execute(async (trx) => {
+      if (dialect === 'postgres') {
+        secondPid = await backendPid(trx);
+      }
+      await addMember(trx, actor, group, joiners[1] ?? 0, 'member');
+    });
+    if (dialect === 'postgres') {
+      // The second is waiting on a lock the first holds before it commits.
+      await waitForLockWait(db, () => secondPid);
+    }
+    letFirstCommit();
+    await Promise.all([first, second]);
+    const row = await db
+      .selectFrom('groups')
+      .select('member_count')
+      .where('id', '=', group.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(row.member_count), 3);
+  });
+});
+
+async function backendPid(db: Db): Promise<number> {
+  const { rows } = await sql<{
+    pid: number;
+  }>`select pg_backend_pid() as pid`.execute(db);
+  return Number(rows[0]?.pid);
+}
+
+async function waitForLockWait(db: Db, pid: () => number | null) {
+  for (let tries = 0; tries < 500; tries += 1) {
+    const known = pid();
+    if (known !== null) {
+      const { rows } = await sql<{ wait: string | null }>`
+        select wait_event_type as wait from pg_stat_activity
+        where pid = ${known}`.execute(db);
+      if (rows[0]?.wait === 'Lock') {
+        return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('the second joiner never waited on the first');
+}
