@@ -14,13 +14,14 @@ import {
   readableContent,
   readableGroup,
   readableGroupIds,
+  visibleGroup,
   visibleGroupIds,
 } from './groups.ts';
 import type { GroupThing } from './groups.ts';
 
 // The group rule is written twice: canInGroup answers for one group, and
 // visibleGroupIds, readableGroupIds and readableContent filter lists in
-// SQL. Every kind of actor is run against every kind of group, as a
+// SQL (visibleGroup and readableGroup by each row's key). Every kind of actor is run against every kind of group, as a
 // member and not, through both forms, which must give the same answer.
 
 const VISIBILITIES: readonly GroupVisibility[] = ['open', 'closed', 'secret'];
@@ -159,8 +160,14 @@ await describeEachDatabase('the group rule in its two forms', (database) => {
         .map((group) => group.id);
 
       const rows = await visibleGroupIds(db, actor).execute();
+      const byKey = await db
+        .selectFrom('groups')
+        .select('groups.id as id')
+        .where(visibleGroup(actor, sql.ref('groups.id')))
+        .execute();
 
       assert.deepEqual(sortedIds(rows), expected);
+      assert.deepEqual(sortedIds(byKey), expected);
     });
 
     it(`lists the groups ${name} may read as canInGroup does`, async () => {
