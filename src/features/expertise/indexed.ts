@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
 import type { Db } from '../../database.ts';
 import { dialectOf } from '../../platform/db/dialect.ts';
+import { matchExpression } from '../search/dialects/sqlite.ts';
 import { lexeme } from '../search/documents.ts';
 import type { SearchKind } from '../search/tables.ts';
 import type { QueryPart } from '../search/terms.ts';
@@ -12,11 +13,6 @@ import type { Topic } from './words.ts';
 // databases: the things of a kind whose title holds every word of a
 // topic. The index says nothing of who may read what: the callers check
 // that as before.
-
-function ftsPhrase(part: QueryPart): string {
-  const quoted = `"${part.terms.join(' ').replace(/"/g, '""')}"`;
-  return part.prefix ? `${quoted}*` : quoted;
-}
 
 function tsPhrase(part: QueryPart, weight: string): string {
   const suffix = part.prefix ? `:*${weight}` : weight ? `:${weight}` : '';
@@ -39,12 +35,11 @@ function matching(
     return sql`search_documents as d
       where d.search @@ cast(${query} as tsquery) and d.kind = ${kind}`;
   }
-  const expression = parts
-    .map((part) => `title_terms : ${ftsPhrase(part)}`)
-    .join(' AND ');
-  return sql`search_fts join search_documents as d
-      on d.id = search_fts.rowid
-    where search_fts match ${expression} and d.kind = ${kind}`;
+  // The index of titles alone (migration 2026-12-05T1910).
+  const expression = matchExpression(parts);
+  return sql`search_title_fts join search_documents as d
+      on d.id = search_title_fts.rowid
+    where search_title_fts match ${expression} and d.kind = ${kind}`;
 }
 
 /** The newest `limit` ids of things of `kind` whose title holds the topic. */

@@ -17,12 +17,15 @@ import { savePage } from '../wiki/editing.ts';
 import { renamePage } from '../wiki/history.ts';
 import { importRevision } from '../wiki/import.ts';
 import { spaceFor } from '../wiki/spaces.ts';
+import { migrateDown, migrateToLatest } from '../../platform/db/migrate.ts';
 import { searchIndex } from './query.ts';
 import type { SearchRequest } from './query.ts';
 
 // The index moves with the content in every write path, and a search
 // counts only what the reader may see: a hidden, deleted or moved thread
 // leaves totals and pages at once.
+
+const TITLE_INDEX = '2026-12-05T1910_search_title_index';
 
 await describeEachDatabase('searching everything', (database) => {
   let author: PersonActor;
@@ -184,6 +187,25 @@ await describeEachDatabase('searching everything', (database) => {
     assert.deepEqual((await find({ text: 'lifejacket' })).titles, []);
     await deletePost(db, author, made.postId);
     assert.deepEqual((await find({ text: 'rowing' })).titles, []);
+  });
+
+  it('ranks titles written before SQLite had its index of titles', async () => {
+    const { db } = database();
+    await thread('Kestrel survey', 'Nesting birds', '2026-04-01T00:00:00Z');
+    await thread('Field notes', 'A kestrel hovered', '2026-04-02T00:00:00Z');
+    // Back to before the index of titles, and up again: the migration
+    // fills it from the titles already there.
+    let reverted: string[] = [];
+    while (!reverted.includes(TITLE_INDEX)) {
+      reverted = await migrateDown(db);
+      assert.notDeepEqual(reverted, [], 'no migration left to revert');
+    }
+    await migrateToLatest(db);
+
+    assert.deepEqual(await find({ text: 'kestrel' }), {
+      total: 2,
+      titles: ['Kestrel survey', 'Field notes'],
+    });
   });
 
   it('leaves wiki redirects out, and drops a page that becomes one', async () => {

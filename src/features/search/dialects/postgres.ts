@@ -61,6 +61,11 @@ export function rawMatchCount(
       limit ${limit}) as found`;
 }
 
+/** Every row whose title or body holds every part, as the FROM of a count. */
+export function matchingRows(parts: readonly QueryPart[]): RawBuilder<unknown> {
+  return sql`search_documents as d where ${matchAll(parts, false)}`;
+}
+
 /** Rows whose title alone holds every part. */
 export function matchTitle(parts: readonly QueryPart[]): RawBuilder<SqlBool> {
   const query = parts.map((part) => phrase(part, 'A')).join(' & ');
