@@ -27,8 +27,8 @@ import { findableDocuments } from './visibility.ts';
 // How a page is found without asking of every match whether the reader
 // may see it (a word in a third of 200,000 items has 52,000 matches):
 //
-// - tiers 1 and 2 come from the title-only index (FTS5's title column,
-//   PostgreSQL's title_search GIN index): titles holding the query are
+// - tiers 1 and 2 come from the index of titles alone (SQLite's
+//   search_title_fts, PostgreSQL's title_search): titles holding it are
 //   few, so they are all checked and sorted, up to the cap;
 // - tier 3 is read newest first. When the word is rare (fewer than
 //   DENSE raw matches) its matches are all read and sorted, which is
