@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { buildPdf } from './fixtures.ts';
-import { PdfError } from './pdf.ts';
+import { PdfError } from './pdf-error.ts';
 import { checkPdfInflation } from './pdf-inflation.ts';
 
 // A PDF is refused before pdf.js reads it when its Flate streams inflate

@@ -1,5 +1,5 @@
 import { createInflate } from 'node:zlib';
-import { PdfError } from './pdf.ts';
+import { PdfError } from './pdf-error.ts';
 
 // A PDF's streams are mostly Flate-compressed, and pdf.js inflates a
 // stream whole, into typed arrays, before it reads a word of it. Typed

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { PdfError } from './pdf.ts';
+import { PdfError } from './pdf-error.ts';
 import { checkPdfInflation } from './pdf-inflation.ts';
 
 // Each PDF is read in a worker thread of its own: pdf.js parses in

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { PdfError } from './pdf-error.ts';
 import { TextCollector } from './text-collector.ts';
 
 // PDFs through pdf.js, the legacy build that runs on Node 20. On Node it
@@ -23,11 +24,6 @@ const MAX_IMAGE_PIXELS = 16 * 1024 * 1024;
 const pdfjsRoot = dirname(
   createRequire(import.meta.url).resolve('pdfjs-dist/package.json'),
 );
-
-/** Why a PDF was not read: too slow, or not a PDF pdf.js can open. */
-export class PdfError extends Error {
-  override name = 'PdfError';
-}
 
 async function withPdf<T>(
   bytes: Uint8Array,
