@@ -6,7 +6,7 @@ import { readableFiles } from '../../access/files.ts';
 import { readableContent, visibleGroupIds } from '../../access/groups.ts';
 import { visiblePersonStatuses } from '../../access/policy.ts';
 import type { Db } from '../../database.ts';
-import { dialectOf } from '../../platform/db/dialect.ts';
+import { perRow } from '../../platform/db/dialect.ts';
 import { shownComments } from '../blogs/comments.ts';
 import { listedThreads } from '../talk/threads.ts';
 import { readablePages } from '../wiki/listing.ts';
@@ -17,17 +17,10 @@ import type { SearchKind } from './tables.ts';
 // pages count only what the reader may see, and a group closed a moment
 // ago keeps its content out of the next search (BUG-05). Each condition
 // is the one the kind's own lists use, taken from src/access or from the
-// feature that owns the list; none is written again here.
-
-/**
- * PostgreSQL turns a correlated EXISTS into a hash of every readable row
- * of the kind, built for each search however few rows match: a rare
- * word paid for all 100,000 replies. OFFSET 0 keeps it a lookup per
- * match, by index, as SQLite does anyway.
- */
-function perRow(db: Db): RawBuilder<unknown> {
-  return sql.raw(dialectOf(db) === 'postgres' ? 'offset 0' : '');
-}
+// feature that owns the list; none is written again here. Each EXISTS
+// ends in perRow: on PostgreSQL it is then a lookup for each match, not a
+// hash of every readable row of the kind (a rare word paid for all
+// 100,000 replies).
 
 type Condition = (db: Db, actor: Actor, now: string) => RawBuilder<SqlBool>;
 

@@ -4,6 +4,7 @@ import type { Actor } from '../../access/actor.ts';
 import { readableContent } from '../../access/groups.ts';
 import type { RuleForm } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
+import { perRow } from '../../platform/db/dialect.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
 import {
   PAGE_COLUMNS,
@@ -57,7 +58,10 @@ async function pageList(
               .select('c.id')
               .whereRef('c.space_id', '=', 'p.space_id')
               .whereRef('c.parent_key', '=', 'p.title_key')
-              .where('c.deleted_at', 'is', null),
+              .where('c.deleted_at', 'is', null)
+              // Hashed, PostgreSQL read every page of the site for each
+              // page of the tree (20,000 at org scale, 5 ms).
+              .modifyEnd(perRow(db)),
           )
           .as('has_children'),
       )
