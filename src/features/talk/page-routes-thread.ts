@@ -81,6 +81,7 @@ function postView(post: PostJson, returnTo: string, changer: Changer) {
   return {
     ...post,
     anchor: `post-${post.id}`,
+    own,
     editPath: mayChange ? postEditPath(post.id) : null,
     deletePath: mayDelete ? postDeletePath(post.id) : null,
     historyPath: postHistoryPath(post.id),

@@ -69,6 +69,7 @@ await describeEachDatabase('the attachment pages', (database) => {
   let author: Browser;
   let colleague: Browser;
   let outsider: Browser;
+  let moderator: Browser;
   let authorApi: ApiCaller;
   let colleagueApi: ApiCaller;
   let png: Buffer;
@@ -94,6 +95,8 @@ await describeEachDatabase('the attachment pages', (database) => {
     await colleague.browser.signIn(cal.email);
     outsider = new Browser(app);
     await outsider.browser.signIn(otto.email);
+    moderator = new Browser(app);
+    await moderator.browser.signIn(owner.email);
     png = await tinyPng();
   });
   after(async () => {
@@ -240,6 +243,40 @@ await describeEachDatabase('the attachment pages', (database) => {
     assert.match(page.body, /govuk-!-margin-bottom-1">Attachments<\/p>/);
     assert.doesNotMatch(
       page.body,
+      new RegExp(`action="/attachments/talk-post/${replyId}"`),
+    );
+  });
+
+  it('gives a moderator a link to each post’s attachments instead of a form under every post', async () => {
+    const { db } = database();
+    const { threadId, postId } = await buildThread(
+      app,
+      db,
+      authorApi,
+      group.slug,
+      'Slipway',
+    );
+    const replyId = await buildReply(app, db, colleagueApi, threadId);
+
+    const page = await moderator.get(`/talk/threads/${threadId}`);
+    const attachments = await moderator.get(
+      `/attachments/talk-post/${replyId}`,
+    );
+
+    assert.equal(page.statusCode, 200);
+    for (const id of [postId, replyId]) {
+      assert.match(
+        page.body,
+        new RegExp(`href="/attachments/talk-post/${id}"`),
+      );
+      assert.doesNotMatch(
+        page.body,
+        new RegExp(`action="/attachments/talk-post/${id}"`),
+      );
+    }
+    assert.equal(attachments.statusCode, 200);
+    assert.match(
+      attachments.body,
       new RegExp(`action="/attachments/talk-post/${replyId}"`),
     );
   });
