@@ -524,6 +524,9 @@ export async function listGroups(
  * read after any other change of membership has committed. Counting in the
  * update alone, two people joining at once could each miss the other: the
  * second update waits for the first, then sets a count read from before it.
+ * The lock is the one an update takes (FOR NO KEY UPDATE): FOR UPDATE
+ * would also wait on the share lock each new membership's foreign key
+ * holds on the group, and two joins would deadlock.
  */
 export async function recountMembers(db: Db, groupId: number): Promise<void> {
   if (dialectOf(db) === 'postgres') {
@@ -531,7 +534,7 @@ export async function recountMembers(db: Db, groupId: number): Promise<void> {
       .selectFrom('groups')
       .select('id')
       .where('id', '=', groupId)
-      .forUpdate()
+      .forNoKeyUpdate()
       .execute();
   }
   await db

@@ -5,6 +5,7 @@ import type { Db } from '../../database.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
 import { buildPerson } from '../../test-support/factories.ts';
 import { buildGroup } from '../../test-support/groups.ts';
+import { recountMembers } from './groups.ts';
 import type { Group } from './groups.ts';
 import { addMember } from './members.ts';
 
@@ -60,6 +61,57 @@ await describeEachDatabase('the kept member count', (database) => {
       .where('id', '=', group.id)
       .executeTakeFirstOrThrow();
     assert.equal(Number(row.member_count), 3);
+  });
+
+  it('counts two joins whose rows are both written before either counts', async () => {
+    const { db, dialect } = database();
+    const [first, second] = [await buildPerson(db), await buildPerson(db)];
+    const gate = () => {
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return { open, opened };
+    };
+    const firstWrote = gate();
+    const secondWrote = gate();
+    const join = (
+      personId: number,
+      wrote: { open: () => void },
+      other: { opened: Promise<void> },
+    ) =>
+      db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('group_members')
+          .values({
+            group_id: group.id,
+            person_id: personId,
+            role: 'member',
+            joined_at: '2026-12-05T19:00:00.000Z',
+          })
+          .execute();
+        wrote.open();
+        // SQLite runs one transaction at a time: the other cannot write
+        // until this one ends, so there it is not waited for.
+        if (dialect === 'postgres') {
+          await other.opened;
+        }
+        await recountMembers(trx, group.id);
+      });
+
+    // Each membership's foreign key holds a share lock on the group's row
+    // when both recounts ask for it: a lock that waits on those deadlocks.
+    await Promise.all([
+      join(first, firstWrote, secondWrote),
+      join(second, secondWrote, firstWrote),
+    ]);
+
+    const row = await db
+      .selectFrom('groups')
+      .select('member_count')
+      .where('id', '=', group.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(row.member_count), 5);
   });
 });
 
