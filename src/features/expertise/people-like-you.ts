@@ -230,19 +230,18 @@ async function ranked(
   viewer: PersonActor,
   shared: Map<number, Shared>,
 ): Promise<PersonLikeYou['person'][]> {
-  const own = await db
-    .selectFrom('people')
-    .select('department_id')
-    .where('id', '=', viewer.id)
-    .executeTakeFirst();
-  const people = await db
+  // The viewer's own row comes with the candidates' for their department,
+  // one statement for both.
+  const rows = await db
     .selectFrom('people as p')
     .leftJoin('departments as d', 'd.id', 'p.department_id')
     .select(['p.id', 'p.display_name', 'p.sort_name', 'p.job_title'])
     .select(['d.name as department', 'p.department_id'])
-    .where('p.id', 'in', [...shared.keys()])
+    .where('p.id', 'in', [viewer.id, ...shared.keys()])
     .execute();
-  const sorted = people
+  const own = rows.find((row) => row.id === viewer.id);
+  const sorted = rows
+    .filter((row) => shared.has(row.id))
     .map((person) => {
       const other =
         person.department_id !== null &&
