@@ -21,8 +21,9 @@ import type { GroupThing } from './groups.ts';
 
 // The group rule is written twice: canInGroup answers for one group, and
 // visibleGroupIds, readableGroupIds and readableContent filter lists in
-// SQL (visibleGroup and readableGroup by each row's key). Every kind of actor is run against every kind of group, as a
-// member and not, through both forms, which must give the same answer.
+// SQL (visibleGroup and readableGroup by each row's key). Every kind of
+// actor is run against every kind of group, as a member and not, through
+// both forms, which must give the same answer.
 
 const VISIBILITIES: readonly GroupVisibility[] = ['open', 'closed', 'secret'];
 

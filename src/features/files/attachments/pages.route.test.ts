@@ -247,7 +247,7 @@ await describeEachDatabase('the attachment pages', (database) => {
     );
   });
 
-  it('gives a moderator a link to each post’s attachments instead of a form under every post', async () => {
+  it('gives a moderator a link to attachments, not a form under each post', async () => {
     const { db } = database();
     const { threadId, postId } = await buildThread(
       app,
