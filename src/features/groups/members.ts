@@ -151,8 +151,9 @@ export async function listMembers(
 
 /**
  * The keys of a group's active members holding `role` (owners and admins
- * together for 'managers'), in list order, from `offset`. Everything it reads is in the index, so skipping
- * to a deep page touches no person's row.
+ * together for 'managers'), in list order, from `offset`. Everything it
+ * reads is in the index, so skipping to a deep page touches no person's
+ * row.
  */
 function keySlice(
   db: Db,
