@@ -8,7 +8,7 @@ import {
 } from '../../access/groups.ts';
 import type { GroupAction, GroupThing } from '../../access/groups.ts';
 import type { Db } from '../../database.ts';
-import { dialectOf } from '../../platform/db/dialect.ts';
+import { lockRow } from '../../platform/db/locks.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
 import { searchText, searchWords, sortKey } from '../../platform/text.ts';
@@ -524,19 +524,11 @@ export async function listGroups(
  * read after any other change of membership has committed. Counting in the
  * update alone, two people joining at once could each miss the other: the
  * second update waits for the first, then sets a count read from before it.
- * The lock is the one an update takes (FOR NO KEY UPDATE): FOR UPDATE
- * would also wait on the share lock each new membership's foreign key
- * holds on the group, and two joins would deadlock.
+ * The lock is the one an update takes (platform/db/locks.ts), which
+ * does not wait on the share lock each new membership's foreign key holds.
  */
 export async function recountMembers(db: Db, groupId: number): Promise<void> {
-  if (dialectOf(db) === 'postgres') {
-    await db
-      .selectFrom('groups')
-      .select('id')
-      .where('id', '=', groupId)
-      .forNoKeyUpdate()
-      .execute();
-  }
+  await lockRow(db, 'groups', groupId);
   await db
     .updateTable('groups')
     .set({

@@ -28,20 +28,14 @@ await describeEachDatabase('the kept member count', (database) => {
   it('counts both of two people who join at the same moment', async () => {
     const { db, dialect } = database();
     const actor = { personId: null, label: 'test' };
-    let letFirstCommit = () => {};
-    const firstMayCommit = new Promise<void>((resolve) => {
-      letFirstCommit = resolve;
-    });
-    let firstJoined = () => {};
-    const firstHasJoined = new Promise<void>((resolve) => {
-      firstJoined = resolve;
-    });
+    const firstMayCommit = gate();
+    const firstJoined = gate();
     const first = db.transaction().execute(async (trx) => {
       await addMember(trx, actor, group, joiners[0] ?? 0, 'member');
-      firstJoined();
-      await firstMayCommit;
+      firstJoined.open();
+      await firstMayCommit.opened;
     });
-    await firstHasJoined;
+    await firstJoined.opened;
     let secondPid: number | null = null;
     const second = db.transaction().execute(async (trx) => {
       if (dialect === 'postgres') {
@@ -53,7 +47,7 @@ await describeEachDatabase('the kept member count', (database) => {
       // The second is waiting on a lock the first holds before it commits.
       await waitForLockWait(db, () => secondPid);
     }
-    letFirstCommit();
+    firstMayCommit.open();
     await Promise.all([first, second]);
     const row = await db
       .selectFrom('groups')
@@ -66,13 +60,6 @@ await describeEachDatabase('the kept member count', (database) => {
   it('counts two joins whose rows are both written before either counts', async () => {
     const { db, dialect } = database();
     const [first, second] = [await buildPerson(db), await buildPerson(db)];
-    const gate = () => {
-      let open = () => {};
-      const opened = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      return { open, opened };
-    };
     const firstWrote = gate();
     const secondWrote = gate();
     const join = (
@@ -114,6 +101,15 @@ await describeEachDatabase('the kept member count', (database) => {
     assert.equal(Number(row.member_count), 5);
   });
 });
+
+/** A promise opened from outside, to order two transactions' steps. */
+function gate(): { open: () => void; opened: Promise<void> } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+}
 
 async function backendPid(db: Db): Promise<number> {
   const { rows } = await sql<{

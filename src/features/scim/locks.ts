@@ -1,41 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../database.ts';
 import { dialectOf } from '../../platform/db/dialect.ts';
+import { lockRow } from '../../platform/db/locks.ts';
 
 // A PUT, PATCH or DELETE reads a resource whole, changes it, and writes
-// it back. Under PostgreSQL's READ COMMITTED two of them at once would
-// each write over the other (one keeping a title, the other switching a
-// leaver back on), so each first locks the resource's row and reads it
-// only then. SQLite transactions here begin IMMEDIATE and so already run
-// one at a time; there these functions do nothing.
-//
-// FOR NO KEY UPDATE is the lock an UPDATE of the row takes itself: it
-// waits for and holds off every other writer of the row, FOR UPDATE
-// included, without also holding up inserts that merely refer to it,
-// such as a session or a group membership.
+// it back. Two of them at once would each write over the other (one
+// keeping a title, the other switching a leaver back on), so each first
+// locks the resource's row and reads it only then (platform/db/locks.ts).
 
 /** Locks a person's row until the transaction ends, on PostgreSQL. */
 export async function lockUser(db: Db, id: number): Promise<void> {
-  if (dialectOf(db) === 'postgres') {
-    await db
-      .selectFrom('people')
-      .select('id')
-      .where('id', '=', id)
-      .forNoKeyUpdate()
-      .execute();
-  }
+  await lockRow(db, 'people', id);
 }
 
 /** Locks a group's row until the transaction ends, on PostgreSQL. */
 export async function lockGroup(db: Db, id: number): Promise<void> {
-  if (dialectOf(db) === 'postgres') {
-    await db
-      .selectFrom('scim_groups')
-      .select('id')
-      .where('id', '=', id)
-      .forNoKeyUpdate()
-      .execute();
-  }
+  await lockRow(db, 'scim_groups', id);
 }
 
 /**
