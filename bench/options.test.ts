@@ -48,3 +48,17 @@ it('refuses an unknown feature, a scale from the prototype and --seed-only with 
   });
   assert.equal(readBenchOptions(['--feature', 'group']).connections, 8);
 });
+
+it('refuses --reuse with an --only that picks writes alone', () => {
+  assert.throws(
+    () => readBenchOptions(['--reuse', 'kept.json', '--only', 'reply,fanout']),
+    {
+      message:
+        '--reuse measures reads only, and --only reply,fanout picks none',
+    },
+  );
+  assert.equal(
+    readBenchOptions(['--reuse', 'kept.json', '--only', 'reply,thread']).only,
+    'reply,thread',
+  );
+});

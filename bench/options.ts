@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SCENARIO_IDS } from './org/context.ts';
+import { SCENARIO_IDS, WRITE_SCENARIO_IDS } from './org/context.ts';
 
 /** How big an organisation the benchmark seeds. */
 export const SCALES = {
@@ -134,7 +134,8 @@ export function readBenchOptions(argv: string[]): BenchOptions {
     throw new Error('--only picks from the organisation suite, not --feature');
   }
   if (values.only !== undefined) {
-    for (const word of values.only.split(',')) {
+    const words = values.only.split(',');
+    for (const word of words) {
       if (!SCENARIO_IDS.some((id) => word !== '' && id.includes(word))) {
         throw new Error(
           word === ''
@@ -142,6 +143,16 @@ export function readBenchOptions(argv: string[]): BenchOptions {
             : `--only ${word} matches no scenario's id`,
         );
       }
+    }
+    const reads = SCENARIO_IDS.filter(
+      (id) =>
+        !WRITE_SCENARIO_IDS.includes(id) &&
+        words.some((word) => id.includes(word)),
+    );
+    if (values.reuse !== undefined && reads.length === 0) {
+      throw new Error(
+        `--reuse measures reads only, and --only ${values.only} picks none`,
+      );
     }
   }
   return {

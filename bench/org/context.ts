@@ -154,6 +154,15 @@ export const SCENARIO_IDS = [
 
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
+/** The scenarios that change data: a kept database (--reuse) runs none. */
+export const WRITE_SCENARIO_IDS: readonly ScenarioId[] = [
+  'reply-watched',
+  'thread-new',
+  'wiki-save',
+  'sign-in',
+  'fanout',
+];
+
 export interface ReadScenario {
   id: ScenarioId;
   name: string;
