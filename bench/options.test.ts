@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { it } from 'node:test';
 import { readBenchOptions } from './options.ts';
 
@@ -19,6 +20,14 @@ it('reads the organisation suite flags, --seed-only keeping what it seeds', () =
   assert.equal(options.seedOnly, true);
   assert.equal(options.keep, true);
   assert.equal(options.connections, 50);
+  assert.equal(options.processes, availableParallelism());
+});
+
+it('starts the server with --processes web processes, at least one', () => {
+  assert.equal(readBenchOptions(['--processes', '3']).processes, 3);
+  assert.throws(() => readBenchOptions(['--processes', '0']), {
+    message: '--processes must be a whole number from 1 to 64',
+  });
 });
 
 it('refuses before seeding an --only that names no scenario', () => {

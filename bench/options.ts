@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SCENARIO_IDS, WRITE_SCENARIO_IDS } from './org/context.ts';
 
@@ -39,6 +40,11 @@ export interface BenchOptions {
   single: number;
   /** Concurrent writers in the organisation suite's writes. */
   writers: number;
+  /**
+   * The server's web processes (WEB_PROCESSES): by default one per core,
+   * as the README advises for production.
+   */
+  processes: number;
   /** Leave the seeded database behind, to look at afterwards. */
   keep: boolean;
   /** Seed and keep, measuring nothing: the database for later --reuse. */
@@ -82,6 +88,8 @@ in production mode and loads each page a signed-in member opens.
   --single SECONDS         load per page at one connection (5)
   --connections N          concurrent connections for reads (50)
   --writers N              concurrent writers (10)
+  --processes N            the server's web processes, WEB_PROCESSES
+                           (one per core, as advised for production)
   --keep                   keep the seeded database, and save what it
                            holds beside the results for --reuse
   --seed-only              seed and keep the database, measure nothing
@@ -110,6 +118,7 @@ export function readBenchOptions(argv: string[]): BenchOptions {
       single: { type: 'string', default: '5' },
       connections: { type: 'string' },
       writers: { type: 'string', default: '10' },
+      processes: { type: 'string', default: String(availableParallelism()) },
       keep: { type: 'boolean', default: false },
       'seed-only': { type: 'boolean', default: false },
       reuse: { type: 'string' },
@@ -170,6 +179,7 @@ export function readBenchOptions(argv: string[]): BenchOptions {
       1000,
     ),
     writers: whole(values.writers, '--writers', 1, 100),
+    processes: whole(values.processes, '--processes', 1, 64),
     keep: values.keep || seedOnly,
     seedOnly,
     reuse: values.reuse,

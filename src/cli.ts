@@ -44,6 +44,12 @@ import { migrateToLatest } from './platform/db/migrate.ts';
 import { createLogger } from './platform/logging.ts';
 import { characterCount } from './platform/text.ts';
 import { FieldValidator } from './platform/validation.ts';
+import {
+  WebProcessesError,
+  isWebProcess,
+  superviseWebProcesses,
+  webProcessIndex,
+} from './web-processes.ts';
 
 // The server, the job workers, the demo and the importers are imported by
 // the commands that use them, not here: loading the whole app through
@@ -137,8 +143,10 @@ async function main(argv: string[]): Promise<number> {
   });
   let keepOpen = false;
   try {
-    const applied = await migrate(handle.db);
-    if (command === 'serve' || command === 'migrate') {
+    // A forked web process finds the database ready: the process that
+    // forked it migrated and indexed it first.
+    const applied = isWebProcess() ? [] : await migrate(handle.db);
+    if ((command === 'serve' || command === 'migrate') && !isWebProcess()) {
       await indexIfEmpty(handle.db, logger);
     }
     if (command === 'serve') {
@@ -265,6 +273,13 @@ async function serve(
     args,
     options: { demo: { type: 'boolean' } },
   });
+  if (isWebProcess()) {
+    // Only the first of several web processes runs the job workers, so
+    // that JOB_WORKERS means the same with one process or many.
+    const jobWorkers = webProcessIndex() === 0 ? config.jobWorkers : 0;
+    await listen({ ...config, jobWorkers }, db, logger, close);
+    return;
+  }
   let demoPassword: string | undefined;
   const passwordFile = demoPasswordFile(config);
   if (values.demo && !(await hasAnyPerson(db))) {
@@ -281,17 +296,18 @@ async function serve(
       await readFile(passwordFile, 'utf8').catch(() => '')
     ).trim();
   }
-  try {
-    const { startServer } = await import('./server.ts');
-    await startServer(config, db, logger, close);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ENOTFOUND'].includes(code)) {
-      throw new OperatorError(
-        `cannot listen on ${config.host}:${config.port} (${code}); check HOST and PORT`,
-      );
-    }
-    throw error;
+  if (config.webProcesses > 1) {
+    await close();
+    // Each process needs the same secret, or a form one process served
+    // would fail its CSRF check at another; without COOKIE_SECRET (outside
+    // production) the random one chosen here is handed to all.
+    await superviseWebProcesses(
+      config.webProcesses,
+      { COOKIE_SECRET: config.cookieSecret },
+      logger,
+    );
+  } else {
+    await listen(config, db, logger, close);
   }
   const url = config.publicUrl.href.replace(/\/$/, '');
   process.stdout.write(`\nCivilMedia is running at ${url}\n`);
@@ -310,6 +326,27 @@ async function serve(
       '',
     ].join('\n'),
   );
+}
+
+/** Starts the server in this process, telling a port problem in one line. */
+async function listen(
+  config: Config,
+  db: Kysely<Database>,
+  logger: ReturnType<typeof createLogger>,
+  close: () => Promise<void>,
+): Promise<void> {
+  try {
+    const { startServer } = await import('./server.ts');
+    await startServer(config, db, logger, close);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ENOTFOUND'].includes(code)) {
+      throw new OperatorError(
+        `cannot listen on ${config.host}:${config.port} (${code}); check HOST and PORT`,
+      );
+    }
+    throw error;
+  }
 }
 
 /**
@@ -749,31 +786,45 @@ function isParseArgsError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== 0 || process.argv[2] !== 'serve') {
-      process.exitCode = code;
+void main(process.argv.slice(2))
+  .then(
+    (code) => {
+      if (code !== 0 || process.argv[2] !== 'serve') {
+        process.exitCode = code;
+      }
+    },
+    (error: unknown) => {
+      if (error instanceof WebProcessesError && error.told) {
+        // The web process that failed has said why on the shared stderr.
+        process.exitCode = 1;
+        return;
+      }
+      if (isParseArgsError(error)) {
+        process.stderr.write(`civilmedia: ${(error as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (
+        error instanceof ConfigError ||
+        error instanceof UsageError ||
+        error instanceof OperatorError ||
+        error instanceof WebProcessesError ||
+        error instanceof AppError
+      ) {
+        process.stderr.write(`civilmedia: ${error.message}\n`);
+        process.exitCode = error instanceof UsageError ? 2 : 1;
+        return;
+      }
+      process.stderr.write(
+        `civilmedia: ${(error as Error).stack ?? String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  )
+  .then(() => {
+    // A forked web process that failed would otherwise be kept alive by its
+    // channel to the process that forked it.
+    if (isWebProcess() && process.exitCode) {
+      process.exit();
     }
-  },
-  (error: unknown) => {
-    if (isParseArgsError(error)) {
-      process.stderr.write(`civilmedia: ${(error as Error).message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    if (
-      error instanceof ConfigError ||
-      error instanceof UsageError ||
-      error instanceof OperatorError ||
-      error instanceof AppError
-    ) {
-      process.stderr.write(`civilmedia: ${error.message}\n`);
-      process.exitCode = error instanceof UsageError ? 2 : 1;
-      return;
-    }
-    process.stderr.write(
-      `civilmedia: ${(error as Error).stack ?? String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+  });

@@ -122,18 +122,33 @@ async function settle(
   await response.arrayBuffer();
 }
 
-/** The server's resident memory now and at its peak, in MiB (Linux). */
+/**
+ * The server's resident memory now and at its peak, in MiB (Linux): its
+ * process and the web processes it forked (WEB_PROCESSES), each counted
+ * at its own peak, so the peak is an upper bound when there are several.
+ */
 export async function serverMemory(
   pid: number,
-): Promise<{ rssMiB: number; peakMiB: number } | null> {
+): Promise<{ rssMiB: number; peakMiB: number; processes: number } | null> {
+  const { readFile } = await import('node:fs/promises');
   try {
-    const { readFile } = await import('node:fs/promises');
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const kib = (field: string) =>
-      Number(
-        new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN,
-      );
-    return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+    const children = await readFile(
+      `/proc/${pid}/task/${pid}/children`,
+      'utf8',
+    ).catch(() => '');
+    const pids = [pid, ...children.split(' ').filter(Boolean).map(Number)];
+    let rssMiB = 0;
+    let peakMiB = 0;
+    for (const one of pids) {
+      const status = await readFile(`/proc/${one}/status`, 'utf8');
+      const kib = (field: string) =>
+        Number(
+          new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN,
+        );
+      rssMiB += kib('VmRSS') / 1024;
+      peakMiB += kib('VmHWM') / 1024;
+    }
+    return { rssMiB, peakMiB, processes: pids.length };
   } catch {
     return null;
   }

@@ -93,6 +93,7 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
   say(
     `CivilMedia bench: scale ${options.scale}, ${options.db}, ` +
       `${options.connections} connections, ${options.writers} writers, ` +
+      (options.processes > 1 ? `${options.processes} web processes, ` : '') +
       `${options.duration} s a load (${options.single} s at 1 connection)\n` +
       `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
       `Node ${machine.node}, commit ${code.commit?.slice(0, 7) ?? 'unknown'}` +
@@ -145,6 +146,7 @@ export async function runOrgBench(given: BenchOptions): Promise<void> {
     DATA_DIR: dataDir,
     // Signing in is measured on purpose; the limit is for attackers.
     SIGN_IN_RATE_LIMIT: '10000',
+    WEB_PROCESSES: String(options.processes),
   };
   try {
     await migrateToLatest(handle.db);

@@ -30,7 +30,7 @@ export interface OrgReport {
   writes: WriteRow[];
   signIn: { one: number[]; many: number[]; seconds: number } | null;
   fanout: FanoutResult | null;
-  memory: { rssMiB: number; peakMiB: number } | null;
+  memory: { rssMiB: number; peakMiB: number; processes: number } | null;
   seedSeconds: number;
   seedParts: Record<string, number>;
   counts: Record<string, number>;
@@ -138,7 +138,10 @@ export function formatOrgReport(report: OrgReport): string {
   if (report.memory) {
     lines.push(
       `server memory: ${fixed(report.memory.rssMiB, 0)} MiB resident after the reads, ` +
-        `${fixed(report.memory.peakMiB, 0)} MiB at peak`,
+        `${fixed(report.memory.peakMiB, 0)} MiB at peak` +
+        (report.memory.processes > 1
+          ? ` (${report.memory.processes} processes, each at its own peak)`
+          : ''),
     );
   }
   if (report.databaseMiB !== null) {

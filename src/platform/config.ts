@@ -34,6 +34,11 @@ export interface Config {
   smtpUrl: URL | undefined;
   /** The From address of every e-mail. */
   mailFrom: string;
+  /**
+   * Processes `serve` forks to answer requests, sharing one port: one
+   * renders pages on one core, so about one per core (src/web-processes.ts).
+   */
+  webProcesses: number;
   /** Job workers `serve` runs in its own process; 0 leaves jobs to others. */
   jobWorkers: number;
   /** How long a worker holds a job before another may take it over. */
@@ -143,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
       'MAIL_FROM',
       `CivilMedia <no-reply@${publicUrl.hostname}>`,
     ),
+    webProcesses: readInteger(env, 'WEB_PROCESSES', 1, 1, 64),
     jobWorkers: readInteger(env, 'JOB_WORKERS', 1, 0, 32),
     jobLeaseMs: readInteger(env, 'JOB_LEASE_SECONDS', 300, 5, 86_400) * 1000,
     dataDir: readString(env, 'DATA_DIR', './data'),

@@ -1,0 +1,170 @@
+import cluster from 'node:cluster';
+import type { Worker } from 'node:cluster';
+import { once } from 'node:events';
+import type { Logger } from 'pino';
+
+// `serve` with WEB_PROCESSES above 1: this process applies the migrations,
+// then forks that many web processes, which share the listening socket
+// (node:cluster hands each new connection to the next process in turn).
+// One Node.js process renders pages on one core; a second process is what
+// lets a second core render too.
+//
+// Everything two processes must agree on already lives in the database:
+// sessions, the sign-in failure counts, the job queue and its leases, the
+// kept member counts. What is held in memory is either derived from
+// content (rendered Markdown, prepared statements) or deliberately per
+// process: the coarse SIGN_IN_RATE_LIMIT is counted by each process, so
+// with N processes an address may send up to N times as many sign-in
+// requests a minute (wrong passwords are still limited in the database).
+
+/** The variable that tells a forked web process its place, from 0. */
+const INDEX_VARIABLE = 'CIVILMEDIA_WEB_PROCESS';
+
+/**
+ * A process that ends within QUICK_EXIT_MS of starting is started again
+ * only after RESTART_DELAY_MS, so one that cannot run does not spin.
+ */
+const QUICK_EXIT_MS = 10_000;
+const RESTART_DELAY_MS = 1000;
+
+/** How long processes asked to stop may take before they are killed. */
+const STOP_TIMEOUT_MS = 30_000;
+
+/** True in a web process that `superviseWebProcesses` forked. */
+export function isWebProcess(): boolean {
+  return cluster.isWorker;
+}
+
+/** This web process's place, from 0; 0 when there is one process. */
+export function webProcessIndex(): number {
+  return cluster.isWorker ? Number(process.env[INDEX_VARIABLE] ?? 0) : 0;
+}
+
+/** Why the web processes could not start. */
+export class WebProcessesError extends Error {
+  /**
+   * @param told true when the process that ended wrote its own reason to
+   *   the shared stderr (it exited with a code), so there is no more to say
+   */
+  constructor(
+    message: string,
+    readonly told: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Forks `count` web processes running `serve` with `env` added (the first
+ * runs the job workers), and resolves once every one is listening. Rejects
+ * if one ends before it listens, having stopped the others. Later, a
+ * process that ends is started again, and SIGINT or SIGTERM stops them all
+ * (killing any still there after STOP_TIMEOUT_MS) and ends this process.
+ */
+export async function superviseWebProcesses(
+  count: number,
+  env: Record<string, string>,
+  logger: Logger,
+): Promise<void> {
+  const current = new Map<number, Worker>();
+  const restarts = new Set<NodeJS.Timeout>();
+  // Widened: the handlers change it between awaits, unseen by narrowing.
+  let state = 'starting' as 'starting' | 'started' | 'stopping' | 'failed';
+  let forced = false;
+
+  const fork = (index: number) => {
+    const worker = cluster.fork({ ...env, [INDEX_VARIABLE]: String(index) });
+    const forkedAt = Date.now();
+    current.set(index, worker);
+    worker.once('exit', (code, signal) => {
+      current.delete(index);
+      if (state === 'stopping' && current.size === 0) {
+        process.exit(forced ? 1 : 0);
+      }
+      if (state !== 'started') {
+        return;
+      }
+      logger.error(
+        { webProcess: index, workerPid: worker.process.pid, code, signal },
+        'web process ended; starting another',
+      );
+      const soon = Date.now() - forkedAt < QUICK_EXIT_MS;
+      const timer = setTimeout(
+        () => {
+          restarts.delete(timer);
+          fork(index);
+        },
+        soon ? RESTART_DELAY_MS : 0,
+      );
+      restarts.add(timer);
+    });
+    return worker;
+  };
+
+  const stopAll = () => {
+    state = 'stopping';
+    for (const timer of restarts) {
+      clearTimeout(timer);
+    }
+    if (current.size === 0) {
+      process.exit(0);
+    }
+    for (const worker of current.values()) {
+      worker.process.kill('SIGTERM');
+    }
+    setTimeout(() => {
+      logger.error(
+        { webProcesses: [...current.keys()] },
+        'web processes did not stop in time; killing them',
+      );
+      forced = true;
+      for (const worker of current.values()) {
+        worker.process.kill('SIGKILL');
+      }
+    }, STOP_TIMEOUT_MS).unref();
+  };
+  process.once('SIGINT', stopAll);
+  process.once('SIGTERM', stopAll);
+
+  // Once asked to stop, the last process's exit ends this one.
+  const untilStopped = () => new Promise<never>(() => undefined);
+  const workers = Array.from({ length: count }, (_, index) => fork(index));
+  try {
+    await Promise.all(workers.map((worker, index) => listening(worker, index)));
+  } catch (error) {
+    if (state === 'stopping') {
+      return untilStopped();
+    }
+    state = 'failed';
+    process.removeListener('SIGINT', stopAll);
+    process.removeListener('SIGTERM', stopAll);
+    const others = [...current.values()];
+    for (const worker of others) {
+      worker.process.kill('SIGTERM');
+    }
+    await Promise.all(others.map((worker) => once(worker, 'exit')));
+    throw error;
+  }
+  if (state === 'stopping') {
+    return untilStopped();
+  }
+  state = 'started';
+}
+
+/** Resolves when `worker` listens; rejects if it ends first. */
+function listening(worker: Worker, index: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const early = (code: number | null, signal: string | null) =>
+      reject(
+        new WebProcessesError(
+          `web process ${index} ended before it listened (${signal ?? `exit code ${code}`})`,
+          code !== null && code !== 0,
+        ),
+      );
+    worker.once('exit', early);
+    worker.once('listening', () => {
+      worker.off('exit', early);
+      resolve();
+    });
+  });
+}
