@@ -16,20 +16,24 @@ function phrase(part: QueryPart, weight: string): string {
   return terms.length === 1 ? (terms[0] ?? '') : `(${terms.join(' <-> ')})`;
 }
 
+const NO_WALK = { walk: false, seek: false };
+
 function allQuery(parts: readonly QueryPart[]): string {
   return parts.map((part) => phrase(part, '')).join(' & ');
 }
 
 /**
- * Rows whose title or body holds every part. When `walk`, the GIN index
+ * Rows whose title or body holds every part (`seek` is SQLite's: here each
+ * row's own vector is read). When `walk`, the GIN index
  * is kept out (the vector is read through a no-op expression), so
  * PostgreSQL walks search_documents in the ORDER BY's index instead of
  * reading and sorting every match.
  */
 export function matchAll(
   parts: readonly QueryPart[],
-  walk: boolean,
+  how: { walk: boolean; seek: boolean },
 ): RawBuilder<SqlBool> {
+  const walk = how.walk;
   const vector = sql.raw(walk ? 'coalesce(d.search, d.search)' : 'd.search');
   const match = sql<SqlBool>`${vector} @@ cast(${allQuery(parts)} as tsquery)`;
   if (!walk || parts.every((part) => part.terms.length === 1)) {
@@ -50,12 +54,15 @@ export function matchAll(
     where e.search @@ cast(${words} as tsquery)))`;
 }
 
-/** How many rows match, counted up to `limit`. */
+/** How many rows match, counted up to `limit` (no span: SQLite's). */
 export function rawMatchCount(
   parts: readonly QueryPart[],
   limit: number,
-): RawBuilder<{ n: number | string }> {
-  return sql<{ n: number | string }>`select count(*) as n from
+): RawBuilder<{ n: number | string; span: number | string | null }> {
+  return sql<{
+    n: number | string;
+    span: number | string | null;
+  }>`select count(*) as n, null as span from
     (select 1 from search_documents as d
       where d.search @@ cast(${allQuery(parts)} as tsquery)
       limit ${limit}) as found`;
@@ -63,7 +70,7 @@ export function rawMatchCount(
 
 /** Every row whose title or body holds every part, as the FROM of a count. */
 export function matchingRows(parts: readonly QueryPart[]): RawBuilder<unknown> {
-  return sql`search_documents as d where ${matchAll(parts, false)}`;
+  return sql`search_documents as d where ${matchAll(parts, NO_WALK)}`;
 }
 
 /** Rows whose title alone holds every part. */
