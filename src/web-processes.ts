@@ -16,6 +16,9 @@ import type { Logger } from 'pino';
 // process: the coarse SIGN_IN_RATE_LIMIT is counted by each process, so
 // with N processes an address may send up to N times as many sign-in
 // requests a minute (wrong passwords are still limited in the database).
+// On SQLite, processes wait for each other's write lock by SQLite's busy
+// handler, which sleeps between tries: with two processes and 10 writers
+// a reply's p99 rose from 62 to 348 ms while its p50 fell (bench/RESULTS.md).
 
 /** The variable that tells a forked web process its place, from 0. */
 const INDEX_VARIABLE = 'CIVILMEDIA_WEB_PROCESS';
