@@ -48,6 +48,7 @@ import {
   WebProcessesError,
   isWebProcess,
   superviseWebProcesses,
+  tellSupervisor,
   webProcessIndex,
 } from './web-processes.ts';
 
@@ -786,6 +787,18 @@ function isParseArgsError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
+// A web process's failure goes to the process that forked it, so that
+// several processes failing alike (a port in use) are told of once.
+let told: Promise<void> = Promise.resolve();
+
+function tell(reason: string): void {
+  if (isWebProcess()) {
+    told = tellSupervisor(reason);
+  } else {
+    process.stderr.write(`civilmedia: ${reason}\n`);
+  }
+}
+
 void main(process.argv.slice(2))
   .then(
     (code) => {
@@ -794,13 +807,8 @@ void main(process.argv.slice(2))
       }
     },
     (error: unknown) => {
-      if (error instanceof WebProcessesError && error.told) {
-        // The web process that failed has said why on the shared stderr.
-        process.exitCode = 1;
-        return;
-      }
       if (isParseArgsError(error)) {
-        process.stderr.write(`civilmedia: ${(error as Error).message}\n`);
+        tell((error as Error).message);
         process.exitCode = 2;
         return;
       }
@@ -811,20 +819,19 @@ void main(process.argv.slice(2))
         error instanceof WebProcessesError ||
         error instanceof AppError
       ) {
-        process.stderr.write(`civilmedia: ${error.message}\n`);
+        tell(error.message);
         process.exitCode = error instanceof UsageError ? 2 : 1;
         return;
       }
-      process.stderr.write(
-        `civilmedia: ${(error as Error).stack ?? String(error)}\n`,
-      );
+      tell((error as Error).stack ?? String(error));
       process.exitCode = 1;
     },
   )
-  .then(() => {
+  .then(async () => {
     // A forked web process that failed would otherwise be kept alive by its
     // channel to the process that forked it.
     if (isWebProcess() && process.exitCode) {
+      await told;
       process.exit();
     }
   });

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import type {
+  ChildProcess,
+  ChildProcessWithoutNullStreams,
+} from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -60,26 +64,32 @@ function send(
   });
 }
 
-/** Starts `serve`; resolves with its output once it says it is running. */
-function serve(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; output: () => string }> {
+/** Starts `serve`, keeping what it writes to stderr. */
+function start(env: Record<string, string>): {
+  child: ChildProcessWithoutNullStreams;
+  stderr: () => string;
+} {
   const child = spawn(process.execPath, [BIN, 'serve'], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'error', ...env },
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, stderr: () => stderr };
+}
+
+/** Starts `serve` and resolves once it says it is running. */
+function serve(env: Record<string, string>): Promise<{ child: ChildProcess }> {
+  const { child, stderr } = start(env);
+  let stdout = '';
   return new Promise((resolve, reject) => {
-    const check = () => {
-      if (output.includes('CivilMedia is running at')) {
-        child.stdout.off('data', check);
-        resolve({ child, output: () => output });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('CivilMedia is running at')) {
+        resolve({ child });
       }
-    };
-    child.stdout.on('data', check);
+    });
     child.once('exit', (code) =>
-      reject(new Error(`serve ended (${code}) before it ran:\n${output}`)),
+      reject(new Error(`serve ended (${code}) before it ran:\n${stderr()}`)),
     );
   });
 }
@@ -165,7 +175,7 @@ describe('serve with two web processes', () => {
     process.kill(workers[0] ?? 0, 'SIGKILL');
     let now = childrenOf(child.pid ?? 0);
     while (now.length < 2 || now.includes(workers[0] ?? 0)) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await delay(100);
       now = childrenOf(child.pid ?? 0);
     }
     for (let attempt = 0; attempt < 4; attempt += 1) {
@@ -182,18 +192,14 @@ describe('serve with two web processes', () => {
 
   it('tells in one line when the port is taken, and exits 1', async () => {
     const { child: first } = await serve(env);
-    const second = spawn(process.execPath, [BIN, 'serve'], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'error', ...env },
-    });
-    let stderr = '';
-    second.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const { child: second, stderr } = start(env);
     const code = await exited(second);
     first.kill('SIGTERM');
     await exited(first);
 
     assert.equal(code, 1);
     assert.equal(
-      stderr,
+      stderr(),
       `civilmedia: cannot listen on 127.0.0.1:${env.PORT} (EADDRINUSE); check HOST and PORT\n`,
     );
   });
@@ -205,9 +211,9 @@ describe('serve with two web processes', () => {
     // before the second the young one's replacement is put off by.
     process.kill(other ?? 0, 'SIGSTOP');
     process.kill(young ?? 0, 'SIGKILL');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await delay(200);
     child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await delay(1500);
     process.kill(other ?? 0, 'SIGCONT');
 
     assert.equal(await exited(child), 0);
@@ -219,17 +225,13 @@ describe('serve with two web processes', () => {
   });
 
   it('stops with exit 0 when asked before the processes listen', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve'], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'error', ...env },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const { child, stderr } = start(env);
     while (childrenOf(child.pid ?? 0).length < 2) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await delay(20);
     }
     child.kill('SIGTERM');
 
     assert.equal(await exited(child), 0);
-    assert.equal(stderr, '');
+    assert.equal(stderr(), '');
   });
 });

@@ -43,18 +43,21 @@ export function webProcessIndex(): number {
   return cluster.isWorker ? Number(process.env[INDEX_VARIABLE] ?? 0) : 0;
 }
 
-/** Why the web processes could not start. */
-export class WebProcessesError extends Error {
-  /**
-   * @param told true when the process that ended wrote its own reason to
-   *   the shared stderr (it exited with a code), so there is no more to say
-   */
-  constructor(
-    message: string,
-    readonly told: boolean,
-  ) {
-    super(message);
-  }
+/** Why the web processes could not start: one line for the operator. */
+export class WebProcessesError extends Error {}
+
+/**
+ * In a web process that cannot go on: hands `reason` to the process that
+ * forked it, which tells the operator once, however many fail alike.
+ */
+export function tellSupervisor(reason: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) {
+      resolve();
+      return;
+    }
+    process.send({ failed: reason }, () => resolve());
+  });
 }
 
 /**
@@ -154,19 +157,31 @@ export async function superviseWebProcesses(
   state = 'started';
 }
 
-/** Resolves when `worker` listens; rejects if it ends first. */
+/**
+ * Resolves when `worker` listens; rejects if it ends first, with the
+ * reason it told (tellSupervisor) or how it ended.
+ */
 function listening(worker: Worker, index: number): Promise<void> {
   return new Promise((resolve, reject) => {
+    let reason: string | undefined;
+    const told = (message: unknown) => {
+      const failed = (message as { failed?: unknown } | null)?.failed;
+      if (typeof failed === 'string') {
+        reason = failed;
+      }
+    };
     const early = (code: number | null, signal: string | null) =>
       reject(
         new WebProcessesError(
-          `web process ${index} ended before it listened (${signal ?? `exit code ${code}`})`,
-          code !== null && code !== 0,
+          reason ??
+            `web process ${index} ended before it listened (${signal ?? `exit code ${code}`})`,
         ),
       );
+    worker.on('message', told);
     worker.once('exit', early);
     worker.once('listening', () => {
       worker.off('exit', early);
+      worker.off('message', told);
       resolve();
     });
   });
