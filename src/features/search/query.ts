@@ -270,7 +270,7 @@ export function searchQueries(
   const inTitle = dialect.matchTitle(parts);
   const how = { walk: options.dense, seek: options.seek };
   const inBody = sql<SqlBool>`${dialect.matchAll(parts, how)}
-    and not ${options.seek ? dialect.matchTitle(parts, true) : inTitle}`;
+    and not ${inTitle}`;
   // Counting reads every match up to the limit in no order, so the full
   // text index drives it even when the page walks newest first: walking
   // to count a phrase read 100,000 rows' vectors on PostgreSQL (184 ms).

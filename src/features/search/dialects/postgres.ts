@@ -73,11 +73,8 @@ export function matchingRows(parts: readonly QueryPart[]): RawBuilder<unknown> {
   return sql`search_documents as d where ${matchAll(parts, NO_WALK)}`;
 }
 
-/** Rows whose title alone holds every part (each row's vector read). */
-export function matchTitle(
-  parts: readonly QueryPart[],
-  _seek = false,
-): RawBuilder<SqlBool> {
+/** Rows whose title alone holds every part. */
+export function matchTitle(parts: readonly QueryPart[]): RawBuilder<SqlBool> {
   const query = parts.map((part) => phrase(part, 'A')).join(' & ');
   return sql<SqlBool>`d.title_search @@ cast(${query} as tsquery)`;
 }

@@ -73,18 +73,9 @@ export function matchingRows(parts: readonly QueryPart[]): RawBuilder<unknown> {
 
 /**
  * Rows whose title alone holds every part, from the index of titles
- * (migration 2026-12-05T1910), whose lists hold only titles; when `seek`,
- * each row is looked up in it, as matchAll's walk does.
+ * (migration 2026-12-05T1910), whose lists hold only titles.
  */
-export function matchTitle(
-  parts: readonly QueryPart[],
-  seek = false,
-): RawBuilder<SqlBool> {
-  if (seek) {
-    return sql<SqlBool>`exists (select 1 from search_title_fts
-      where search_title_fts match ${matchExpression(parts)}
-        and search_title_fts.rowid = d.id)`;
-  }
+export function matchTitle(parts: readonly QueryPart[]): RawBuilder<SqlBool> {
   return sql<SqlBool>`d.id in (select rowid from search_title_fts
     where search_title_fts match ${matchExpression(parts)})`;
 }
