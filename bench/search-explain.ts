@@ -19,7 +19,6 @@ export async function explainSearch(
   const parts = parseQuery(text);
   const queries = searchQueries(db, actor, { text }, parts, page, now, {
     dense: true,
-    seek: true,
     cap: 1000,
   });
   const postgres = dialectOf(db) === 'postgres';

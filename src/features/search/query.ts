@@ -47,35 +47,13 @@ import { findableDocuments } from './visibility.ts';
 
 // TODO: A common phrase ("annual leave", 1,650 raw matches) still takes
 // about 150 ms on PostgreSQL, which rechecks each match's vector for word
-// order; it needs measuring on an unloaded machine.
+// order, and SQLite still reads a common word's whole match list once
+// per search; both need measuring on an unloaded machine.
 
 /** Visible matches counted exactly; past this the total is a bound. */
 export const CAP = 1000;
 // Raw matches from which the newest-first walk beats sorting them all.
 const DENSE = 2000;
-// Rows a walk may be expected to read while seeking each in the full-text
-// index (SQLite): a seek costs some 40 copied matches, and the rows read
-// are about twice those estimated, as some are hidden or title matches.
-const SEEK_ROWS = 500;
-
-/**
- * Whether SQLite's newest-first walk should seek each row in the full-text
- * index instead of copying the whole match list first: `raw` matches were
- * counted among the newest `span` ids, so about `raw / span` of the rows
- * walked match, and the walk must find `end` of them. A word common in old
- * content and rare in new is walked slowly either way, the more so by seek.
- */
-export function walkBySeek(
-  raw: number,
-  span: number | null,
-  end: number,
-  seekRows = SEEK_ROWS,
-): boolean {
-  if (span === null || raw <= 0 || span <= 0) {
-    return false;
-  }
-  return (end * span) / raw <= seekRows;
-}
 
 export const SEARCH_KINDS: readonly SearchKind[] = [
   'person',
@@ -144,21 +122,14 @@ export async function searchIndex(
   request: SearchRequest,
   page: PageRequest,
   now = new Date().toISOString(),
-  limits: { cap: number; dense: number; seekRows?: number } = {
-    cap: CAP,
-    dense: DENSE,
-  },
+  limits = { cap: CAP, dense: DENSE },
 ): Promise<IndexPage> {
   const parts = parseQuery(request.text);
   if (parts.length === 0) {
     return { items: [], total: 0, totalIsLowerBound: false, parts };
   }
   const dialect = dialectOf(db) === 'postgres' ? postgres : sqlite;
-  const options = (dense: boolean, seek = false) => ({
-    dense,
-    seek,
-    cap: limits.cap,
-  });
+  const options = (dense: boolean) => ({ dense, cap: limits.cap });
   // The title tiers do not depend on how common the words are: both
   // statements go at once (on PostgreSQL, on two connections).
   const [counted, titles] = await Promise.all([
@@ -174,10 +145,6 @@ export async function searchIndex(
     ).titles.execute(db),
   ]);
   const raw = Number(counted.rows[0]?.n ?? 0);
-  const spread = counted.rows[0]?.span;
-  const span = spread === null || spread === undefined ? null : Number(spread);
-  const dense = raw >= limits.dense;
-  const end = page.offset + page.pageSize;
   const queries = searchQueries(
     db,
     actor,
@@ -185,7 +152,7 @@ export async function searchIndex(
     parts,
     page,
     now,
-    options(dense, dense && walkBySeek(raw, span, end, limits.seekRows)),
+    options(raw >= limits.dense),
   );
   const titled = titles.rows.map((r) => Number(r.id));
   const ids =
@@ -261,15 +228,14 @@ export function searchQueries(
   parts: readonly QueryPart[],
   page: PageRequest,
   now: string,
-  options = { dense: false, seek: false, cap: CAP },
+  options = { dense: false, cap: CAP },
 ) {
   const dialect = dialectOf(db) === 'postgres' ? postgres : sqlite;
   const where = sql<SqlBool>`${filters(request)}
     and ${findableDocuments(db, actor, request.kinds ?? SEARCH_KINDS, now)}`;
   const exactKey = titleKeyOf(request.text);
   const inTitle = dialect.matchTitle(parts);
-  const how = { walk: options.dense, seek: options.seek };
-  const inBody = sql<SqlBool>`${dialect.matchAll(parts, how)}
+  const inBody = sql<SqlBool>`${dialect.matchAll(parts, options.dense)}
     and not ${inTitle}`;
   // Counting reads every match up to the limit in no order, so the full
   // text index drives it even when the page walks newest first: walking

@@ -16,24 +16,20 @@ function phrase(part: QueryPart, weight: string): string {
   return terms.length === 1 ? (terms[0] ?? '') : `(${terms.join(' <-> ')})`;
 }
 
-const NO_WALK = { walk: false, seek: false };
-
 function allQuery(parts: readonly QueryPart[]): string {
   return parts.map((part) => phrase(part, '')).join(' & ');
 }
 
 /**
- * Rows whose title or body holds every part (`seek` is SQLite's: here each
- * row's own vector is read). When `walk`, the GIN index
+ * Rows whose title or body holds every part. When `walk`, the GIN index
  * is kept out (the vector is read through a no-op expression), so
  * PostgreSQL walks search_documents in the ORDER BY's index instead of
  * reading and sorting every match.
  */
 export function matchAll(
   parts: readonly QueryPart[],
-  how: { walk: boolean; seek: boolean },
+  walk: boolean,
 ): RawBuilder<SqlBool> {
-  const walk = how.walk;
   const vector = sql.raw(walk ? 'coalesce(d.search, d.search)' : 'd.search');
   const match = sql<SqlBool>`${vector} @@ cast(${allQuery(parts)} as tsquery)`;
   if (!walk || parts.every((part) => part.terms.length === 1)) {
@@ -54,15 +50,12 @@ export function matchAll(
     where e.search @@ cast(${words} as tsquery)))`;
 }
 
-/** How many rows match, counted up to `limit` (no span: SQLite's). */
+/** How many rows match, counted up to `limit`. */
 export function rawMatchCount(
   parts: readonly QueryPart[],
   limit: number,
-): RawBuilder<{ n: number | string; span: number | string | null }> {
-  return sql<{
-    n: number | string;
-    span: number | string | null;
-  }>`select count(*) as n, null as span from
+): RawBuilder<{ n: number | string }> {
+  return sql<{ n: number | string }>`select count(*) as n from
     (select 1 from search_documents as d
       where d.search @@ cast(${allQuery(parts)} as tsquery)
       limit ${limit}) as found`;
@@ -70,7 +63,7 @@ export function rawMatchCount(
 
 /** Every row whose title or body holds every part, as the FROM of a count. */
 export function matchingRows(parts: readonly QueryPart[]): RawBuilder<unknown> {
-  return sql`search_documents as d where ${matchAll(parts, NO_WALK)}`;
+  return sql`search_documents as d where ${matchAll(parts, false)}`;
 }
 
 /** Rows whose title alone holds every part. */

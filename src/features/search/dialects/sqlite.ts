@@ -19,43 +19,26 @@ export function matchExpression(parts: readonly QueryPart[]): string {
 
 /**
  * Rows whose title or body holds every part. When `walk`, the condition
- * cannot drive the query, so SQLite walks search_documents in the ORDER
- * BY's index and checks each row: against a copy of the whole match list
- * (`+d.id in`), or, when `seek`, by asking the full-text index about the
- * row's id, a seek into the list. Copying costs about 0.1 µs a match
- * (a word in 30% of content at org scale, 160,000 ids: 17 ms); a seek a
- * few µs a row walked, so it pays only for words common enough that a
- * page is found within a few hundred rows (query.ts, walkBySeek).
+ * cannot drive the query (`+d.id`), so SQLite walks search_documents in
+ * the ORDER BY's index and checks each row against the matches.
  */
 export function matchAll(
   parts: readonly QueryPart[],
-  how: { walk: boolean; seek: boolean },
+  walk: boolean,
 ): RawBuilder<SqlBool> {
-  if (how.walk && how.seek) {
-    return sql<SqlBool>`exists (select 1 from search_fts
-      where search_fts match ${matchExpression(parts)}
-        and search_fts.rowid = d.id)`;
-  }
-  const id = sql.raw(how.walk ? '+d.id' : 'd.id');
+  const id = sql.raw(walk ? '+d.id' : 'd.id');
   return sql<SqlBool>`${id} in (select rowid from search_fts
     where search_fts match ${matchExpression(parts)})`;
 }
 
-/**
- * How many rows match, counted up to `limit` from the highest id down, and
- * the span of ids those counted lie in: the count over the span tells how
- * densely a common word is spread among the newest rows, which the
- * newest-first walk reads.
- */
+/** How many rows match, counted up to `limit`. */
 export function rawMatchCount(
   parts: readonly QueryPart[],
   limit: number,
-): RawBuilder<{ n: number | string; span: number | string | null }> {
-  return sql<{ n: number | string; span: number | string | null }>`
-    select count(*) as n, max(rowid) - min(rowid) + 1 as span from
-      (select rowid from search_fts
-        where search_fts match ${matchExpression(parts)}
-        order by rowid desc limit ${limit})`;
+): RawBuilder<{ n: number | string }> {
+  return sql<{ n: number | string }>`select count(*) as n from
+    (select rowid from search_fts
+      where search_fts match ${matchExpression(parts)} limit ${limit})`;
 }
 
 /**
