@@ -139,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const handle = openDatabase<Database>(config.databaseUrl, {
+    preparedStatements: config.databasePreparedStatements,
     onConnectionError: (error) =>
       logger.error({ err: error }, 'database connection lost'),
   });

@@ -108,3 +108,21 @@ test('a file size that is not a positive whole number is refused', () => {
     /^ConfigError: FILE_STORAGE: must be one of disk, database$/,
   );
 });
+
+test('keeps PostgreSQL statements prepared unless DATABASE_PREPARED_STATEMENTS is off', () => {
+  assert.equal(loadConfig({}).databasePreparedStatements, true);
+  assert.equal(
+    loadConfig({ DATABASE_PREPARED_STATEMENTS: 'on' })
+      .databasePreparedStatements,
+    true,
+  );
+  assert.equal(
+    loadConfig({ DATABASE_PREPARED_STATEMENTS: 'off' })
+      .databasePreparedStatements,
+    false,
+  );
+  assert.throws(
+    () => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'yes' }),
+    /^ConfigError: DATABASE_PREPARED_STATEMENTS: must be one of on, off$/,
+  );
+});

@@ -9,6 +9,12 @@ export interface Config {
   publicUrl: URL;
   /** `sqlite:PATH` or a `postgres://` URL. */
   databaseUrl: string;
+  /**
+   * PostgreSQL only: keep each connection's statements prepared
+   * (platform/db/pg-prepared.ts). Off for a pooler that cannot carry
+   * them, such as PgBouncer before 1.21 in transaction mode.
+   */
+  databasePreparedStatements: boolean;
   logLevel: LogLevel;
   /** Passed to Fastify: false, true, or the number of proxies in front. */
   trustProxy: boolean | number;
@@ -130,6 +136,9 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     publicUrl,
     databaseUrl,
+    databasePreparedStatements:
+      readEnum(env, 'DATABASE_PREPARED_STATEMENTS', ['on', 'off'], 'on') ===
+      'on',
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     trustProxy: readTrustProxy(env),
     cookieSecret: readCookieSecret(env, nodeEnv),

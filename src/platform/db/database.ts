@@ -20,6 +20,7 @@ import type {
   TableMetadata,
 } from 'kysely';
 import pg from 'pg';
+import { PreparingClient } from './pg-prepared.ts';
 
 /** The two databases CivilMedia runs on. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -34,6 +35,11 @@ export interface DatabaseHandle<DB> {
 export interface OpenOptions {
   /** PostgreSQL only: the schema to create and use, for isolated tests. */
   schema?: string;
+  /**
+   * PostgreSQL only: keep statements prepared on each connection
+   * (pg-prepared.ts); true unless set false.
+   */
+  preparedStatements?: boolean;
   /** PostgreSQL only: connections in the pool. */
   poolSize?: number;
   /**
@@ -162,6 +168,9 @@ function openPostgres<DB>(
     connectionString: url,
     max: options.poolSize ?? 10,
     options: settings.join(' '),
+    ...(options.preparedStatements === false
+      ? {}
+      : { Client: PreparingClient }),
   });
   // Without a listener, an idle connection's error (the server restarting
   // or ending the connection) is an unhandled 'error' event and stops the
