@@ -101,4 +101,23 @@ await describeEachDatabase('the wiki page tree', (database) => {
       ['Zeta'],
     ]);
   });
+
+  it('finds titles without pages under a level, not under one that starts alike', async () => {
+    const { db } = database();
+    const space = await spaceWith(db, [
+      'Alpha',
+      'Alpha/Notes/Deep',
+      'Alphabet/Soup/Deep',
+      'Ålborg/Hamn/Kaj',
+    ]);
+
+    const alpha = await treeLevel(db, space, 'alpha', FIRST_50);
+    assert.deepEqual(shown(alpha.items), [['Alpha/Notes', false, true]]);
+    const alphabet = await treeLevel(db, space, 'alphabet', FIRST_50);
+    assert.deepEqual(shown(alphabet.items), [['Alphabet/Soup', false, true]]);
+    const harbour = await treeLevel(db, space, 'ålborg/hamn', FIRST_50);
+    assert.deepEqual(shown(harbour.items), [['Ålborg/Hamn/Kaj', true, false]]);
+    const alborg = await treeLevel(db, space, 'ålborg', FIRST_50);
+    assert.deepEqual(shown(alborg.items), [['Ålborg/Hamn', false, true]]);
+  });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
 import { livePages, pageTree } from './listing.ts';
@@ -31,7 +32,7 @@ export async function treeLevel(
   parentKey: string,
   request: PageRequest,
 ): Promise<Listed<TreeNode>> {
-  const missing = await missingParents(db, space);
+  const missing = await missingParents(db, space, parentKey);
   const placed = await placeTitlesWithoutPages(
     db,
     space,
@@ -72,16 +73,28 @@ export async function treeLevel(
 }
 
 /**
- * The parent keys of listed pages that have no listed page of their own,
- * each with the title of one page under it (whose first parts spell the
- * parent's title: a key is its title in lower case).
+ * The parent keys under `parentKey` of listed pages that have no listed
+ * page of their own, each with the title of one page under it (whose
+ * first parts spell the parent's title: a key is its title in lower case).
+ * A level below the top looks only at its own part of the space; the top
+ * looks at all of it.
  */
 async function missingParents(
   db: Db,
   space: Space,
+  parentKey: string,
 ): Promise<Map<string, string>> {
+  const under = `${parentKey}/`;
   const rows = await livePages(db, space)
     .where('p.parent_key', '!=', '')
+    // substr counts characters on both databases, as [...text] does.
+    .$if(parentKey !== '', (query) =>
+      query.where(
+        sql<string>`substr(p.parent_key, 1, ${[...under].length})`,
+        '=',
+        under,
+      ),
+    )
     .where((eb) =>
       eb.not(
         eb.exists(
