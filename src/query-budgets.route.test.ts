@@ -66,6 +66,12 @@ const BUDGETS: Budget[] = [
     shows: 'How we file records',
   },
   {
+    page: 'all latest discussions',
+    path: () => '/talk/latest',
+    budget: 6, // sent 6 on both databases when set
+    shows: 'How we file records',
+  },
+  {
     page: 'a category page',
     path: (site) => `/talk/categories/${site.categorySlug}`,
     budget: 10, // sent 10 on both databases when set

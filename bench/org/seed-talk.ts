@@ -135,7 +135,7 @@ export async function seedTalk(
       {
         id: 'talk-latest',
         name: 'latest threads',
-        path: '/api/v1/talk/latest',
+        path: '/talk/latest',
       },
     ],
     writes: [

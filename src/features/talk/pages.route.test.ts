@@ -362,6 +362,48 @@ await describeEachDatabase('the Talk pages', (database) => {
     assert.ok(page.body.includes(`>${text}</textarea>`));
   });
 
+  it('lists every discussion the reader may see, latest first, in pages', async () => {
+    const { db } = database();
+    const counted = async (browser: TestBrowser) =>
+      Number(
+        /<p class="govuk-body">(\d+) discussions?<\/p>/.exec(
+          (await browser.get('/talk/latest')).body,
+        )?.[1] ?? 0,
+      );
+    const memberBefore = await counted(staff.browser);
+    const otherBefore = await counted(outsider.browser);
+    const group = await buildGroup(db, staff.id, { visibility: 'secret' });
+    const category = await ensureGroupCategory(db, group);
+    await siteThread(0, 'Latest open discussion');
+    await createThread(db, {
+      categoryId: category.id,
+      title: 'Latest secret discussion',
+      body: 'Members only',
+      authorId: staff.id,
+      authorName: 'Sam Staff',
+    });
+
+    const member = await staff.browser.get('/talk/latest');
+    const other = await outsider.browser.get('/talk/latest');
+
+    assert.equal(member.statusCode, 200);
+    const secret = member.body.indexOf('Latest secret discussion');
+    const open = member.body.indexOf('Latest open discussion');
+    assert.ok(secret > 0 && open > secret, 'the newer thread comes first');
+    assert.equal(other.statusCode, 200);
+    assert.match(other.body, /Latest open discussion/);
+    assert.doesNotMatch(other.body, /Latest secret discussion/);
+    assert.equal(await counted(staff.browser), memberBefore + 2);
+    assert.equal(await counted(outsider.browser), otherBefore + 1);
+    assert.equal(
+      (await staff.browser.get('/talk/latest?page=9999')).statusCode,
+      404,
+    );
+    assert.ok(
+      (await staff.browser.get('/talk')).body.includes('href="/talk/latest"'),
+    );
+  });
+
   it('lists unanswered questions only', async () => {
     const { db } = database();
     const threadId = await siteThread(0, 'An open question here');
