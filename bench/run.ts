@@ -282,7 +282,11 @@ let options: BenchOptions;
 try {
   options = readBenchOptions(args);
 } catch (error) {
-  process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}\n`);
+  // One line says what is wrong; the whole usage would bury it.
+  process.stderr.write(
+    `bench: ${(error as Error).message}\n` +
+      'npm run bench -- --help lists the options.\n',
+  );
   process.exit(2);
 }
 if (options.feature) {
