@@ -11,6 +11,7 @@ import {
 import { deleteSessionsOf } from './sessions.ts';
 import { revokeTokensOf } from './tokens.ts';
 import { revokeFeedTokensOf } from '../feeds/tokens.ts';
+import { handOverGroupsOf } from '../groups/succession.ts';
 
 /** Where a lifecycle change came from, for the audit log. */
 export interface LifecycleCause {
@@ -23,8 +24,10 @@ export interface LifecycleCause {
 /**
  * Takes away a person's access at once, whichever path asks (BUG-15):
  * every session on every device ends, every API token and feed address is
- * revoked, and they leave the directory. What they wrote stays. Reactivating later gives
- * none of the old sessions or tokens back. In the caller's transaction.
+ * revoked, and they leave the directory. What they wrote stays. A group
+ * they alone ran passes to another of its members (groups/succession.ts).
+ * Reactivating later gives none of the old sessions or tokens back. In
+ * the caller's transaction.
  */
 export async function deactivateAccount(
   db: Db,
@@ -53,6 +56,9 @@ export async function deactivateAccount(
   const sessions = await deleteSessionsOf(db, personId);
   const tokens = await revokeTokensOf(db, personId, now);
   const feeds = await revokeFeedTokensOf(db, personId, now);
+  const handed = changed
+    ? await handOverGroupsOf(db, personId, cause.actor, now.toISOString())
+    : [];
   if (changed) {
     await recordAudit(
       db,
@@ -66,6 +72,10 @@ export async function deactivateAccount(
           sessionsEnded: sessions,
           tokensRevoked: tokens,
           feedAddressesRevoked: feeds,
+          groupsHandedOver: handed.filter((group) => group.to !== null).length,
+          groupsLeftWithoutOwner: handed
+            .filter((group) => group.to === null)
+            .map((group) => group.groupId),
         },
       },
       now.toISOString(),
