@@ -110,5 +110,21 @@ await describe(
         assert.deepEqual(rows, [{ n: 2 * k }]);
       }
     });
+
+    it('prepares a statement afresh once an added column changes its rows', async () => {
+      await client.query('create temporary table kept_probe (a int)');
+      await client.query('insert into kept_probe values (1)');
+      const text = 'select * from kept_probe where a = $1';
+      assert.deepEqual((await client.query(text, [1])).rows, [{ a: 1 }]);
+      await client.query('alter table kept_probe add column b int');
+
+      await assert.rejects(
+        client.query(text, [1]),
+        /cached plan must not change result type/,
+      );
+      const again = await client.query(text, [1]);
+
+      assert.deepEqual(again.rows, [{ a: 1, b: null }]);
+    });
   },
 );

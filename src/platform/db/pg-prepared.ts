@@ -41,7 +41,25 @@ export class PreparingClient extends pg.Client {
       PREPARABLE.test(text)
     ) {
       const name = this.nameFor(text);
-      return super.query({ name, text, values } as never) as never;
+      const running = super.query({
+        name,
+        text,
+        values,
+      } as never) as Promise<pg.QueryResult>;
+      return running.catch((error: unknown) => {
+        // A column added while this statement was kept (a migration run by
+        // a newer release beside this one) changes what `select *` returns,
+        // which PostgreSQL refuses for a kept statement. This call fails;
+        // the next one prepares the statement afresh.
+        if (
+          (error as { code?: string }).code === '0A000' &&
+          this.names.get(text) === name
+        ) {
+          this.names.delete(text);
+          this.forget(name);
+        }
+        throw error;
+      }) as never;
     }
     return super.query(...(args as QueryArguments)) as never;
   }
