@@ -134,7 +134,7 @@ export async function seedTalk(
       },
       {
         id: 'talk-latest',
-        name: 'latest threads',
+        name: 'latest threads, all I can see',
         path: '/talk/latest',
       },
     ],
