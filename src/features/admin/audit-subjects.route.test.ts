@@ -11,6 +11,7 @@ import { nextNumber } from '../../test-support/factories.ts';
 import { ensureSiteCategory } from '../talk/categories.ts';
 import { appendPost } from '../talk/posts.ts';
 import { createThread } from '../talk/threads.ts';
+import { addGroupMember, buildGroup } from '../../test-support/groups.ts';
 
 // The audit log's Details name what a Talk moderator acted on, and a
 // moderator's repeated click is no second event.
@@ -146,5 +147,43 @@ await describeEachDatabase('the audit log’s Talk subjects', (database) => {
       .where('id', '=', replyId)
       .executeTakeFirstOrThrow();
     assert.equal(row.hidden_reason, 'Reason 0');
+  });
+
+  it('names and links the group a leaving owner handed over', async () => {
+    const { db } = database();
+    const owner = await buildAccount(db, { displayName: 'Olive Owner' });
+    const heir = await buildAccount(db, { displayName: 'Hal Heir' });
+    const group = await buildGroup(db, owner.id, {
+      name: `Records & <Archives> ${nextNumber()}`,
+      visibility: 'secret',
+    });
+    await addGroupMember(db, group, heir.id, 'admin');
+    await admin.browser.get(`/admin/people/${owner.id}`);
+
+    const done = await admin.browser.post(
+      `/admin/people/${owner.id}/deactivate`,
+      {},
+    );
+    const log = await admin.browser.get(
+      '/admin/audit?action=group.role.changed',
+    );
+
+    assert.equal(done.statusCode, 303);
+    const name = group.name.replace('&', '&amp;').replace('<', '&lt;');
+    assert.ok(
+      log.body.includes(
+        `<a class="govuk-link" href="/groups/${group.slug}">` +
+          `Group ${name.replace('>', '&gt;')}</a>; personId: ${heir.id}; ` +
+          'before: admin; after: owner',
+      ),
+      log.body,
+    );
+    const [row] = await db
+      .selectFrom('audit_events')
+      .select('client_address')
+      .where('action', '=', 'group.role.changed')
+      .where('subject_id', '=', group.id)
+      .execute();
+    assert.equal(row?.client_address, '127.0.0.1');
   });
 });

@@ -57,7 +57,7 @@ export async function deactivateAccount(
   const tokens = await revokeTokensOf(db, personId, now);
   const feeds = await revokeFeedTokensOf(db, personId, now);
   const handed = changed
-    ? await handOverGroupsOf(db, personId, cause.actor, now.toISOString())
+    ? await handOverGroupsOf(db, personId, cause, now.toISOString())
     : [];
   if (changed) {
     await recordAudit(

@@ -25,7 +25,7 @@ export interface HandedOver {
 export async function handOverGroupsOf(
   db: Db,
   personId: number,
-  actor: AuditActor,
+  cause: { actor: AuditActor; clientAddress?: string | null },
   now: string,
 ): Promise<HandedOver[]> {
   const orphaned = await db
@@ -80,8 +80,9 @@ export async function handOverGroupsOf(
       db,
       {
         action: 'group.role.changed',
-        actor,
+        actor: cause.actor,
         subject: { type: 'group', id: groupId },
+        clientAddress: cause.clientAddress ?? null,
         details: {
           personId: successor.person_id,
           before: successor.role,
