@@ -49,10 +49,15 @@ await describe(
       ]);
     });
 
-    it('leaves statements without values and transaction control unnamed', async () => {
+    it('leaves lists of values, statements without values and begin unnamed', async () => {
       await client.query('begin');
       await client.query('select 1 as one');
       await client.query('commit');
+      const listed = await client.query<{ n: number }>(
+        'select n from generate_series(1, 5) as n where n in ($1, $2) order by n',
+        [2, 4],
+      );
+      assert.deepEqual(listed.rows, [{ n: 2 }, { n: 4 }]);
 
       assert.equal((await prepared()).length, 1);
     });
