@@ -402,36 +402,37 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
     },
   );
 
-  // Every thread the reader may see, in every category and group, the
-  // latest activity first: the front page's ten, all of them in pages.
-  app.get('/talk/latest', readers, async (request, reply) => {
+  /** A page of the threads `filter` picks, latest activity first. */
+  async function renderThreadList(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    template: string,
+    filter: ThreadFilter,
+  ) {
     const page = readPageRequest(queryOf(request), THREADS_PER_PAGE);
-    const result = await listThreads(db, request.actor, {}, page);
-    if (page.page > pageCount(result.total, page.pageSize)) {
-      throw noSuchPage();
-    }
-    return reply.render('talk/views/latest.njk', {
-      breadcrumbs: [TALK_CRUMB],
-      threads: await threadRowsFor(db, request.actor, result.items),
-      total: result.total,
-      pagination: paginationFor(request.url, page, result.total),
-    });
-  });
-
-  app.get('/talk/unanswered', readers, async (request, reply) => {
-    const page = readPageRequest(queryOf(request), THREADS_PER_PAGE);
-    const filter: ThreadFilter = { unanswered: 'accepted' };
     const result = await listThreads(db, request.actor, filter, page);
     if (page.page > pageCount(result.total, page.pageSize)) {
       throw noSuchPage();
     }
-    return reply.render('talk/views/unanswered.njk', {
+    return reply.render(template, {
       breadcrumbs: [TALK_CRUMB],
       threads: await threadRowsFor(db, request.actor, result.items),
       total: result.total,
       pagination: paginationFor(request.url, page, result.total),
     });
-  });
+  }
+
+  // Every thread the reader may see, in every category and group: the
+  // front page's ten, all of them in pages.
+  app.get('/talk/latest', readers, async (request, reply) =>
+    renderThreadList(request, reply, 'talk/views/latest.njk', {}),
+  );
+
+  app.get('/talk/unanswered', readers, async (request, reply) =>
+    renderThreadList(request, reply, 'talk/views/unanswered.njk', {
+      unanswered: 'accepted',
+    }),
+  );
 
   await app.register(talkThreadPages, { db });
   await app.register(talkCategoryPages, { db });
