@@ -490,6 +490,7 @@ await describeEachDatabase("the app's routes", (database) => {
       'GET /talk/categories/:category/feed.atom',
       'GET /talk/categories/:category/moderators',
       'GET /talk/groups/:slug',
+      'GET /talk/latest',
       'GET /talk/latest.atom',
       'GET /talk/moderation',
       'GET /talk/posts/:postId',

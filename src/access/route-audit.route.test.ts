@@ -224,6 +224,7 @@ await describeEachDatabase('the route table', (database) => {
       '/notifications',
       '/search',
       '/talk',
+      '/talk/latest',
       '/talk/latest.atom',
       '/talk/tags/:tag',
       '/talk/unanswered',
