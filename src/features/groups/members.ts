@@ -513,7 +513,7 @@ async function isGuest(db: Db, personId: number): Promise<boolean> {
 
 // An owner whose account is deactivated cannot run the group, so they do
 // not count: the last active owner may not leave them in charge.
-async function hasOtherOwner(
+export async function hasOtherOwner(
   db: Db,
   groupId: number,
   personId: number,

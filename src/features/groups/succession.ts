@@ -1,6 +1,7 @@
 import type { Db } from '../../database.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { AuditActor } from '../audit/audit.ts';
+import { hasOtherOwner } from './members.ts';
 
 // A person who leaves is deactivated by an administrator, the identity
 // provider (SCIM) or an import, and none of those can wait for the
@@ -28,28 +29,18 @@ export async function handOverGroupsOf(
   cause: { actor: AuditActor; clientAddress?: string | null },
   now: string,
 ): Promise<HandedOver[]> {
-  const orphaned = await db
-    .selectFrom('group_members as mine')
-    .select('mine.group_id')
-    .where('mine.person_id', '=', personId)
-    .where('mine.role', '=', 'owner')
-    .where(({ exists, not, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('group_members as other')
-            .innerJoin('people as p', 'p.id', 'other.person_id')
-            .select('other.person_id')
-            .whereRef('other.group_id', '=', 'mine.group_id')
-            .where('other.role', '=', 'owner')
-            .where('other.person_id', '!=', personId)
-            .where('p.status', '=', 'active'),
-        ),
-      ),
-    )
-    .orderBy('mine.group_id')
+  const owned = await db
+    .selectFrom('group_members')
+    .select('group_id')
+    .where('person_id', '=', personId)
+    .where('role', '=', 'owner')
+    .orderBy('group_id')
     .execute();
   const handed: HandedOver[] = [];
-  for (const { group_id: groupId } of orphaned) {
+  for (const { group_id: groupId } of owned) {
+    if (await hasOtherOwner(db, groupId, personId)) {
+      continue;
+    }
     const successor = await db
       .selectFrom('group_members as m')
       .innerJoin('people as p', 'p.id', 'm.person_id')

@@ -31,8 +31,7 @@ type QueryArguments = Parameters<pg.Client['query']>;
  * A pg client that names each data statement it sends by its text, so
  * the server keeps it parsed. The least recently used statement is
  * deallocated once the connection holds PREPARED_PER_CONNECTION, which
- * bounds the server's memory when statements vary (an `in` list of
- * varying length is a different text each length).
+ * bounds the server's memory however many texts the app sends.
  */
 export class PreparingClient extends pg.Client {
   private readonly names = new Map<string, string>();
