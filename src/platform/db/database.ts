@@ -1,26 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import {
-  CompiledQuery,
-  Kysely,
-  PostgresDialect,
-  SqliteDialect,
-  SqliteDriver,
-  sql,
-} from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type {
-  DatabaseConnection,
   DatabaseIntrospector,
   DatabaseMetadata,
-  Driver,
   SchemaMetadata,
   SqliteDatabase,
-  SqliteDialectConfig,
   TableMetadata,
 } from 'kysely';
 import pg from 'pg';
 import { PreparingClient } from './pg-prepared.ts';
+import { BUSY_TIMEOUT_MS, ImmediateSqliteDialect } from './sqlite-driver.ts';
 
 /** The two databases CivilMedia runs on. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -81,39 +72,15 @@ function openSqlite<DB>(path: string): DatabaseHandle<DB> {
     connection.pragma('journal_mode = WAL');
   }
   connection.pragma('foreign_keys = ON');
-  connection.pragma('busy_timeout = 5000');
+  connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   connection.pragma('synchronous = NORMAL');
   const db = new Kysely<DB>({
-    dialect: new ImmediateSqliteDialect({
-      database: withStatementCache(connection),
-    }),
+    dialect: new ImmediateSqliteDialect(
+      { database: withStatementCache(connection) },
+      connection,
+    ),
   });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
-}
-
-/**
- * SQLite transactions that take the write lock when they begin. A deferred
- * transaction that reads first and writes later fails at once with
- * "database is locked" if another process (an import, say) wrote in
- * between, because waiting could deadlock; BEGIN IMMEDIATE waits its turn
- * under busy_timeout instead.
- */
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly settings: SqliteDialectConfig) {
-    super(settings);
-  }
-
-  override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.settings);
-  }
-}
-
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(
-    connection: DatabaseConnection,
-  ): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
 }
 
 // Statements kept ready per connection. Kysely prepares every query anew,

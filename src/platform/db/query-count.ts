@@ -111,8 +111,10 @@ function transactionDriverFor<DB>(original: Kysely<DB>): Driver {
     : new ImmediateTransactions({ database: unused });
 }
 
-// openDatabase begins SQLite transactions with BEGIN IMMEDIATE (see its
-// ImmediateSqliteDriver); the counter must not change how they lock.
+// openDatabase begins SQLite transactions with BEGIN IMMEDIATE
+// (sqlite-driver.ts); the counter must not change how they lock. It sends
+// one BEGIN IMMEDIATE and, unlike that driver, lets SQLite's busy handler
+// wait: counted databases are used by one test at a time.
 class ImmediateTransactions extends SqliteDriver {
   override async beginTransaction(
     connection: DatabaseConnection,
