@@ -46,10 +46,10 @@ import { characterCount } from './platform/text.ts';
 import { FieldValidator } from './platform/validation.ts';
 import {
   WebProcessesError,
-  isWebProcess,
+  isForkedProcess,
+  isJobsProcess,
   superviseWebProcesses,
   tellSupervisor,
-  webProcessIndex,
 } from './web-processes.ts';
 
 // The server, the job workers, the demo and the importers are imported by
@@ -147,8 +147,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     // A forked web process finds the database ready: the process that
     // forked it migrated and indexed it first.
-    const applied = isWebProcess() ? [] : await migrate(handle.db);
-    if ((command === 'serve' || command === 'migrate') && !isWebProcess()) {
+    const applied = isForkedProcess() ? [] : await migrate(handle.db);
+    if ((command === 'serve' || command === 'migrate') && !isForkedProcess()) {
       await indexIfEmpty(handle.db, logger);
     }
     if (command === 'serve') {
@@ -275,11 +275,14 @@ async function serve(
     args,
     options: { demo: { type: 'boolean' } },
   });
-  if (isWebProcess()) {
-    // Only the first of several web processes runs the job workers, so
-    // that JOB_WORKERS means the same with one process or many.
-    const jobWorkers = webProcessIndex() === 0 ? config.jobWorkers : 0;
-    await listen({ ...config, jobWorkers }, db, logger, close);
+  if (isJobsProcess()) {
+    const { runJobsProcess } = await import('./workers.ts');
+    await runJobsProcess(config, db, logger, close);
+    return;
+  }
+  if (isForkedProcess()) {
+    // The jobs process beside this one runs the job workers.
+    await listen({ ...config, jobWorkers: 0 }, db, logger, close);
     return;
   }
   let demoPassword: string | undefined;
@@ -305,6 +308,7 @@ async function serve(
     // production) the random one chosen here is handed to all.
     await superviseWebProcesses(
       config.webProcesses,
+      config.jobWorkers > 0,
       { COOKIE_SECRET: config.cookieSecret },
       logger,
     );
@@ -788,12 +792,12 @@ function isParseArgsError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
-// A web process's failure goes to the process that forked it, so that
+// A forked process's failure goes to the process that forked it, so that
 // several processes failing alike (a port in use) are told of once.
 let told: Promise<void> = Promise.resolve();
 
 function tell(reason: string): void {
-  if (isWebProcess()) {
+  if (isForkedProcess()) {
     told = tellSupervisor(reason);
   } else {
     process.stderr.write(`civilmedia: ${reason}\n`);
@@ -829,9 +833,9 @@ void main(process.argv.slice(2))
     },
   )
   .then(async () => {
-    // A forked web process that failed would otherwise be kept alive by its
+    // A forked process that failed would otherwise be kept alive by its
     // channel to the process that forked it.
-    if (isWebProcess() && process.exitCode) {
+    if (isForkedProcess() && process.exitCode) {
       await told;
       process.exit();
     }

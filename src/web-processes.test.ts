@@ -11,6 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
 import { freePort } from '../bench/server.ts';
 
 // `serve` with WEB_PROCESSES=2, as an operator starts it. What is tested is
@@ -78,14 +79,16 @@ function start(env: Record<string, string>): {
 }
 
 /** Starts `serve` and resolves once it says it is running. */
-function serve(env: Record<string, string>): Promise<{ child: ChildProcess }> {
+function serve(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; stdout: () => string }> {
   const { child, stderr } = start(env);
   let stdout = '';
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       if (stdout.includes('CivilMedia is running at')) {
-        resolve({ child });
+        resolve({ child, stdout: () => stdout });
       }
     });
     child.once('exit', (code) =>
@@ -145,8 +148,9 @@ describe('serve with two web processes', () => {
   it('shares one cookie secret, replaces a process that dies, stops all on SIGTERM', async () => {
     const { child } = await serve(env);
     const origin = `http://127.0.0.1:${env.PORT}`;
+    // Two web processes and the jobs process.
     const workers = childrenOf(child.pid ?? 0);
-    assert.equal(workers.length, 2);
+    assert.equal(workers.length, 3);
 
     // Each request comes on a new connection, and connections go to the
     // two processes in turn, so the form one process served is posted to
@@ -174,7 +178,7 @@ describe('serve with two web processes', () => {
     // A web process that dies is replaced, and the site goes on answering.
     process.kill(workers[0] ?? 0, 'SIGKILL');
     let now = childrenOf(child.pid ?? 0);
-    while (now.length < 2 || now.includes(workers[0] ?? 0)) {
+    while (now.length < 3 || now.includes(workers[0] ?? 0)) {
       await delay(100);
       now = childrenOf(child.pid ?? 0);
     }
@@ -187,6 +191,48 @@ describe('serve with two web processes', () => {
     assert.equal(await exited(child), 0);
     for (const pid of workers) {
       assert.equal(existsSync(`/proc/${pid}`), false, `process ${pid} ended`);
+    }
+  });
+
+  it('runs the jobs in a process of their own, not in a web process', async () => {
+    const { child, stdout } = await serve({ ...env, LOG_LEVEL: 'warn' });
+    try {
+      const forked = childrenOf(child.pid ?? 0);
+      const jobs = forked.filter((pid) =>
+        readFileSync(`/proc/${pid}/environ`, 'utf8')
+          .split('\0')
+          .includes('CIVILMEDIA_WEB_PROCESS=jobs'),
+      );
+      assert.equal(forked.length, 3);
+      assert.equal(jobs.length, 1);
+      // A fan-out job without its notification fails, and whoever ran it
+      // logs the failure with its process id.
+      const database = new SQLite(env.DATABASE_URL?.slice('sqlite:'.length));
+      const now = new Date().toISOString();
+      const queued = database
+        .prepare(
+          `insert into jobs (type, payload, max_attempts, available_at, created_at)
+           values ('activity.fanout', '{}', 1, ?, ?)`,
+        )
+        .run(now, now);
+      let state = '';
+      while (state !== 'failed') {
+        await delay(100);
+        state = (
+          database
+            .prepare('select state from jobs where id = ?')
+            .get(queued.lastInsertRowid) as { state: string }
+        ).state;
+      }
+      database.close();
+      const failures = stdout()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"job failed"'))
+        .map((line) => (JSON.parse(line) as { pid: number }).pid);
+      assert.deepEqual(failures, [jobs[0]]);
+    } finally {
+      child.kill('SIGTERM');
+      assert.equal(await exited(child), 0);
     }
   });
 

@@ -9,6 +9,14 @@ import type { Logger } from 'pino';
 // One Node.js process renders pages on one core; a second process is what
 // lets a second core render too.
 //
+// With JOB_WORKERS above 0 it forks one more process that runs the job
+// workers and answers no requests. A job's statements run synchronously on
+// SQLite, and a fan-out to 1,000 watchers held its process for two inserts
+// of about 60 ms each: when the first web process ran the jobs, the requests
+// it was given waited behind them (a single writer's replies reached a p99
+// of 500 ms while fan-outs ran; 40 ms with jobs apart, bench/RESULTS.md).
+// This process, which hands out the connections, stays free of them too.
+//
 // Everything two processes must agree on already lives in the database:
 // sessions, the sign-in failure counts, the job queue and its leases, the
 // kept member counts. What is held in memory is either derived from
@@ -16,12 +24,14 @@ import type { Logger } from 'pino';
 // process: the coarse SIGN_IN_RATE_LIMIT is counted by each process, so
 // with N processes an address may send up to N times as many sign-in
 // requests a minute (wrong passwords are still limited in the database).
-// On SQLite, processes wait for each other's write lock by SQLite's busy
-// handler, which sleeps between tries: with two processes and 10 writers
-// a reply's p99 rose from 62 to 348 ms while its p50 fell (bench/RESULTS.md).
+// On SQLite, processes take turns for the one write lock: a transaction
+// waits for it without holding up its process (platform/db/sqlite-driver.ts).
 
-/** The variable that tells a forked web process its place, from 0. */
-const INDEX_VARIABLE = 'CIVILMEDIA_WEB_PROCESS';
+/** The variable that tells a forked process its place: 0, 1 … or `jobs`. */
+const ROLE_VARIABLE = 'CIVILMEDIA_WEB_PROCESS';
+
+/** A forked process's place: a web process's number, or the jobs process. */
+type Role = number | 'jobs';
 
 /**
  * A process that ends within QUICK_EXIT_MS of starting is started again
@@ -33,14 +43,14 @@ const RESTART_DELAY_MS = 1000;
 /** How long processes asked to stop may take before they are killed. */
 const STOP_TIMEOUT_MS = 30_000;
 
-/** True in a web process that `superviseWebProcesses` forked. */
-export function isWebProcess(): boolean {
+/** True in a web or jobs process that `superviseWebProcesses` forked. */
+export function isForkedProcess(): boolean {
   return cluster.isWorker;
 }
 
-/** This web process's place, from 0; 0 when there is one process. */
-export function webProcessIndex(): number {
-  return cluster.isWorker ? Number(process.env[INDEX_VARIABLE] ?? 0) : 0;
+/** True in the process `superviseWebProcesses` forked to run jobs. */
+export function isJobsProcess(): boolean {
+  return cluster.isWorker && process.env[ROLE_VARIABLE] === 'jobs';
 }
 
 /** Why the web processes could not start: one line for the operator. */
@@ -61,29 +71,31 @@ export function tellSupervisor(reason: string): Promise<void> {
 }
 
 /**
- * Forks `count` web processes running `serve` with `env` added (the first
- * runs the job workers), and resolves once every one is listening. Rejects
- * if one ends before it listens, having stopped the others. Later, a
- * process that ends is started again, and SIGINT or SIGTERM stops them all
- * (killing any still there after STOP_TIMEOUT_MS) and ends this process.
+ * Forks `count` web processes running `serve` with `env` added, and the
+ * jobs process when `withJobs`, and resolves once every web process is
+ * listening. Rejects if one ends before it listens, having stopped the
+ * others. Later, a process that ends is started again, and SIGINT or
+ * SIGTERM stops them all (killing any still there after STOP_TIMEOUT_MS;
+ * the jobs process first finishes the jobs in hand) and ends this process.
  */
 export async function superviseWebProcesses(
   count: number,
+  withJobs: boolean,
   env: Record<string, string>,
   logger: Logger,
 ): Promise<void> {
-  const current = new Map<number, Worker>();
+  const current = new Map<Role, Worker>();
   const restarts = new Set<NodeJS.Timeout>();
   // Widened: the handlers change it between awaits, unseen by narrowing.
   let state = 'starting' as 'starting' | 'started' | 'stopping' | 'failed';
   let forced = false;
 
-  const fork = (index: number) => {
-    const worker = cluster.fork({ ...env, [INDEX_VARIABLE]: String(index) });
+  const fork = (role: Role) => {
+    const worker = cluster.fork({ ...env, [ROLE_VARIABLE]: String(role) });
     const forkedAt = Date.now();
-    current.set(index, worker);
+    current.set(role, worker);
     worker.once('exit', (code, signal) => {
-      current.delete(index);
+      current.delete(role);
       if (state === 'stopping' && current.size === 0) {
         process.exit(forced ? 1 : 0);
       }
@@ -91,14 +103,14 @@ export async function superviseWebProcesses(
         return;
       }
       logger.error(
-        { webProcess: index, workerPid: worker.process.pid, code, signal },
-        'web process ended; starting another',
+        { webProcess: role, workerPid: worker.process.pid, code, signal },
+        `${role === 'jobs' ? 'jobs' : 'web'} process ended; starting another`,
       );
       const soon = Date.now() - forkedAt < QUICK_EXIT_MS;
       const timer = setTimeout(
         () => {
           restarts.delete(timer);
-          fork(index);
+          fork(role);
         },
         soon ? RESTART_DELAY_MS : 0,
       );
@@ -135,6 +147,11 @@ export async function superviseWebProcesses(
   // Once asked to stop, the last process's exit ends this one.
   const untilStopped = () => new Promise<never>(() => undefined);
   const workers = Array.from({ length: count }, (_, index) => fork(index));
+  if (withJobs) {
+    // Not waited for: it serves no requests, and is started again if it
+    // ends, like a web process.
+    fork('jobs');
+  }
   try {
     await Promise.all(workers.map((worker, index) => listening(worker, index)));
   } catch (error) {

@@ -10,7 +10,8 @@ import { runJobWorker, runJobs } from './platform/jobs.ts';
 import { createMailer } from './platform/mail.ts';
 
 // Job workers as the app runs them: in the `serve` process (JOB_WORKERS,
-// 1 by default) and once through `civilmedia jobs run`.
+// 1 by default), in the jobs process `serve` forks beside several web
+// processes (src/web-processes.ts), and once through `civilmedia jobs run`.
 
 function workerName(index: number): string {
   return `${hostname()}:${process.pid}:${index}`;
@@ -65,6 +66,39 @@ export async function startJobWorkers(
     await Promise.all(running);
     mailer.close();
   };
+}
+
+/**
+ * The jobs process `serve` forks beside its web processes: runs the job
+ * workers until SIGINT or SIGTERM, then lets the jobs in hand finish,
+ * closes the database and exits.
+ */
+export async function runJobsProcess(
+  config: Config,
+  db: Kysely<Database>,
+  logger: Logger,
+  closeDatabase: () => Promise<void>,
+): Promise<void> {
+  const stopWorkers = await startJobWorkers(config, db, logger);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping the job workers');
+    void stopWorkers()
+      .then(closeDatabase)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'stop failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 /**
