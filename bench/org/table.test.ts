@@ -19,13 +19,14 @@ function report(memory: OrgReport['memory']): OrgReport {
 const memoryLine = (text: string) =>
   text.split('\n').find((line) => line.startsWith('server memory'));
 
-it('names the web processes apart from the one that forked them in the memory line', () => {
+it('says how many processes the memory line adds up', () => {
   assert.equal(
     memoryLine(
-      formatOrgReport(report({ rssMiB: 612.4, peakMiB: 801.6, processes: 3 })),
+      formatOrgReport(report({ rssMiB: 612.4, peakMiB: 801.6, processes: 4 })),
     ),
     'server memory: 612 MiB resident after the reads, 802 MiB at peak ' +
-      '(2 web processes and the one that forked them, added up, each at its own peak)',
+      '(4 processes added up, each at its own peak: the web processes, ' +
+      'the jobs process and the one that forked them)',
   );
   assert.equal(
     memoryLine(

@@ -140,8 +140,9 @@ export function formatOrgReport(report: OrgReport): string {
       `server memory: ${fixed(report.memory.rssMiB, 0)} MiB resident after the reads, ` +
         `${fixed(report.memory.peakMiB, 0)} MiB at peak` +
         (report.memory.processes > 1
-          ? ` (${report.memory.processes - 1} web processes and the one that ` +
-            'forked them, added up, each at its own peak)'
+          ? ` (${report.memory.processes} processes added up, each at its ` +
+            'own peak: the web processes, the jobs process and the one ' +
+            'that forked them)'
           : ''),
     );
   }
