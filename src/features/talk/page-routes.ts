@@ -411,13 +411,16 @@ export const talkPages: FastifyPluginAsync<{ db: Db }> = async (
   ) {
     const page = readPageRequest(queryOf(request), THREADS_PER_PAGE);
     const result = await listThreads(db, request.actor, filter, page);
-    if (page.page > pageCount(result.total, page.pageSize)) {
+    const pages = pageCount(result.total, page.pageSize);
+    if (page.page > pages) {
       throw noSuchPage();
     }
     return reply.render(template, {
       breadcrumbs: [TALK_CRUMB],
       threads: await threadRowsFor(db, request.actor, result.items),
       total: result.total,
+      // A later page says which it is in its title, as a search page does.
+      pageOfPages: page.page > 1 ? ` (page ${page.page} of ${pages})` : '',
       pagination: paginationFor(request.url, page, result.total),
     });
   }

@@ -404,6 +404,31 @@ await describeEachDatabase('the Talk pages', (database) => {
     );
   });
 
+  it('names the page and the number of pages in a later page of latest discussions', async () => {
+    const first = await staff.browser.get('/talk/latest');
+    const total = Number(
+      /<p class="govuk-body">(\d+) discussions?<\/p>/.exec(first.body)?.[1],
+    );
+    for (let n = total; n < 26; n += 1) {
+      await siteThread(0);
+    }
+    const pages = Math.ceil(Math.max(total, 26) / 25);
+
+    const second = await staff.browser.get('/talk/latest?page=2');
+
+    assert.equal(second.statusCode, 200);
+    assert.match(
+      second.body,
+      new RegExp(
+        `<title>Latest discussions \\(page 2 of ${pages}\\) – Talk – CivilMedia</title>`,
+      ),
+    );
+    assert.match(
+      (await staff.browser.get('/talk/latest')).body,
+      /<title>Latest discussions – Talk – CivilMedia<\/title>/,
+    );
+  });
+
   it('lists unanswered questions only', async () => {
     const { db } = database();
     const threadId = await siteThread(0, 'An open question here');
