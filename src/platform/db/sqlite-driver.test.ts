@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import type { Generated } from 'kysely';
@@ -38,6 +40,28 @@ async function texts(db: Kysely<Notes>): Promise<string[]> {
     .execute();
   return rows.map((row) => row.text);
 }
+
+// Another process importing: takes the write lock for HOLD ms, lets it go
+// for GAP ms, again and again until told to stop. A thread of its own, so
+// that its busy holding does not stop this test's event loop.
+const HOLDER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const SQLite = require(workerData.module);
+const db = new SQLite(workerData.file);
+db.pragma('busy_timeout = 5000');
+let stop = false;
+parentPort.on('message', () => { stop = true; });
+const hold = () => {
+  if (stop) { db.close(); parentPort.close(); return; }
+  db.exec('begin immediate');
+  const until = Date.now() + workerData.hold;
+  while (Date.now() < until) {}
+  db.exec('commit');
+  parentPort.postMessage('held');
+  setTimeout(hold, workerData.gap);
+};
+hold();
+`;
 
 describe('SQLite transactions waiting for the write lock', () => {
   before(async () => {
@@ -97,6 +121,43 @@ describe('SQLite transactions waiting for the write lock', () => {
     } finally {
       await first.db.destroy();
       await second.db.destroy();
+    }
+  });
+
+  it('lets many transactions of one process through, in turn, while another keeps taking the lock', async () => {
+    const waiter = open(300);
+    const holder = new Worker(HOLDER, {
+      eval: true,
+      workerData: {
+        module: createRequire(import.meta.url).resolve('better-sqlite3'),
+        file,
+        hold: 40,
+        gap: 2,
+      },
+    });
+    try {
+      await sql`delete from notes`.execute(waiter.db);
+      await new Promise((resolve) => holder.once('message', resolve));
+      // Forty writes at once need more of the holder's short gaps than
+      // come in one busy timeout; each waits its turn, then has the whole
+      // timeout to itself.
+      const many = Array.from({ length: 40 }, (_, n) => `write ${n}`);
+      const outcomes = await Promise.allSettled(
+        many.map((text) =>
+          waiter.db.transaction().execute(async (trx) => {
+            await trx.insertInto('notes').values({ text }).execute();
+          }),
+        ),
+      );
+      assert.deepEqual(
+        outcomes.map((outcome) => outcome.status),
+        many.map(() => 'fulfilled'),
+      );
+      assert.deepEqual(await texts(waiter.db), many);
+    } finally {
+      holder.postMessage('stop');
+      await new Promise((resolve) => holder.once('exit', resolve));
+      await waiter.db.destroy();
     }
   });
 

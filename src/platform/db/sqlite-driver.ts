@@ -16,6 +16,9 @@
 // process serves other requests, and the transaction tries again a
 // millisecond or a few later. It gives up after the same 5 seconds as the
 // busy handler, with the same SQLITE_BUSY error.
+//
+// Statements outside a transaction (a single UPDATE) still wait in
+// SQLite's busy handler, holding up their process while they wait.
 import type SQLite from 'better-sqlite3';
 import { SqliteDialect, SqliteDriver } from 'kysely';
 import type { Driver, SqliteDialectConfig } from 'kysely';
@@ -58,7 +61,40 @@ class ImmediateSqliteDriver extends SqliteDriver {
     super(settings);
   }
 
+  /** Transactions of this process waiting for the write lock. */
+  private waiting = 0;
+  /** Settles when the last of them has begun or given up. */
+  private lastInLine: Promise<void> = Promise.resolve();
+
   override async beginTransaction(): Promise<void> {
+    if (this.waiting === 0 && this.tryBegin() === null) {
+      return;
+    }
+    // One transaction of this process at a time waits for the lock, the
+    // others in the order they came, as they did behind SQLite's busy
+    // handler; each has the busy timeout from when its turn comes. Were
+    // all of them to try at once, each from its own start, those at the
+    // back ran out of time while another process (an import) kept
+    // taking the lock, and their requests failed.
+    this.waiting += 1;
+    const before = this.lastInLine;
+    let myTurnIsOver = () => {};
+    this.lastInLine = new Promise((resolve) => {
+      myTurnIsOver = resolve;
+    });
+    await super.releaseConnection();
+    try {
+      await before;
+      await super.acquireConnection();
+      await this.waitForLock();
+    } finally {
+      this.waiting -= 1;
+      myTurnIsOver();
+    }
+  }
+
+  /** Tries BEGIN IMMEDIATE until it works or the busy timeout passes. */
+  private async waitForLock(): Promise<void> {
     const giveUpAt = performance.now() + this.busyTimeoutMs;
     for (let tries = 1; ; tries += 1) {
       const busy = this.tryBegin();
