@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
 import type { Database } from './database.ts';
 import type { Config } from './platform/config.ts';
+import { stopOnSignal } from './platform/stopping.ts';
 import { getStylesheet } from './platform/stylesheet.ts';
 import { startJobWorkers } from './workers.ts';
 
@@ -23,26 +24,10 @@ export async function startServer(
   await app.listen({ port: config.port, host: config.host });
   const stopWorkers = await startJobWorkers(config, db, logger);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      return;
-    }
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    void app
-      .close()
-      .then(stopWorkers)
-      .then(closeDatabase)
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'stop failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignal(logger, 'stopping', [
+    () => app.close(),
+    stopWorkers,
+    closeDatabase,
+  ]);
   return app;
 }

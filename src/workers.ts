@@ -8,6 +8,7 @@ import { buildJobHandlers } from './job-handlers.ts';
 import type { Config } from './platform/config.ts';
 import { runJobWorker, runJobs } from './platform/jobs.ts';
 import { createMailer } from './platform/mail.ts';
+import { stopOnSignal } from './platform/stopping.ts';
 
 // Job workers as the app runs them: in the `serve` process (JOB_WORKERS,
 // 1 by default), in the jobs process `serve` forks beside several web
@@ -80,25 +81,10 @@ export async function runJobsProcess(
   closeDatabase: () => Promise<void>,
 ): Promise<void> {
   const stopWorkers = await startJobWorkers(config, db, logger);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      return;
-    }
-    stopping = true;
-    logger.info({ signal }, 'stopping the job workers');
-    void stopWorkers()
-      .then(closeDatabase)
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'stop failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignal(logger, 'stopping the job workers', [
+    stopWorkers,
+    closeDatabase,
+  ]);
 }
 
 /**
