@@ -309,6 +309,7 @@ async function measure(
           : `answered ${row.status}\n`,
       );
     }
+    // This server runs no job workers, so no jobs process is counted.
     report.memory = await serverMemory(server.pid);
     for (const write of seed.writes.filter(wanted)) {
       report.writes.push(await measureWrite(server, write, auth, options));

@@ -22,11 +22,11 @@ const memoryLine = (text: string) =>
 it('says how many processes the memory line adds up', () => {
   assert.equal(
     memoryLine(
-      formatOrgReport(report({ rssMiB: 612.4, peakMiB: 801.6, processes: 4 })),
+      formatOrgReport(report({ rssMiB: 612.4, peakMiB: 801.6, processes: 3 })),
     ),
     'server memory: 612 MiB resident after the reads, 802 MiB at peak ' +
-      '(4 processes added up, each at its own peak: the web processes, ' +
-      'the jobs process and the one that forked them)',
+      '(3 processes added up, each at its own peak: the web processes ' +
+      'and the one that forked them)',
   );
   assert.equal(
     memoryLine(

@@ -141,8 +141,7 @@ export function formatOrgReport(report: OrgReport): string {
         `${fixed(report.memory.peakMiB, 0)} MiB at peak` +
         (report.memory.processes > 1
           ? ` (${report.memory.processes} processes added up, each at its ` +
-            'own peak: the web processes, the jobs process and the one ' +
-            'that forked them)'
+            'own peak: the web processes and the one that forked them)'
           : ''),
     );
   }
