@@ -124,7 +124,7 @@ describe('SQLite transactions waiting for the write lock', () => {
     }
   });
 
-  it('lets many transactions of one process through, in turn, while another keeps taking the lock', async () => {
+  it('lets the transactions of one process through in turn while another writes', async () => {
     const waiter = open(300);
     const holder = new Worker(HOLDER, {
       eval: true,
