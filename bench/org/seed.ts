@@ -53,11 +53,11 @@ export async function seedOrganisation(
   };
   if (dialectOf(db) === 'sqlite') {
     // The seed writes millions of rows into six indexes of
-    // activity_events in random key order; with SQLite's default 2 MB page
-    // cache nearly every row read and wrote index pages through the
-    // operating system, and half the seed's time went to system calls.
-    // A page cache of 4 GiB (this connection's only; the server keeps its
-    // own) holds the indexes of the largest scale.
+    // activity_events in random key order; with better-sqlite3's 16 MB
+    // page cache most rows read and wrote index pages through the
+    // operating system, and a third of an org seed's CPU time was spent
+    // in system calls. A page cache of 4 GiB (this connection's only; the
+    // server keeps its own) holds the indexes of the largest scale.
     await sql`pragma cache_size = -4194304`.execute(db);
   }
   const base = await timed('people and groups', () =>
