@@ -59,7 +59,18 @@ class ImmediateSqliteDriver extends SqliteDriver {
     private readonly busyTimeoutMs: number,
   ) {
     super(settings);
+    // Prepared once: every transaction runs all three.
+    this.statements = {
+      noWaiting: raw.prepare('pragma busy_timeout = 0'),
+      begin: raw.prepare('begin immediate'),
+      waiting: raw.prepare(`pragma busy_timeout = ${busyTimeoutMs}`),
+    };
   }
+
+  private readonly statements: Record<
+    'noWaiting' | 'begin' | 'waiting',
+    SQLite.Statement
+  >;
 
   /** Transactions of this process waiting for the write lock. */
   private waiting = 0;
@@ -118,9 +129,9 @@ class ImmediateSqliteDriver extends SqliteDriver {
    * begun, SQLite's SQLITE_BUSY error while another process writes.
    */
   private tryBegin(): Error | null {
-    this.raw.pragma('busy_timeout = 0');
+    this.statements.noWaiting.get();
     try {
-      this.raw.exec('begin immediate');
+      this.statements.begin.run();
       return null;
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_BUSY') {
@@ -128,7 +139,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
       }
       throw error;
     } finally {
-      this.raw.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+      this.statements.waiting.get();
     }
   }
 }
