@@ -1,5 +1,6 @@
 import type { QueryPart } from './terms.ts';
-import { wordsOf } from './terms.ts';
+import { eachWord, wordsOf } from './terms.ts';
+import type { Word } from './terms.ts';
 
 // Highlighting, done in the application for the results of one page
 // only: each text is cut around its first hit, escaped, and the words
@@ -44,23 +45,16 @@ export function highlight(
   parts: readonly QueryPart[],
   cut = false,
 ): string {
-  const words = wordsOf(text);
   const hits = matcher(parts);
-  let first = 0;
-  let last = words.length;
-  if (cut) {
-    // Only the first 20,000 characters of a body are stored
-    // (./documents.ts), so a hit further on has nothing to mark: then
-    // the snippet is the body's opening, the best that is stored.
-    const hit = words.findIndex((word) => hits(word.term));
-    first = Math.max(0, hit - BEFORE);
-    last = Math.min(words.length, first + LENGTH);
-  }
-  const start = first === 0 ? 0 : (words[first]?.start ?? 0);
-  const end = last >= words.length ? text.length : (words[last - 1]?.end ?? 0);
+  const { words, first, last, more } = cut
+    ? aroundFirstHit(text, hits)
+    : { words: wordsOf(text), first: 0, last: Infinity, more: false };
+  const shown = words.slice(first, last);
+  const start = first === 0 ? 0 : (shown[0]?.start ?? 0);
+  const end = more ? (shown[shown.length - 1]?.end ?? 0) : text.length;
   // Overlapping CJK pairs that both match make one mark.
   const marks: { start: number; end: number }[] = [];
-  for (const word of words.slice(first, last)) {
+  for (const word of shown) {
     const previous = marks[marks.length - 1];
     if (!hits(word.term)) {
       continue;
@@ -79,5 +73,34 @@ export function highlight(
     at = mark.end;
   }
   html += escapeHtml(text.slice(at, end));
-  return last < words.length ? `${html} …` : html;
+  return more ? `${html} …` : html;
+}
+
+/**
+ * The words of a snippet: from BEFORE words ahead of the first hit, up
+ * to LENGTH words. Words are read only as far as the snippet needs, as
+ * a body may be 20,000 characters and a page shows twenty of them.
+ * `more` says words follow the last one shown.
+ */
+function aroundFirstHit(
+  text: string,
+  hits: (term: string) => boolean,
+): { words: Word[]; first: number; last: number; more: boolean } {
+  // Only the first 20,000 characters of a body are stored
+  // (./documents.ts), so a hit further on has nothing to mark: then the
+  // snippet is the body's opening, the best that is stored.
+  const words: Word[] = [];
+  let first = -1;
+  for (const word of eachWord(text)) {
+    if (first >= 0 && words.length === first + LENGTH) {
+      return { words, first, last: first + LENGTH, more: true };
+    }
+    if (first < 0 && hits(word.term)) {
+      first = Math.max(0, words.length - BEFORE);
+    }
+    words.push(word);
+  }
+  first = Math.max(0, first);
+  const last = Math.min(words.length, first + LENGTH);
+  return { words, first, last, more: last < words.length };
 }

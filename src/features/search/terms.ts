@@ -46,9 +46,27 @@ const WORD = new RegExp(
 const MARKS = /[\p{M}'’]/gu;
 const ENGLISH = /^[a-z]+$/;
 
+const PLAIN = /^[A-Za-z]+$/;
+// Stems of the words seen lately: text repeats its words, and a search
+// result's snippet or a document's terms would stem each one again.
+const STEMS = new Map<string, string>();
+const STEMS_KEPT = 20_000;
+
+function stemmed(word: string): string {
+  let term = STEMS.get(word);
+  if (term === undefined) {
+    term = stem(word);
+    if (STEMS.size >= STEMS_KEPT) {
+      STEMS.clear();
+    }
+    STEMS.set(word, term);
+  }
+  return term;
+}
+
 function latinTerm(word: string): string {
   const folded = word.normalize('NFKD').replace(MARKS, '');
-  const term = ENGLISH.test(folded) ? stem(folded) : folded;
+  const term = ENGLISH.test(folded) ? stemmed(folded) : folded;
   return Array.from(term).slice(0, MAX_TERM).join('');
 }
 
@@ -57,7 +75,11 @@ function latinTerm(word: string): string {
  * text as given, for highlighting; a CJK run yields one word per pair.
  */
 export function wordsOf(text: string): Word[] {
-  const words: Word[] = [];
+  return [...eachWord(text)];
+}
+
+/** The words of `text` one by one, for a reader that may stop early. */
+export function* eachWord(text: string): Generator<Word> {
   for (const match of text.matchAll(WORD)) {
     const start = match.index;
     const cjk = match[1];
@@ -65,24 +87,27 @@ export function wordsOf(text: string): Word[] {
       const chars = Array.from(cjk.normalize('NFKC').toLowerCase());
       const offsets = charOffsets(cjk, start);
       if (chars.length === 1) {
-        words.push({ term: chars[0] ?? '', start, end: start + cjk.length });
+        yield { term: chars[0] ?? '', start, end: start + cjk.length };
       }
       for (let i = 0; i + 1 < chars.length; i += 1) {
-        words.push({
+        yield {
           term: `${chars[i]}${chars[i + 1]}`,
           start: offsets[i] ?? start,
           end: offsets[i + 2] ?? start + cjk.length,
-        });
+        };
       }
       continue;
     }
     const word = match[2] ?? '';
-    const term = latinTerm(word.normalize('NFKC').toLowerCase());
+    // Letters a to z alone are the same after every folding below, and
+    // are most words: they go straight to the stemmer.
+    const term = PLAIN.test(word)
+      ? stemmed(word.toLowerCase()).slice(0, MAX_TERM)
+      : latinTerm(word.normalize('NFKC').toLowerCase());
     if (term) {
-      words.push({ term, start, end: start + word.length });
+      yield { term, start, end: start + word.length };
     }
   }
-  return words;
 }
 
 function charOffsets(run: string, start: number): number[] {
