@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../src/access/actor.ts';
 import type { Database } from '../src/database.ts';
-import { searchQueries } from '../src/features/search/query.ts';
+import { searchQueries, walksFor } from '../src/features/search/query.ts';
 import { parseQuery } from '../src/features/search/terms.ts';
 import { dialectOf } from '../src/platform/db/dialect.ts';
 
@@ -17,8 +17,10 @@ export async function explainSearch(
   const page = { page: 1, pageSize: 20, offset: 0 };
   const now = new Date().toISOString();
   const parts = parseQuery(text);
+  const { titleWalk, walk } = await walksFor(db, parts, page);
   const queries = searchQueries(db, actor, { text }, parts, page, now, {
-    dense: true,
+    titleWalk,
+    walk,
     cap: 1000,
   });
   const postgres = dialectOf(db) === 'postgres';
@@ -27,9 +29,15 @@ export async function explainSearch(
     : sql.raw('explain query plan ');
   const lines: string[] = [];
   const shown = {
-    titles: queries.titles,
+    ...(titleWalk === 'sort'
+      ? { titles: queries.titles }
+      : {
+          'exact titles': queries.exactTitles,
+          'titles page': queries.titlePage(page.pageSize, page.offset),
+          'titles count': queries.titleCount(1001),
+        }),
     page: queries.page,
-    count: queries.bodyCount(1001),
+    count: queries.count(1001),
   };
   for (const [name, query] of Object.entries(shown)) {
     const result = await sql<

@@ -4,9 +4,10 @@ import type { Actor } from '../../access/actor.ts';
 import type { Db } from '../../database.ts';
 import { dialectOf } from '../../platform/db/dialect.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
-import * as postgres from './dialects/postgres.ts';
+import * as postgresDialect from './dialects/postgres.ts';
 import * as sqlite from './dialects/sqlite.ts';
 import type { SearchKind } from './tables.ts';
+import type { Walk } from './dialects/walk.ts';
 import { parseQuery, titleKeyOf } from './terms.ts';
 import type { QueryPart } from './terms.ts';
 import { findableDocuments } from './visibility.ts';
@@ -28,14 +29,20 @@ import { findableDocuments } from './visibility.ts';
 // may see it (a word in a third of 200,000 items has 52,000 matches):
 //
 // - tiers 1 and 2 come from the index of titles alone (SQLite's
-//   search_title_fts, PostgreSQL's title_search): titles holding it are
-//   few, so they are all checked and sorted, up to the cap;
+//   search_title_fts, PostgreSQL's title_search). When titles holding it
+//   are few, they are all checked and sorted, up to the cap; when they
+//   are many (DENSE raw matches or more), the exact titles are found by
+//   their key and the rest walked newest first as tier 3 is;
 // - tier 3 is read newest first. When the word is rare (fewer than
 //   DENSE raw matches) its matches are all read and sorted, which is
 //   cheap; when it is common, the (updated_at, id) index of
 //   search_documents is walked from the newest and each row is checked
 //   against the matches and the reader's rights, stopping once the page
-//   is full: at one match in a hundred rows or more that is a short walk;
+//   is full: at one match in a hundred rows or more that is a short walk.
+//   On SQLite a walked row is checked against a copy of the matches'
+//   ids, or, for a word so common that copying them would cost more
+//   than the walk, by asking the full-text index about that one row
+//   (dialects/sqlite.ts walkFor);
 // - the total is counted exactly up to CAP visible matches; beyond that
 //   it is CAP with `totalIsLowerBound`, shown as "more than 1,000
 //   results", and no page past the cap is offered.
@@ -47,13 +54,17 @@ import { findableDocuments } from './visibility.ts';
 
 // TODO: A common phrase ("annual leave", 1,650 raw matches) still takes
 // about 150 ms on PostgreSQL, which rechecks each match's vector for word
-// order, and SQLite still reads a common word's whole match list once
-// per search; both need measuring on an unloaded machine.
+// order; it needs measuring on an unloaded machine.
 
 /** Visible matches counted exactly; past this the total is a bound. */
 export const CAP = 1000;
 // Raw matches from which the newest-first walk beats sorting them all.
 const DENSE = 2000;
+// What looking one row up in SQLite's full-text index costs, in ids of a
+// copied match list (dialects/sqlite.ts walkFor). Measured at org5 (2.7
+// million rows): a walked row, with the reader's rights, about 85 µs; a
+// copied id 0.13 to 0.17 µs.
+const LOOKUP_COST = 450;
 
 export const SEARCH_KINDS: readonly SearchKind[] = [
   'person',
@@ -122,80 +133,114 @@ export async function searchIndex(
   request: SearchRequest,
   page: PageRequest,
   now = new Date().toISOString(),
-  limits = { cap: CAP, dense: DENSE },
+  limits = { cap: CAP, dense: DENSE, lookupCost: LOOKUP_COST },
 ): Promise<IndexPage> {
   const parts = parseQuery(request.text);
   if (parts.length === 0) {
     return { items: [], total: 0, totalIsLowerBound: false, parts };
   }
-  const dialect = dialectOf(db) === 'postgres' ? postgres : sqlite;
-  const options = (dense: boolean) => ({ dense, cap: limits.cap });
-  // The title tiers do not depend on how common the words are: both
-  // statements go at once (on PostgreSQL, on two connections).
-  const [counted, titles] = await Promise.all([
-    dialect.rawMatchCount(parts, limits.dense).execute(db),
-    searchQueries(
-      db,
-      actor,
-      request,
-      parts,
-      page,
-      now,
-      options(false),
-    ).titles.execute(db),
-  ]);
-  const raw = Number(counted.rows[0]?.n ?? 0);
-  const queries = searchQueries(
-    db,
-    actor,
-    request,
-    parts,
-    page,
-    now,
-    options(raw >= limits.dense),
-  );
-  const titled = titles.rows.map((r) => Number(r.id));
-  const ids =
-    page.offset >= limits.cap
-      ? []
-      : titled.slice(page.offset, page.offset + page.pageSize);
-  let total = titled.length;
-  if (titled.length <= limits.cap && raw < limits.dense) {
+  const { raw, titleWalk, walk } = await walksFor(db, parts, page, limits);
+  const queries = searchQueries(db, actor, request, parts, page, now, {
+    titleWalk,
+    walk,
+    cap: limits.cap,
+  });
+  const cap = limits.cap;
+  const ids: number[] = [];
+  // The page's share of each tier: none of a page that starts past the
+  // cap, which no total reaches.
+  const share = (tierStart: number, listed?: readonly number[]) => {
+    const offset = Math.max(0, page.offset - tierStart);
+    const size = page.offset >= cap ? 0 : page.pageSize - ids.length;
+    return { offset, size, ids: listed?.slice(offset, offset + size) ?? [] };
+  };
+  let titled: number;
+  if (titleWalk === 'sort') {
+    const titles = await queries.titles.execute(db);
+    const listed = titles.rows.map((row) => Number(row.id));
+    ids.push(...share(0, listed).ids);
+    titled = listed.length;
+  } else {
+    // Titles holding a common word are too many to check and sort: the
+    // exact titles come first, then the rest walked newest first.
+    const [exact, count] = await Promise.all([
+      queries.exactTitles.execute(db),
+      queries.titleCount(cap + 1).execute(db),
+    ]);
+    const listed = exact.rows.map((row) => Number(row.id));
+    ids.push(...share(0, listed).ids);
+    titled = Number(count.rows[0]?.n ?? 0);
+    const rest = share(listed.length);
+    if (rest.size > 0 && rest.offset + listed.length < titled) {
+      const walked = await queries
+        .titlePage(rest.size, rest.offset)
+        .execute(db);
+      ids.push(...walked.rows.map((row) => Number(row.id)));
+    }
+  }
+  let total = titled;
+  if (titled <= cap && raw < limits.dense) {
     // Few raw matches: one statement reads every visible body match's id,
     // up to the cap, in order; the page is cut from it and the total
     // counted from it, instead of a second statement doing the same
     // work again (on PostgreSQL a phrase rechecks each match's vector).
-    const body = await queries
-      .body(limits.cap + 1 - titled.length, 0)
-      .execute(db);
-    const bodyIds = body.rows.map((row) => Number(row.id));
-    if (page.offset < limits.cap) {
-      const bodyOffset = Math.max(0, page.offset - titled.length);
-      ids.push(
-        ...bodyIds.slice(bodyOffset, bodyOffset + page.pageSize - ids.length),
-      );
-    }
-    total += bodyIds.length;
-  } else if (titled.length <= limits.cap) {
-    const bodyOffset = Math.max(0, page.offset - titled.length);
-    // No page starts past the cap: the total does not reach it.
-    const need = page.offset >= limits.cap ? 0 : page.pageSize - ids.length;
+    const body = await queries.body(cap + 1 - titled, 0).execute(db);
+    const listed = body.rows.map((row) => Number(row.id));
+    ids.push(...share(titled, listed).ids);
+    total += listed.length;
+  } else if (titled <= cap) {
+    // Every visible match is in one tier or the other: counting them all
+    // gives the total without asking of each whether its title holds
+    // the words.
+    const rest = share(titled);
     const [body, count] = await Promise.all([
-      need > 0
-        ? queries.body(need, bodyOffset).execute(db)
+      rest.size > 0
+        ? queries.body(rest.size, rest.offset).execute(db)
         : Promise.resolve({ rows: [] }),
-      queries.bodyCount(limits.cap + 1 - titled.length).execute(db),
+      queries.count(cap + 1).execute(db),
     ]);
     ids.push(...body.rows.map((row) => Number(row.id)));
-    total += Number(count.rows[0]?.n ?? 0);
+    total = Number(count.rows[0]?.n ?? 0);
   }
   const items = await rowsOf(db, ids);
   return {
     items,
-    total: Math.min(total, limits.cap),
-    totalIsLowerBound: total > limits.cap,
+    total: Math.min(total, cap),
+    totalIsLowerBound: total > cap,
     parts,
   };
+}
+
+/**
+ * How many rows match `parts` (up to the dense limit), and how the page
+ * of the title tier and of the body tier is found (./dialects/walk.ts);
+ * exported for the bench's plans.
+ */
+export async function walksFor(
+  db: Db,
+  parts: readonly QueryPart[],
+  page: PageRequest,
+  limits = { dense: DENSE, lookupCost: LOOKUP_COST },
+): Promise<{ raw: number; titleWalk: Walk; walk: Walk }> {
+  const postgres = dialectOf(db) === 'postgres';
+  const dialect = postgres ? postgresDialect : sqlite;
+  const counted = await dialect.rawMatchCounts(parts, limits.dense).execute(db);
+  const raw = Number(counted.rows[0]?.n ?? 0);
+  const rawTitles = Number(counted.rows[0]?.titles ?? 0);
+  const walkOf = async (found: number, titles: boolean): Promise<Walk> => {
+    if (found < limits.dense) {
+      return 'sort';
+    }
+    const rowsWanted = page.offset + page.pageSize;
+    return postgres
+      ? postgresDialect.walkFor()
+      : sqlite.walkFor(db, parts, rowsWanted, limits.lookupCost, titles);
+  };
+  const [titleWalk, walk] = await Promise.all([
+    walkOf(rawTitles, true),
+    walkOf(raw, false),
+  ]);
+  return { raw, titleWalk, walk };
 }
 
 async function rowsOf(db: Db, ids: readonly number[]): Promise<SearchRow[]> {
@@ -217,9 +262,11 @@ async function rowsOf(db: Db, ids: readonly number[]): Promise<SearchRow[]> {
 }
 
 /**
- * The statements of a search, under the same conditions: the title
- * tiers (ids, ranked, up to CAP + 1), a page of the body tier, and the
- * body tier counted up to a limit. Exported for the bench's plans.
+ * The statements of a search, under the same conditions. The title tiers
+ * as one ranked list (up to the cap + 1), or when walked: the exact
+ * titles, a page of the other titles and the titles counted. A page of
+ * the body tier, and every match counted up to a limit. Exported for the
+ * bench's plans.
  */
 export function searchQueries(
   db: Db,
@@ -228,35 +275,46 @@ export function searchQueries(
   parts: readonly QueryPart[],
   page: PageRequest,
   now: string,
-  options = { dense: false, cap: CAP },
+  options: { titleWalk: Walk; walk: Walk; cap: number } = {
+    titleWalk: 'sort',
+    walk: 'sort',
+    cap: CAP,
+  },
 ) {
-  const dialect = dialectOf(db) === 'postgres' ? postgres : sqlite;
+  const dialect = dialectOf(db) === 'postgres' ? postgresDialect : sqlite;
   const where = sql<SqlBool>`${filters(request)}
     and ${findableDocuments(db, actor, request.kinds ?? SEARCH_KINDS, now)}`;
   const exactKey = titleKeyOf(request.text);
-  const inTitle = dialect.matchTitle(parts);
-  const inBody = sql<SqlBool>`${dialect.matchAll(parts, options.dense)}
+  const inTitle = dialect.matchTitle(parts, options.titleWalk);
+  const inBody = sql<SqlBool>`${dialect.matchAll(parts, options.walk)}
     and not ${inTitle}`;
+  const newest =
+    (condition: RawBuilder<SqlBool>) => (limit: number, offset: number) =>
+      sql<{ id: number }>`select d.id from search_documents as d
+      where ${condition} and ${where}
+      order by d.updated_at desc, d.id desc
+      limit ${limit} offset ${offset}`;
   // Counting reads every match up to the limit in no order, so the full
   // text index drives it even when the page walks newest first: walking
   // to count a phrase read 100,000 rows' vectors on PostgreSQL (184 ms).
-  const matching = dialect.matchingRows(parts);
-  const body = (limit: number, offset: number) =>
-    sql<{ id: number }>`select d.id from search_documents as d
-      where ${inBody} and ${where}
-      order by d.updated_at desc, d.id desc
-      limit ${limit} offset ${offset}`;
+  const counted = (rows: RawBuilder<unknown>) => (limit: number) =>
+    sql<{ n: number | string }>`select count(*) as n from
+      (select 1 from ${rows} and ${where} limit ${limit}) as found`;
+  const body = newest(inBody);
   return {
     titles: sql<{ id: number }>`select d.id from search_documents as d
       where ${inTitle} and ${where}
       order by case when d.title_key = ${exactKey} then 1 else 0 end desc,
         d.updated_at desc, d.id desc
       limit ${options.cap + 1}`,
+    exactTitles: newest(sql<SqlBool>`d.title_key = ${exactKey}
+      and ${inTitle}`)(options.cap + 1, 0),
+    titlePage: newest(sql<SqlBool>`${inTitle}
+      and d.title_key <> ${exactKey}`),
+    titleCount: counted(dialect.matchingTitleRows(parts)),
     body,
     page: body(page.pageSize, page.offset),
-    bodyCount: (limit: number) => sql<{ n: number | string }>`
-      select count(*) as n from (select 1 from ${matching}
-        and not ${inTitle} and ${where} limit ${limit}) as found`,
+    count: counted(dialect.matchingRows(parts)),
   };
 }
 

@@ -17,10 +17,21 @@ await describeEachDatabase('search ranking (BUG-24)', (database) => {
   let reader: PersonActor;
   const ids: Record<string, number> = {};
 
-  const titlesFor = async (q: string) => {
+  const titlesFor = async (
+    q: string,
+    limits?: Parameters<typeof searchIndex>[5],
+  ) => {
     const { db } = database();
     const page = { page: 1, pageSize: 25, offset: 0 };
-    const result = await searchIndex(db, reader, { text: q }, page);
+    const now = new Date().toISOString();
+    const result = await searchIndex(
+      db,
+      reader,
+      { text: q },
+      page,
+      now,
+      limits,
+    );
     return result.items.map((item) => item.title || item.body);
   };
 
@@ -47,6 +58,7 @@ await describeEachDatabase('search ranking (BUG-24)', (database) => {
         '2026-09-01T09:00:00.000Z',
       ],
       ['F', 'Newest news', 'Please invite me', '2026-11-20T09:00:00.000Z'],
+      ['G', 'Invite', 'The shortest title', '2025-01-01T09:00:00.000Z'],
     ];
     for (const [name, title, body, createdAt] of threads) {
       const { threadId } = await createThread(db, {
@@ -82,6 +94,7 @@ await describeEachDatabase('search ranking (BUG-24)', (database) => {
 
   it('ranks a stuffed title no higher than one saying the word once', async () => {
     assert.deepEqual(await titlesFor('invite'), [
+      'Invite',
       'Invite colleagues to groups',
       'invite invited invites invitation',
       'Newest news',
@@ -93,6 +106,23 @@ await describeEachDatabase('search ranking (BUG-24)', (database) => {
       'Invite colleagues to groups',
     ]);
     assert.deepEqual(await titlesFor('sum of us the'), ['The sum of us']);
+  });
+
+  it('ranks the same when the titles and bodies are walked newest first', async () => {
+    // As for a word in thousands of titles: exact titles first, then the
+    // other titles and then the bodies newest first, each row checked
+    // against a copy of the matches or looked up in the index.
+    for (const lookupCost of [Infinity, 0]) {
+      const walked = { cap: 1000, dense: 1, lookupCost };
+      for (const q of ['invite', 'sum of us the', 'policies', 'reply']) {
+        assert.deepEqual(
+          await titlesFor(q, walked),
+          await titlesFor(q),
+          `${q}, ${lookupCost}`,
+        );
+      }
+    }
+    assert.equal((await titlesFor('reply')).length, 25);
   });
 
   it('finds a URL in a post with and without its scheme', async () => {

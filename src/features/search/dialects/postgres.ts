@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { RawBuilder, SqlBool } from 'kysely';
 import { lexeme } from '../documents.ts';
 import type { QueryPart } from '../terms.ts';
+import type { Walk } from './walk.ts';
 
 // PostgreSQL full-text over the tsvectors the application wrote: the
 // whole thing's (title terms weighted A), and the title's alone, small,
@@ -21,18 +22,19 @@ function allQuery(parts: readonly QueryPart[]): string {
 }
 
 /**
- * Rows whose title or body holds every part. When `walk`, the GIN index
+ * Rows whose title or body holds every part. When walking, the GIN index
  * is kept out (the vector is read through a no-op expression), so
  * PostgreSQL walks search_documents in the ORDER BY's index instead of
  * reading and sorting every match.
  */
 export function matchAll(
   parts: readonly QueryPart[],
-  walk: boolean,
+  walk: Walk,
 ): RawBuilder<SqlBool> {
-  const vector = sql.raw(walk ? 'coalesce(d.search, d.search)' : 'd.search');
+  const walking = walk !== 'sort';
+  const vector = sql.raw(walking ? 'coalesce(d.search, d.search)' : 'd.search');
   const match = sql<SqlBool>`${vector} @@ cast(${allQuery(parts)} as tsquery)`;
-  if (!walk || parts.every((part) => part.terms.length === 1)) {
+  if (!walking || parts.every((part) => part.terms.length === 1)) {
     return match;
   }
   // A phrase is checked against each row's positions, which means
@@ -50,24 +52,53 @@ export function matchAll(
     where e.search @@ cast(${words} as tsquery)))`;
 }
 
-/** How many rows match, counted up to `limit`. */
-export function rawMatchCount(
+/** Each row's own vector is checked when walking: nothing to choose. */
+export function walkFor(): Promise<Walk> {
+  return Promise.resolve('list');
+}
+
+/**
+ * How many rows match (`n`), and how many in their titles (`titles`),
+ * each counted up to `limit`.
+ */
+export function rawMatchCounts(
   parts: readonly QueryPart[],
   limit: number,
-): RawBuilder<{ n: number | string }> {
-  return sql<{ n: number | string }>`select count(*) as n from
-    (select 1 from search_documents as d
+): RawBuilder<{ n: number | string; titles: number | string }> {
+  return sql<{ n: number | string; titles: number | string }>`select
+    (select count(*) from (select 1 from search_documents as d
       where d.search @@ cast(${allQuery(parts)} as tsquery)
-      limit ${limit}) as found`;
+      limit ${limit}) as found) as n,
+    (select count(*) from (select 1 from search_documents as d
+      where ${matchTitle(parts, 'sort')} limit ${limit}) as found) as titles`;
 }
 
 /** Every row whose title or body holds every part, as the FROM of a count. */
 export function matchingRows(parts: readonly QueryPart[]): RawBuilder<unknown> {
-  return sql`search_documents as d where ${matchAll(parts, false)}`;
+  return sql`search_documents as d where ${matchAll(parts, 'sort')}`;
 }
 
-/** Rows whose title alone holds every part. */
-export function matchTitle(parts: readonly QueryPart[]): RawBuilder<SqlBool> {
+/** Every row whose title holds every part, as the FROM of a count. */
+export function matchingTitleRows(
+  parts: readonly QueryPart[],
+): RawBuilder<unknown> {
+  return sql`search_documents as d where ${matchTitle(parts, 'sort')}`;
+}
+
+/**
+ * Rows whose title alone holds every part; when walking, read through a
+ * no-op expression as matchAll does, so the title's GIN index is kept
+ * out.
+ */
+export function matchTitle(
+  parts: readonly QueryPart[],
+  walk: Walk,
+): RawBuilder<SqlBool> {
   const query = parts.map((part) => phrase(part, 'A')).join(' & ');
-  return sql<SqlBool>`d.title_search @@ cast(${query} as tsquery)`;
+  const vector = sql.raw(
+    walk === 'sort'
+      ? 'd.title_search'
+      : 'coalesce(d.title_search, d.title_search)',
+  );
+  return sql<SqlBool>`${vector} @@ cast(${query} as tsquery)`;
 }
