@@ -8,6 +8,7 @@ import {
   buildPerson,
   nextNumber,
 } from '../../test-support/factories.ts';
+import { recountMembers } from '../groups/groups.ts';
 import { addGroupMember, buildGroup } from '../../test-support/groups.ts';
 import { dismissPersonLikeYou, peopleLikeYou } from './people-like-you.ts';
 
@@ -167,6 +168,55 @@ await describeEachDatabase('people like you', (database) => {
       .execute();
     assert.deepEqual(rows, [{ dismissed_person_id: ids.amy }]);
   });
+
+  it('compares only the 50 smallest of many groups', async () => {
+    const department = (await buildDepartment(db, `Many ${nextNumber()}`)).id;
+    const person = (name: string) =>
+      buildPerson(db, { displayName: name, departmentId: department });
+    const joiner = await person('Jo Joiner');
+    const pair = await person('Pat Pair');
+    const trio = [await person('Tam Trio'), await person('Tod Trio')];
+    // Fifty groups of two, then a bigger one of three, made first so
+    // that neither its age nor its id puts it among the compared.
+    const three = await buildGroup(db, joiner, { name: 'Zz trio' });
+    for (const member of trio) {
+      await addGroupMember(db, three, member);
+    }
+    for (let n = 0; n < 50; n += 1) {
+      const two = await buildGroup(db, joiner, { name: `Pair ${n + 10}` });
+      await addGroupMember(db, two, pair);
+    }
+    assert.deepEqual(await suggested(joiner), [
+      [
+        'Pat Pair',
+        [
+          'Both in the group Pair 10',
+          'Both in the group Pair 11',
+          'Both in the group Pair 12',
+        ],
+      ],
+    ]);
+    // Jo leaves a group of two, and the group of three is compared.
+    await db
+      .deleteFrom('group_members')
+      .where('person_id', '=', joiner)
+      .where('group_id', '=', (await groupNamed('Pair 10')) ?? 0)
+      .execute();
+    await recountMembers(db, (await groupNamed('Pair 10')) ?? 0);
+    assert.deepEqual(
+      (await suggested(joiner)).map(([name]) => name),
+      ['Pat Pair', 'Tam Trio', 'Tod Trio'],
+    );
+  });
+
+  async function groupNamed(name: string) {
+    const row = await db
+      .selectFrom('groups')
+      .select('id')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row?.id;
+  }
 
   it('suggests nobody to a guest', async () => {
     const guest: PersonActor = { ...staff(ids.gil ?? 0), role: 'guest' };
