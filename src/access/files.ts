@@ -6,8 +6,8 @@ import { listedThreads } from '../features/talk/threads.ts';
 import { readablePages } from '../features/wiki/listing.ts';
 import type { Actor } from './actor.ts';
 import { readableBlogPosts } from './blogs.ts';
-import { canInGroup, readableGroupIds } from './groups.ts';
-import type { GroupThing } from './groups.ts';
+import { canInGroup, readableGroup, readableGroupIds } from './groups.ts';
+import type { GroupThing, RuleForm } from './groups.ts';
 import { visiblePersonStatuses } from './policy.ts';
 
 /**
@@ -76,18 +76,23 @@ export function containerOf(file: {
  * A condition over `files as f`: `actor` may read the file's container
  * at `now` (an ISO instant, for scheduled blog posts). It says nothing
  * about `f.deleted_at`: lists of live files add that themselves, and the
- * deleted-files view adds the opposite.
+ * deleted-files view adds the opposite. `form` as for readableContent.
  */
 export function readableFiles(
   db: Db,
   actor: Actor,
   now: string,
+  form: RuleForm = 'list',
 ): Expression<SqlBool> {
   if (actor.kind !== 'person') {
     return sql<SqlBool>`1 = 0`;
   }
   const inGroup = sql<SqlBool>`(f.attached_kind is null
-    and f.group_id in (${readableGroupIds(db, actor)}))`;
+    and ${
+      form === 'row'
+        ? readableGroup(actor, sql.ref('f.group_id'))
+        : sql<SqlBool>`f.group_id in (${readableGroupIds(db, actor)})`
+    })`;
   const statuses = visiblePersonStatuses(actor);
   const personal =
     statuses.length === 0
@@ -103,6 +108,7 @@ export function readableFiles(
       now,
       kind,
       sql.ref('f.attached_id'),
+      form,
     )})`;
   return sql<SqlBool>`(${inGroup} or ${personal} or ${attached('wiki_page')}
     or ${attached('talk_post')} or ${attached('blog_post')})`;
@@ -119,22 +125,23 @@ function itemReadable(
   now: string,
   kind: AttachedKind,
   id: Expression<unknown>,
+  form: RuleForm,
 ): Expression<SqlBool> {
   switch (kind) {
     case 'wiki_page':
       return sql<SqlBool>`exists (select 1 from wiki_pages as p
         join wiki_spaces as s on s.id = p.space_id
-        where p.id = ${id} and ${readablePages(db, actor)})`;
+        where p.id = ${id} and ${readablePages(db, actor, form)})`;
     case 'talk_post':
       return sql<SqlBool>`exists (select 1 from talk_posts as r
         join talk_threads as t on t.id = r.thread_id
         join talk_categories as c on c.id = t.category_id
         where r.id = ${id} and r.shown_position is not null
-          and ${listedThreads(db, actor)})`;
+          and ${listedThreads(db, actor, form)})`;
     case 'blog_post':
       return sql<SqlBool>`exists (select 1 from blog_posts as p
         join blogs as b on b.id = p.blog_id
-        where p.id = ${id} and ${readableBlogPosts(db, actor, now)})`;
+        where p.id = ${id} and ${readableBlogPosts(db, actor, now, form)})`;
   }
 }
 
@@ -208,7 +215,7 @@ async function attachedReadable(
   const id = sql`cast(${container.attachedId} as integer)`;
   const row = await db
     .selectNoFrom(sql<number>`1`.as('ok'))
-    .where(itemReadable(db, actor, now, container.attachedKind, id))
+    .where(itemReadable(db, actor, now, container.attachedKind, id, 'row'))
     .executeTakeFirst();
   return row !== undefined;
 }
