@@ -30,13 +30,24 @@ export function matchAll(
   parts: readonly QueryPart[],
   walk: Walk,
 ): RawBuilder<SqlBool> {
+  return matchIn('search_fts', parts, walk);
+}
+
+/** Rows of `index` holding every part, asked as `walk` says. */
+function matchIn(
+  index: 'search_fts' | 'search_title_fts',
+  parts: readonly QueryPart[],
+  walk: Walk,
+): RawBuilder<SqlBool> {
+  const table = sql.raw(index);
+  const match = matchExpression(parts);
   if (walk === 'lookup') {
-    return sql<SqlBool>`exists (select 1 from search_fts
-      where search_fts match ${matchExpression(parts)} and rowid = +d.id)`;
+    return sql<SqlBool>`exists (select 1 from ${table}
+      where ${table} match ${match} and rowid = +d.id)`;
   }
   const id = sql.raw(walk === 'list' ? '+d.id' : 'd.id');
-  return sql<SqlBool>`${id} in (select rowid from search_fts
-    where search_fts match ${matchExpression(parts)})`;
+  return sql<SqlBool>`${id} in (select rowid from ${table}
+    where ${table} match ${match})`;
 }
 
 // Newest document ids in which a common query's matches are counted, to
@@ -116,14 +127,7 @@ export function matchTitle(
   parts: readonly QueryPart[],
   walk: Walk,
 ): RawBuilder<SqlBool> {
-  if (walk === 'lookup') {
-    return sql<SqlBool>`exists (select 1 from search_title_fts
-      where search_title_fts match ${matchExpression(parts)}
-        and rowid = +d.id)`;
-  }
-  const id = sql.raw(walk === 'list' ? '+d.id' : 'd.id');
-  return sql<SqlBool>`${id} in (select rowid from search_title_fts
-    where search_title_fts match ${matchExpression(parts)})`;
+  return matchIn('search_title_fts', parts, walk);
 }
 
 /** Every row whose title holds every part, as the FROM of a count. */
