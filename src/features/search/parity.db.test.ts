@@ -121,20 +121,18 @@ await describe(
 
     it('counts up to the cap and then says there are more', async () => {
       const request = { page: 1, pageSize: 5, offset: 0 };
-      const [sqlite, postgres] = await both('the', request, {
-        cap: 50,
-        dense: 2000,
-        lookupCost: 150,
-      });
+      const limits = { cap: 50, dense: 2000, lookupCost: 450 };
+      const [sqlite, postgres] = await both('the', request, limits);
       assert.equal(sqlite?.total, 50);
       assert.equal(sqlite?.more, true);
       assert.deepEqual(postgres, sqlite);
+      // A page across the cap ends at it: one row, not seven.
+      const across = { page: 8, pageSize: 7, offset: 49 };
+      const last = await both('the', across, limits);
+      assert.equal(last[0]?.ids.length, 1);
+      assert.deepEqual(last[1], last[0]);
       const past = { page: 11, pageSize: 5, offset: 50 };
-      const beyond = await both('the', past, {
-        cap: 50,
-        dense: 2000,
-        lookupCost: 150,
-      });
+      const beyond = await both('the', past, limits);
       assert.deepEqual(beyond[0], { total: 50, more: true, ids: [] });
       assert.deepEqual(beyond[1], beyond[0]);
       const all = await both('the', request);

@@ -147,11 +147,12 @@ export async function searchIndex(
   });
   const cap = limits.cap;
   const ids: number[] = [];
-  // The page's share of each tier: none of a page that starts past the
-  // cap, which no total reaches.
+  // The page's share of each tier, which ends at the cap: no total
+  // reaches past it, so neither does a page.
   const share = (tierStart: number, listed?: readonly number[]) => {
     const offset = Math.max(0, page.offset - tierStart);
-    const size = page.offset >= cap ? 0 : page.pageSize - ids.length;
+    const end = Math.min(page.offset + page.pageSize, cap);
+    const size = Math.max(0, end - page.offset - ids.length);
     return { offset, size, ids: listed?.slice(offset, offset + size) ?? [] };
   };
   let titled: number;
