@@ -232,9 +232,10 @@ export async function walksFor(
     if (found < limits.dense) {
       return 'sort';
     }
+    // PostgreSQL checks each walked row's own vector: nothing to choose.
     const rowsWanted = page.offset + page.pageSize;
     return postgres
-      ? postgresDialect.walkFor()
+      ? 'list'
       : sqlite.walkFor(db, parts, rowsWanted, limits.lookupCost, titles);
   };
   const [titleWalk, walk] = await Promise.all([

@@ -52,11 +52,6 @@ export function matchAll(
     where e.search @@ cast(${words} as tsquery)))`;
 }
 
-/** Each row's own vector is checked when walking: nothing to choose. */
-export function walkFor(): Promise<Walk> {
-  return Promise.resolve('list');
-}
-
 /**
  * How many rows match (`n`), and how many in their titles (`titles`),
  * each counted up to `limit`.

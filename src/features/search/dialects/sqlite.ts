@@ -61,11 +61,10 @@ const WINDOW = 20_000;
  * dense number of matches in the body or, when `titles`, in the titles;
  * `rowsWanted` is how far into the results the page ends. A copy of the
  * matches costs about the same for every one of them, so it grows with
- * the site: a word in 30% of 600,000 rows is a
- * copy of 180,000 ids. A lookup costs about `lookupCost` times one
- * copied id, but only the rows walked pay it, and the more common the
- * word, the fewer rows the walk needs. Half the matches are taken to be
- * visible to the reader.
+ * the site: a word in 30% of 600,000 rows is a copy of 180,000 ids. A
+ * lookup costs about `lookupCost` times one copied id, but only the rows
+ * walked pay it, and the more common the word, the fewer rows the walk
+ * needs. Half the matches are taken to be visible to the reader.
  */
 export async function walkFor(
   db: Db,
