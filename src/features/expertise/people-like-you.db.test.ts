@@ -177,7 +177,11 @@ await describeEachDatabase('people like you', (database) => {
     const pair = await person('Pat Pair');
     const trio = [await person('Tam Trio'), await person('Tod Trio')];
     // Fifty groups of two, then a bigger one of three, made first so
-    // that neither its age nor its id puts it among the compared.
+    // that neither its age nor its id puts it among the compared. Groups
+    // of Jo alone bring nobody and take no place.
+    for (let n = 0; n < 3; n += 1) {
+      await buildGroup(db, joiner, { name: `Solo ${n}` });
+    }
     const three = await buildGroup(db, joiner, { name: 'Zz trio' });
     for (const member of trio) {
       await addGroupMember(db, three, member);

@@ -20,7 +20,9 @@ import { listablePeople } from './sources.ts';
 // left out. Of someone's many groups only the GROUPS_COMPARED smallest
 // count, as the smallest say the most: the bench's member of 498 small
 // groups had 9,714 fellow memberships counted on every visit home (37 ms
-// of a 41 ms page at org5).
+// of a 41 ms page at org5). A group shared with someone may therefore
+// count on their home page and not on the viewer's, when the viewer has
+// fifty smaller ones.
 
 /** How many people the home page suggests. */
 export const PEOPLE_LIKE_YOU_SHOWN = 5;
@@ -170,16 +172,20 @@ async function sharedTags(db: Db, viewer: PersonActor) {
  * GROUPS_COMPARED smallest of them.
  */
 function smallGroupsOf(db: Db, viewer: PersonActor) {
-  return db
-    .selectFrom('group_members as gm')
-    .innerJoin('groups as g', 'g.id', 'gm.group_id')
-    .select('gm.group_id')
-    .where('gm.person_id', '=', viewer.id)
-    .where('g.member_count', '<=', BIG_GROUP)
-    .where(visibleGroup(viewer, sql.ref('gm.group_id')))
-    .orderBy('g.member_count')
-    .orderBy('gm.group_id')
-    .limit(GROUPS_COMPARED);
+  return (
+    db
+      .selectFrom('group_members as gm')
+      .innerJoin('groups as g', 'g.id', 'gm.group_id')
+      .select('gm.group_id')
+      .where('gm.person_id', '=', viewer.id)
+      .where('g.member_count', '<=', BIG_GROUP)
+      // A group of the viewer alone brings nobody, and would take a place.
+      .where('g.member_count', '>', 1)
+      .where(visibleGroup(viewer, sql.ref('gm.group_id')))
+      .orderBy('g.member_count')
+      .orderBy('gm.group_id')
+      .limit(GROUPS_COMPARED)
+  );
 }
 
 /**
