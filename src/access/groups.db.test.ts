@@ -14,6 +14,7 @@ import {
   readableContent,
   readableGroup,
   readableGroupIds,
+  readableShares,
   visibleGroup,
   visibleGroupIds,
 } from './groups.ts';
@@ -21,9 +22,10 @@ import type { GroupThing } from './groups.ts';
 
 // The group rule is written twice: canInGroup answers for one group, and
 // visibleGroupIds, readableGroupIds and readableContent filter lists in
-// SQL (visibleGroup and readableGroup by each row's key). Every kind of
-// actor is run against every kind of group, as a member and not, through
-// both forms, which must give the same answer.
+// SQL (visibleGroup and readableGroup by each row's key), and
+// readableShares tells the read rule by place for counts kept by place.
+// Every kind of actor is run against every kind of group, as a member and
+// not, through every form, which must give the same answer.
 
 const VISIBILITIES: readonly GroupVisibility[] = ['open', 'closed', 'secret'];
 
@@ -228,6 +230,26 @@ await describeEachDatabase('the group rule in its two forms', (database) => {
 
           assert.deepEqual(sortedIds(result.rows), expected, form);
         }
+        // The rule told by place, for counts kept by place.
+        const shares = readableShares(actor);
+        const byPlace = content
+          .filter((row) => {
+            const group = things.find((thing) => thing.id === row.groupId);
+            if (!group) {
+              return shares.site;
+            }
+            return (
+              shares.everyGroup.includes(group.visibility) ||
+              (group.role !== null &&
+                shares.asMember.includes(group.visibility))
+            );
+          })
+          .map((row) => row.id);
+        assert.deepEqual(byPlace, expected, 'by place');
+        const twice = shares.everyGroup.filter((v) =>
+          shares.asMember.includes(v),
+        );
+        assert.deepEqual(twice, [], 'no visibility counted twice');
       },
     );
   }

@@ -183,6 +183,45 @@ export function readableContent(
 }
 
 /**
+ * The rule of readableContent told by where content is rather than asked
+ * of rows, for a count kept by place: whether `actor` reads content
+ * outside any group (`site`), the visibilities of which they read every
+ * group's content (`everyGroup`), and those of which they read a group's
+ * content only as its member (`asMember`). No visibility is in both, so
+ * counts added over the three never count a group twice.
+ */
+export interface ReadableShares {
+  site: boolean;
+  everyGroup: readonly GroupVisibility[];
+  asMember: readonly GroupVisibility[];
+}
+
+const ALL_VISIBILITIES: readonly GroupVisibility[] = [
+  'open',
+  'closed',
+  'secret',
+];
+
+/** Where `actor` may read content, by place; same rule as readableContent. */
+export function readableShares(actor: Actor): ReadableShares {
+  if (actor.kind !== 'person') {
+    const open = actor.publicReading === true;
+    return { site: false, everyGroup: open ? ['open'] : [], asMember: [] };
+  }
+  if (actor.role === 'admin') {
+    return { site: true, everyGroup: ALL_VISIBILITIES, asMember: [] };
+  }
+  if (actor.role === 'guest') {
+    return { site: false, everyGroup: [], asMember: ALL_VISIBILITIES };
+  }
+  return {
+    site: true,
+    everyGroup: ['open'],
+    asMember: ['closed', 'secret'],
+  };
+}
+
+/**
  * The rule of readableGroupIds asked of one group id, given as an
  * expression, by key: true when `actor` may read the group's content.
  */

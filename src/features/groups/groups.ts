@@ -17,6 +17,7 @@ import type { AuditActor } from '../audit/audit.ts';
 import type { GroupRole, GroupVisibility } from './tables.ts';
 import { indexGroup } from '../search/sources.ts';
 import { groupCreated } from '../activity/hooks.ts';
+import { regroupThreadTotals } from '../talk/category-counts.ts';
 
 /** A group as its pages and the API show it. */
 export interface Group {
@@ -384,7 +385,9 @@ export interface GroupChanges {
 
 /**
  * Changes a group's details. A change of visibility is recorded in the
- * audit log; content follows it at once because no content row copies it.
+ * audit log; content follows it at once because no content row copies
+ * it. Only Talk's totals of threads by place count by visibility, and
+ * are moved here in the same transaction.
  */
 export async function updateGroup(
   db: Db,
@@ -395,6 +398,9 @@ export async function updateGroup(
 ): Promise<void> {
   const name = changes.name ?? group.name;
   const description = changes.description ?? group.description;
+  if (changes.visibility !== undefined) {
+    await regroupThreadTotals(db, group.id, changes.visibility);
+  }
   await db
     .updateTable('groups')
     .set({
@@ -445,6 +451,7 @@ export async function deleteGroup(
     .deleteFrom('group_members')
     .where('group_id', '=', group.id)
     .execute();
+  await regroupThreadTotals(db, group.id, null);
   await db.deleteFrom('groups').where('id', '=', group.id).execute();
   await indexGroup(db, group.id);
   await recordAudit(

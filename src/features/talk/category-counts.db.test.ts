@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { PersonActor } from '../../access/actor.ts';
+import { ANONYMOUS } from '../../access/actor.ts';
+import type { Actor, PersonActor } from '../../access/actor.ts';
 import type { Db } from '../../database.ts';
 import { buildAccount } from '../../test-support/app.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
-import { buildGroup } from '../../test-support/groups.ts';
-import { countShownThreads } from './category-counts.ts';
+import { deleteGroup, updateGroup } from '../groups/groups.ts';
+import type { Group } from '../groups/groups.ts';
+import { addGroupMember, buildGroup } from '../../test-support/groups.ts';
+import { countShownThreads, countThreadTotals } from './category-counts.ts';
 import { ensureGroupCategory, ensureSiteCategory } from './categories.ts';
 import { seedDemoTalk } from './demo.ts';
 import { deletePost, startThread } from './discussions.ts';
@@ -28,7 +31,7 @@ import { listThreads } from './threads.ts';
 async function person(
   db: Db,
   name: string,
-  role: 'member' | 'admin' = 'member',
+  role: PersonActor['role'] = 'member',
 ): Promise<PersonActor> {
   const { id } = await buildAccount(db, { displayName: name, role });
   return { kind: 'person', id, role, displayName: name, via: 'token' };
@@ -172,6 +175,151 @@ await describeEachDatabase('category thread counters', (database) => {
       ['ask-the-organisation', 1, 1, 1],
       ['ways-of-working', 0, 0, 0],
     ]);
+  });
+
+  it('keeps the totals by place equal to a fresh count, and each reader’s latest total to the threads they are listed', async () => {
+    const { db } = database();
+    const admin = await person(db, 'Ada Admin', 'admin');
+    const owner = await person(db, 'Oona Owner');
+    const staff = await person(db, 'Sam Staff');
+    const guest = await person(db, 'Gus Guest', 'guest');
+    const readers: [string, Actor][] = [
+      ['admin', admin],
+      ['owner', owner],
+      ['staff', staff],
+      ['guest', guest],
+      ['public', { kind: 'anonymous', publicReading: true }],
+      ['signed out', ANONYMOUS],
+    ];
+    const by = { personId: admin.id, label: admin.displayName };
+    const site = await ensureSiteCategory(db, 'totals-site', 'Site');
+    const groups = new Map<string, Group>();
+    for (const visibility of ['open', 'closed', 'secret'] as const) {
+      const group = await buildGroup(db, owner.id, { visibility });
+      await addGroupMember(db, group, guest.id);
+      groups.set(visibility, group);
+    }
+    const group = (visibility: string) => {
+      const found = groups.get(visibility);
+      assert.ok(found);
+      return found;
+    };
+    async function start(category: Category, title: string) {
+      return startThread(db, owner, await placeOf(db, owner, category), {
+        title,
+        body: 'Text',
+        isQuestion: false,
+        tags: [],
+      });
+    }
+    const steps: [string, Record<string, number>][] = [];
+    const before: Record<string, number> = {};
+    async function expect(step: string, totals: Record<string, number>) {
+      for (const { place, total, counted } of await countThreadTotals(db)) {
+        assert.equal(total, counted, `${step}: ${place}`);
+      }
+      const seen: Record<string, number> = {};
+      for (const [name, reader] of readers) {
+        const listed = await listThreads(
+          db,
+          reader,
+          {},
+          { pageSize: 100, offset: 0 },
+        );
+        assert.equal(listed.total, listed.items.length, `${step}: ${name}`);
+        // Earlier tests leave threads in the site's categories.
+        before[name] ??= listed.total;
+        seen[name] = listed.total - before[name];
+      }
+      steps.push([step, seen]);
+      assert.deepEqual(steps.at(-1), [step, totals]);
+    }
+    const none = {
+      admin: 0,
+      owner: 0,
+      staff: 0,
+      guest: 0,
+      public: 0,
+      'signed out': 0,
+    };
+    await expect('nothing yet', none);
+
+    await start(site, 'On the site');
+    const categories = new Map<string, Category>();
+    for (const visibility of ['open', 'closed', 'secret']) {
+      const category = await ensureGroupCategory(db, group(visibility));
+      categories.set(visibility, category);
+      await start(category, `In the ${visibility} group`);
+      await start(category, `Again in the ${visibility} group`);
+    }
+    // Site 1, open 2, closed 2, secret 2; the guest is in every group.
+    await expect('a thread in each place', {
+      ...none,
+      admin: 7,
+      owner: 7,
+      staff: 3,
+      guest: 6,
+      public: 2,
+    });
+
+    await updateGroup(db, by, group('open'), { visibility: 'closed' });
+    await expect('the open group closed', {
+      ...none,
+      admin: 7,
+      owner: 7,
+      staff: 1,
+      guest: 6,
+    });
+    await updateGroup(db, by, group('secret'), { visibility: 'open' });
+    await expect('the secret group opened', {
+      ...none,
+      admin: 7,
+      owner: 7,
+      staff: 3,
+      guest: 6,
+      public: 2,
+    });
+    await updateGroup(db, by, group('secret'), { visibility: 'open' });
+    await expect('opened again, which changes nothing', {
+      ...none,
+      admin: 7,
+      owner: 7,
+      staff: 3,
+      guest: 6,
+      public: 2,
+    });
+
+    const moved = await start(site, 'Moved into a group');
+    const closedCategory = categories.get('closed');
+    assert.ok(closedCategory);
+    await moveThread(db, admin, moved.threadId, closedCategory.slug);
+    await expect('a site thread moved into a closed group', {
+      ...none,
+      admin: 8,
+      owner: 8,
+      staff: 3,
+      guest: 7,
+      public: 2,
+    });
+    await hideThread(db, admin, moved.threadId, 'Off topic');
+    await expect('that thread hidden', {
+      ...none,
+      admin: 7,
+      owner: 7,
+      staff: 3,
+      guest: 6,
+      public: 2,
+    });
+
+    await deleteGroup(db, by, group('closed'));
+    await expect('a closed group deleted with its threads', {
+      ...none,
+      admin: 5,
+      owner: 5,
+      staff: 3,
+      guest: 4,
+      public: 2,
+    });
   });
 
   it('counts a secret group’s threads to its members and none to others', async () => {

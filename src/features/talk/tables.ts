@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { GroupVisibility } from '../groups/tables.ts';
 
 // Row shapes of the tables Talk's discussions own (see the migration
 // 2026-12-04T1400_talk.ts for why a post has two numbers). Times are ISO
@@ -21,6 +22,18 @@ export interface TalkCategoriesTable {
   /** Threads every reader is shown, kept by category-counts.ts. */
   thread_count: Generated<number>;
 }
+
+/**
+ * The threads every reader of a kind of place is shown: 'site' for the
+ * categories outside any group, and each group visibility for its
+ * groups' categories. Kept by category-counts.ts.
+ */
+export interface TalkThreadTotalsTable {
+  place: ThreadPlace;
+  thread_count: number;
+}
+
+export type ThreadPlace = 'site' | GroupVisibility;
 
 export interface TalkThreadsTable {
   id: Generated<number>;
@@ -147,6 +160,7 @@ export interface TalkFlagsTable {
 export interface TalkTables {
   talk_categories: TalkCategoriesTable;
   talk_threads: TalkThreadsTable;
+  talk_thread_totals: TalkThreadTotalsTable;
   talk_posts: TalkPostsTable;
   talk_post_revisions: TalkPostRevisionsTable;
   talk_reactions: TalkReactionsTable;
