@@ -91,7 +91,8 @@ export async function peopleLikeYou(
         : `Also interested in ${row.label}`,
     );
   }
-  for (const row of await sharedGroups(db, viewer)) {
+  const groups = await smallGroupsOf(db, viewer);
+  for (const row of await sharedGroups(db, viewer, groups)) {
     const known = found(row.person_id);
     known.score += GROUP_WEIGHT * Number(row.groups);
     known.groups = Number(row.groups);
@@ -100,7 +101,7 @@ export async function peopleLikeYou(
     return [];
   }
   const picked = await ranked(db, viewer, shared);
-  await nameSharedGroups(db, viewer, picked, shared);
+  await nameSharedGroups(db, groups, picked, shared);
   return picked.map((person) => ({
     person,
     reasons: (shared.get(person.id)?.reasons ?? [])
@@ -169,37 +170,50 @@ async function sharedTags(db: Db, viewer: PersonActor) {
 
 /**
  * The viewer's groups that they may see and that are not too big, the
- * GROUPS_COMPARED smallest of them.
+ * GROUPS_COMPARED smallest of them, read once for the two queries that
+ * use them.
  */
-function smallGroupsOf(db: Db, viewer: PersonActor) {
-  return (
-    db
-      .selectFrom('group_members as gm')
-      .innerJoin('groups as g', 'g.id', 'gm.group_id')
-      .select('gm.group_id')
-      .where('gm.person_id', '=', viewer.id)
-      .where('g.member_count', '<=', BIG_GROUP)
-      // A group of the viewer alone brings nobody, and would take a place.
-      .where('g.member_count', '>', 1)
-      .where(visibleGroup(viewer, sql.ref('gm.group_id')))
-      .orderBy('g.member_count')
-      .orderBy('gm.group_id')
-      .limit(GROUPS_COMPARED)
-  );
+async function smallGroupsOf(db: Db, viewer: PersonActor): Promise<number[]> {
+  const rows = await db
+    .selectFrom('group_members as gm')
+    .innerJoin('groups as g', 'g.id', 'gm.group_id')
+    .select('gm.group_id')
+    .where('gm.person_id', '=', viewer.id)
+    .where('g.member_count', '<=', BIG_GROUP)
+    // A group of the viewer alone brings nobody, and would take a place.
+    .where('g.member_count', '>', 1)
+    .where(visibleGroup(viewer, sql.ref('gm.group_id')))
+    .orderBy('g.member_count')
+    .orderBy('gm.group_id')
+    .limit(GROUPS_COMPARED)
+    .execute();
+  return rows.map((row) => row.group_id);
 }
 
 /**
- * The fellow members of the viewer's groups who share the most of them,
+ * The fellow members of the viewer's `groups` who share the most of them,
  * with how many they share. Their names wait until the few shown are
  * known (nameSharedGroups): naming every group of all CANDIDATES took
  * 4 ms of the home page at org scale.
+ *
+ * Whether each may be suggested is asked with their name (ranked), not
+ * here: joined to people here, PostgreSQL read all 21,000 of them for
+ * 400 memberships (15 of the home page's 33 ms at org). A guest, leaver
+ * or dismissed person among the best CANDIDATES so takes a place in the
+ * pool and is then dropped.
  */
-function sharedGroups(db: Db, viewer: PersonActor) {
+async function sharedGroups(
+  db: Db,
+  viewer: PersonActor,
+  groups: readonly number[],
+) {
+  if (groups.length === 0) {
+    return [];
+  }
   return db
     .selectFrom('group_members as theirs')
-    .innerJoin('people as p', 'p.id', 'theirs.person_id')
-    .where('theirs.group_id', 'in', smallGroupsOf(db, viewer))
-    .where(suggestable(viewer))
+    .where('theirs.group_id', 'in', groups)
+    .where('theirs.person_id', '<>', viewer.id)
     .select('theirs.person_id')
     .select(sql<number>`count(*)`.as('groups'))
     .groupBy('theirs.person_id')
@@ -215,20 +229,20 @@ function sharedGroups(db: Db, viewer: PersonActor) {
  */
 async function nameSharedGroups(
   db: Db,
-  viewer: PersonActor,
+  groups: readonly number[],
   picked: readonly { id: number }[],
   shared: Map<number, Shared>,
 ): Promise<void> {
   const ids = picked
     .map((person) => person.id)
     .filter((id) => (shared.get(id)?.groups ?? 0) > 0);
-  if (ids.length === 0) {
+  if (ids.length === 0 || groups.length === 0) {
     return;
   }
   const rows = await db
     .selectFrom('group_members as theirs')
     .innerJoin('groups as g', 'g.id', 'theirs.group_id')
-    .where('theirs.group_id', 'in', smallGroupsOf(db, viewer))
+    .where('theirs.group_id', 'in', groups)
     .where('theirs.person_id', 'in', ids)
     .select(['theirs.person_id', 'g.name'])
     .orderBy('theirs.person_id')
@@ -249,13 +263,14 @@ async function ranked(
   shared: Map<number, Shared>,
 ): Promise<PersonLikeYou['person'][]> {
   // The viewer's own row comes with the candidates' for their department,
-  // one statement for both.
+  // one statement for both; candidates who may not be suggested drop out.
   const rows = await db
     .selectFrom('people as p')
     .leftJoin('departments as d', 'd.id', 'p.department_id')
     .select(['p.id', 'p.display_name', 'p.sort_name', 'p.job_title'])
     .select(['d.name as department', 'p.department_id'])
     .where('p.id', 'in', [viewer.id, ...shared.keys()])
+    .where((eb) => eb.or([eb('p.id', '=', viewer.id), suggestable(viewer)]))
     .execute();
   const own = rows.find((row) => row.id === viewer.id);
   const sorted = rows
