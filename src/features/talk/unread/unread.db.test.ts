@@ -186,4 +186,33 @@ await describeEachDatabase('unread posts', (database) => {
     assert.equal(await lastReadPosition(db, readerId, threadId), 4);
     assert.equal((await unreadOf(db, threadId))?.count, 0);
   });
+
+  it('never moves a reader’s marker back for their own earlier post', async () => {
+    const { db } = database();
+    const { threadId } = await thread(db, 1);
+    const mine = await appendPost(db, threadId, {
+      body: 'My reply',
+      authorId: readerId,
+      authorName: 'Rita Reader',
+    });
+    await appendPost(db, threadId, {
+      body: 'Later',
+      authorId,
+      authorName: 'Ann',
+    });
+    await markRead(db, readerId, threadId, 4, '2026-03-02T09:00:00.000Z');
+
+    await markOwnPostRead(db, readerId, mine, '2026-03-02T10:00:00.000Z');
+
+    const row = await db
+      .selectFrom('talk_reads')
+      .select(['last_read_position', 'read_at'])
+      .where('person_id', '=', readerId)
+      .where('thread_id', '=', threadId)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      [row.last_read_position, String(row.read_at)],
+      [4, '2026-03-02T09:00:00.000Z'],
+    );
+  });
 });
