@@ -80,7 +80,9 @@ const BUDGETS: Budget[] = [
   {
     page: 'the home stream',
     path: () => '/',
-    budget: 7, // sent 7 on both databases when set
+    // 7 when set; 8 since People like you reads the viewer's small groups
+    // once as a list, which PostgreSQL plans far better than a subquery.
+    budget: 8,
     shows: 'How we file records',
   },
   {

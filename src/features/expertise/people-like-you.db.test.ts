@@ -213,6 +213,49 @@ await describeEachDatabase('people like you', (database) => {
     );
   });
 
+  it('gives no candidate’s place to a guest, a leaver or a dismissed person', async () => {
+    const department = (await buildDepartment(db, `Pool ${nextNumber()}`)).id;
+    const person = (name: string, extra = {}) =>
+      buildPerson(db, {
+        displayName: name,
+        departmentId: department,
+        ...extra,
+      });
+    const uma = await person('Uma Umbrella');
+    const group = await buildGroup(db, uma, { name: 'Crowded' });
+    // More than the 200 candidates who may not be suggested, each sharing
+    // the one group, and all with lower ids than the one who may.
+    const others: number[] = [];
+    for (let n = 0; n < 198; n += 1) {
+      others.push(await person(`Gus Guest ${n}`, { role: 'guest' }));
+    }
+    const leaver = await person('Lee Leaver');
+    await db
+      .updateTable('people')
+      .set({ status: 'deactivated' })
+      .where('id', '=', leaver)
+      .execute();
+    const dismissed = await person('Dot Dismissed');
+    await dismissPersonLikeYou(db, staff(uma), dismissed);
+    const zed = await person('Zed Eligible');
+    await db
+      .insertInto('group_members')
+      .values(
+        [...others, leaver, dismissed, zed].map((id) => ({
+          group_id: group.id,
+          person_id: id,
+          role: 'member' as const,
+          joined_at: '2026-03-02T09:00:00.000Z',
+        })),
+      )
+      .execute();
+    await recountMembers(db, group.id);
+
+    assert.deepEqual(await suggested(uma), [
+      ['Zed Eligible', ['Both in the group Crowded']],
+    ]);
+  });
+
   async function groupNamed(name: string) {
     const row = await db
       .selectFrom('groups')

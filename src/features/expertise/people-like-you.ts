@@ -170,8 +170,10 @@ async function sharedTags(db: Db, viewer: PersonActor) {
 
 /**
  * The viewer's groups that they may see and that are not too big, the
- * GROUPS_COMPARED smallest of them, read once for the two queries that
- * use them.
+ * GROUPS_COMPARED smallest of them. Read once and given to the queries
+ * that use them as a list: as a subquery in each, PostgreSQL took their
+ * fellow members for 44,000 rows instead of 400 and read every person
+ * to join them (the index people_listable keeps that join to an index).
  */
 async function smallGroupsOf(db: Db, viewer: PersonActor): Promise<number[]> {
   const rows = await db
@@ -191,16 +193,10 @@ async function smallGroupsOf(db: Db, viewer: PersonActor): Promise<number[]> {
 }
 
 /**
- * The fellow members of the viewer's `groups` who share the most of them,
- * with how many they share. Their names wait until the few shown are
- * known (nameSharedGroups): naming every group of all CANDIDATES took
- * 4 ms of the home page at org scale.
- *
- * Whether each may be suggested is asked with their name (ranked), not
- * here: joined to people here, PostgreSQL read all 21,000 of them for
- * 400 memberships (15 of the home page's 33 ms at org). A guest, leaver
- * or dismissed person among the best CANDIDATES so takes a place in the
- * pool and is then dropped.
+ * The fellow members of the viewer's `groups` who may be suggested and
+ * share the most of them, with how many they share. Their names wait
+ * until the few shown are known (nameSharedGroups): naming every group
+ * of all CANDIDATES took 4 ms of the home page at org scale.
  */
 async function sharedGroups(
   db: Db,
@@ -212,8 +208,9 @@ async function sharedGroups(
   }
   return db
     .selectFrom('group_members as theirs')
+    .innerJoin('people as p', 'p.id', 'theirs.person_id')
     .where('theirs.group_id', 'in', groups)
-    .where('theirs.person_id', '<>', viewer.id)
+    .where(suggestable(viewer))
     .select('theirs.person_id')
     .select(sql<number>`count(*)`.as('groups'))
     .groupBy('theirs.person_id')
@@ -263,14 +260,13 @@ async function ranked(
   shared: Map<number, Shared>,
 ): Promise<PersonLikeYou['person'][]> {
   // The viewer's own row comes with the candidates' for their department,
-  // one statement for both; candidates who may not be suggested drop out.
+  // one statement for both.
   const rows = await db
     .selectFrom('people as p')
     .leftJoin('departments as d', 'd.id', 'p.department_id')
     .select(['p.id', 'p.display_name', 'p.sort_name', 'p.job_title'])
     .select(['d.name as department', 'p.department_id'])
     .where('p.id', 'in', [viewer.id, ...shared.keys()])
-    .where((eb) => eb.or([eb('p.id', '=', viewer.id), suggestable(viewer)]))
     .execute();
   const own = rows.find((row) => row.id === viewer.id);
   const sorted = rows
