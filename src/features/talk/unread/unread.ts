@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Expression } from 'kysely';
 import type { Db } from '../../../database.ts';
 
 // What each signed-in reader has not read yet: for a page of threads in
@@ -101,17 +102,42 @@ export async function markCategoryRead(
     .where('t.category_id', '=', categoryId)
     .where('t.deleted_at', 'is', null)
     .where('t.hidden', '=', 0);
+  await writeMarkers(db, threads, 'always');
+}
+
+/** Rows of markers to write, as `talk_reads` holds them. */
+type Markers = Expression<{
+  person_id: number;
+  thread_id: number;
+  last_read_position: number;
+  read_at: string;
+}>;
+
+/**
+ * Writes the markers `rows` selects, each moving only forward; the time
+ * read is `'always'` the new one, or only when the marker moved.
+ */
+async function writeMarkers(
+  db: Db,
+  rows: Markers,
+  readAt: 'always' | 'when moved',
+): Promise<void> {
+  const moved = sql`excluded.last_read_position
+    > talk_reads.last_read_position`;
   await db
     .insertInto('talk_reads')
     .columns(['person_id', 'thread_id', 'last_read_position', 'read_at'])
-    .expression(threads)
+    .expression(rows)
     .onConflict((conflict) =>
       conflict.columns(['person_id', 'thread_id']).doUpdateSet({
-        last_read_position: sql`case
-          when excluded.last_read_position > talk_reads.last_read_position
+        last_read_position: sql`case when ${moved}
           then excluded.last_read_position
           else talk_reads.last_read_position end`,
-        read_at: sql`excluded.read_at`,
+        read_at:
+          readAt === 'always'
+            ? sql`excluded.read_at`
+            : sql`case when ${moved}
+                then excluded.read_at else talk_reads.read_at end`,
       }),
     )
     .execute();
@@ -140,20 +166,5 @@ export async function markOwnPostRead(
       sql.val(now).as('read_at'),
     ])
     .where('p.id', '=', postId);
-  await db
-    .insertInto('talk_reads')
-    .columns(['person_id', 'thread_id', 'last_read_position', 'read_at'])
-    .expression(post)
-    .onConflict((conflict) =>
-      conflict.columns(['person_id', 'thread_id']).doUpdateSet({
-        last_read_position: sql`case
-          when excluded.last_read_position > talk_reads.last_read_position
-          then excluded.last_read_position
-          else talk_reads.last_read_position end`,
-        read_at: sql`case
-          when excluded.last_read_position > talk_reads.last_read_position
-          then excluded.read_at else talk_reads.read_at end`,
-      }),
-    )
-    .execute();
+  await writeMarkers(db, post, 'when moved');
 }
