@@ -177,7 +177,7 @@ await describeEachDatabase('category thread counters', (database) => {
     ]);
   });
 
-  it('keeps the totals by place equal to a fresh count, and each reader’s latest total to the threads they are listed', async () => {
+  it('holds the totals by place, and each reader’s latest total, to a fresh count', async () => {
     const { db } = database();
     const admin = await person(db, 'Ada Admin', 'admin');
     const owner = await person(db, 'Oona Owner');
