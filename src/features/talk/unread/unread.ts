@@ -93,7 +93,7 @@ export async function markCategoryRead(
   const threads = db
     .selectFrom('talk_threads as t')
     .select([
-      sql.lit(readerId).as('person_id'),
+      sql<number>`${readerId}`.as('person_id'),
       't.id as thread_id',
       sql<number>`coalesce((select max(p.position) from talk_posts as p
         where p.thread_id = t.id), 0)`.as('last_read_position'),
@@ -160,7 +160,7 @@ export async function markOwnPostRead(
   const post = db
     .selectFrom('talk_posts as p')
     .select([
-      sql.lit(readerId).as('person_id'),
+      sql<number>`${readerId}`.as('person_id'),
       'p.thread_id',
       'p.position as last_read_position',
       sql.val(now).as('read_at'),
