@@ -506,15 +506,22 @@ interface Kept {
   seedSeconds: number;
 }
 
-async function readKept(file: string): Promise<Kept> {
-  const kept = JSON.parse(await readFile(file, 'utf8')) as Partial<Kept>;
+export async function readKept(file: string): Promise<Kept> {
+  const notKept = new SyntaxError(`${file} is not a file that --keep wrote`);
+  let kept: Partial<Kept>;
+  try {
+    kept = JSON.parse(await readFile(file, 'utf8')) as Partial<Kept>;
+  } catch (error) {
+    // Not JSON at all: the same one line as JSON of another shape.
+    throw error instanceof SyntaxError ? notKept : error;
+  }
   if (
     typeof kept?.url !== 'string' ||
     !Array.isArray(kept.reads) ||
     typeof kept.memberEmail !== 'string'
   ) {
     // A SyntaxError is what bench/run.ts shows as one line.
-    throw new SyntaxError(`${file} is not a file that --keep wrote`);
+    throw notKept;
   }
   if (!(await benchDatabaseExists(kept.url))) {
     throw new SyntaxError(`${file} keeps ${kept.url}, which is gone`);
