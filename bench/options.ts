@@ -103,7 +103,9 @@ in production mode and loads each page a signed-in member opens.
   --queries N              searches timed in process (3000)
 
 PostgreSQL runs use a fresh database on BENCH_POSTGRES_URL
-(postgres://postgres@127.0.0.1:5432/test), dropped afterwards.`;
+(postgres://postgres@127.0.0.1:5432/test), dropped afterwards.
+BENCH_SERVER_NODE_ARGS gives the server Node's own options, such as
+"--cpu-prof --cpu-prof-dir=/tmp/profiles" to profile what it serves.`;
 
 /** Reads the command line; throws an Error with a one-line reason. */
 export function readBenchOptions(argv: string[]): BenchOptions {

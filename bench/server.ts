@@ -47,7 +47,13 @@ export async function startCivilMedia(
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
   port ??= await freePort();
-  const child = spawn(process.execPath, ['bin/civilmedia.js', 'serve'], {
+  // Node's own options for the server, as "--cpu-prof --cpu-prof-dir=D"
+  // to profile it: Node refuses --cpu-prof in NODE_OPTIONS.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '')
+    .split(' ')
+    .filter((arg) => arg !== '');
+  const args = [...nodeArgs, 'bin/civilmedia.js', 'serve'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { SqlBool } from 'kysely';
 import type { Db } from '../../database.ts';
 import { dialectOf } from '../../platform/db/dialect.ts';
 import type { SearchKind } from './tables.ts';
@@ -80,12 +81,24 @@ export async function putDocuments(
       .insertInto('search_texts')
       .values(texts)
       .onConflict((oc) =>
-        oc.column('document_id').doUpdateSet((eb) => ({
-          title: eb.ref('excluded.title'),
-          body: eb.ref('excluded.body'),
-          title_terms: eb.ref('excluded.title_terms'),
-          body_terms: eb.ref('excluded.body_terms'),
-        })),
+        oc
+          .column('document_id')
+          .doUpdateSet((eb) => ({
+            title: eb.ref('excluded.title'),
+            body: eb.ref('excluded.body'),
+            title_terms: eb.ref('excluded.title_terms'),
+            body_terms: eb.ref('excluded.body_terms'),
+          }))
+          // A thing indexed again with the same words, as a thread is on
+          // each reply for its new last activity, keeps its row. Rewritten,
+          // SQLite takes the row out of both full-text indexes and puts it
+          // back (the triggers of migration 2026-12-04T1600_search.ts).
+          .where(
+            sql<SqlBool>`search_texts.title <> excluded.title
+              or search_texts.body <> excluded.body
+              or search_texts.title_terms <> excluded.title_terms
+              or search_texts.body_terms <> excluded.body_terms`,
+          ),
       )
       .execute();
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { before, it } from 'node:test';
 import type { Actor, PersonActor } from '../../access/actor.ts';
 import { describeEachDatabase } from '../../test-support/databases.ts';
@@ -19,6 +20,7 @@ import { importRevision } from '../wiki/import.ts';
 import { spaceFor } from '../wiki/spaces.ts';
 import { migrateDown, migrateToLatest } from '../../platform/db/migrate.ts';
 import { searchIndex } from './query.ts';
+import { indexThings } from './sources.ts';
 import type { SearchRequest } from './query.ts';
 
 // The index moves with the content in every write path, and a search
@@ -187,6 +189,65 @@ await describeEachDatabase('searching everything', (database) => {
     assert.deepEqual((await find({ text: 'lifejacket' })).titles, []);
     await deletePost(db, author, made.postId);
     assert.deepEqual((await find({ text: 'rowing' })).titles, []);
+  });
+
+  it('indexes a thing again without rewriting words that did not change', async () => {
+    const { db } = database();
+    const made = await thread(
+      'Kayak club',
+      'Spray deck',
+      '2026-05-01T00:00:00Z',
+    );
+    const document = db
+      .selectFrom('search_documents')
+      .where('kind', '=', 'thread')
+      .where('ref_id', '=', made.threadId);
+    const { id } = await document.select('id').executeTakeFirstOrThrow();
+    // Which version of the words the index holds: on SQLite the blocks of
+    // the full-text index, which a rewrite adds to; on PostgreSQL the
+    // transaction that last wrote the thread's row.
+    const version = async () =>
+      (database().dialect === 'sqlite'
+        ? await sql<{ v: string }>`select group_concat(id) as v
+            from (select id from search_fts_data order by id)`.execute(db)
+        : await sql<{ v: string }>`select xmin::text as v from search_texts
+            where document_id = ${id}`.execute(db)
+      ).rows[0]?.v;
+
+    // A reply moves the thread's last activity, which ranks it.
+    await replyToThread(
+      db,
+      author,
+      made.threadId,
+      { body: 'Bring a paddle', quoteOf: null },
+      '2026-05-02T00:00:00.000Z',
+    );
+    assert.deepEqual(await document.select('updated_at').execute(), [
+      { updated_at: '2026-05-02T00:00:00.000Z' },
+    ]);
+    const unchanged = await version();
+    await indexThings(db, 'thread', [made.threadId]);
+    assert.equal(await version(), unchanged);
+
+    await editPost(db, author, made.postId, {
+      title: 'Kayak club',
+      body: 'Buoyancy aid',
+      tags: null,
+    });
+    const newBody = await version();
+    assert.notEqual(newBody, unchanged);
+    assert.deepEqual((await find({ text: 'buoyancy' })).titles, ['Kayak club']);
+    assert.deepEqual((await find({ text: 'spray' })).titles, []);
+
+    await editPost(db, author, made.postId, {
+      title: 'Canoe and kayak club',
+      body: 'Buoyancy aid',
+      tags: null,
+    });
+    assert.notEqual(await version(), newBody);
+    assert.deepEqual((await find({ text: 'canoe' })).titles, [
+      'Canoe and kayak club',
+    ]);
   });
 
   it('ranks titles written before SQLite had its index of titles', async () => {
