@@ -32,6 +32,7 @@ import {
   listScimTokens,
   revokeScimToken,
 } from './features/scim/tokens.ts';
+import { mergeSearchIndex } from './features/search/merge.ts';
 import {
   ensureSearchIndex,
   reindexEverything,
@@ -216,6 +217,8 @@ async function searchCommand(
     throw new UsageError('usage: civilmedia search reindex');
   }
   const report = await reindexEverything(db);
+  // On SQLite the rebuilt index is in many pieces until the nightly merge.
+  await mergeSearchIndex(db, { budgetMs: Infinity });
   const lines = Object.entries(report).map(
     ([kind, count]) => `  ${kind}: ${count}`,
   );

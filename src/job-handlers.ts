@@ -7,6 +7,10 @@ import {
 import { emailJobHandlers } from './features/email/handlers.ts';
 import { processFilesJob } from './features/files/process/job.ts';
 import { PROCESS_JOB } from './features/files/versions.ts';
+import {
+  runSearchIndexMerge,
+  SEARCH_MERGE_JOB,
+} from './features/search/merge.ts';
 import type { Config } from './platform/config.ts';
 import type { JobHandlers } from './platform/jobs.ts';
 import type { Mailer } from './platform/mail.ts';
@@ -34,6 +38,10 @@ export function buildJobHandlers(context: JobContext): JobHandlers<Database> {
       ...(context.log ? { log: context.log } : {}),
     }),
     [ACTIVITY_FANOUT_JOB]: runFanOutJob,
+    [SEARCH_MERGE_JOB]: async (db) => {
+      const report = await runSearchIndexMerge(db);
+      context.log?.info(report, 'search index merged');
+    },
     [PROCESS_JOB]: processFilesJob(
       (db) => openBlobStore(context.config, db),
       context.log,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Database } from './database.ts';
 import { queueDueDigests } from './features/email/digests.ts';
 import { queueDigestScheduler } from './features/email/handlers.ts';
+import { queueSearchIndexMerge } from './features/search/merge.ts';
 import { buildJobHandlers } from './job-handlers.ts';
 import type { Config } from './platform/config.ts';
 import { runJobWorker, runJobs } from './platform/jobs.ts';
@@ -37,7 +38,8 @@ function mailerFor(config: Config, logger: Logger, workers: number) {
 
 /**
  * Starts `config.jobWorkers` polling workers in this process and queues
- * the digest scheduler's next run. The returned function stops them and
+ * the digest scheduler's next run and the search index's nightly merge
+ * (SQLite only). The returned function stops them and
  * waits for the jobs in hand to finish.
  */
 export async function startJobWorkers(
@@ -52,6 +54,7 @@ export async function startJobWorkers(
   const mailer = mailerFor(config, log, config.jobWorkers);
   const handlers = buildJobHandlers({ config, mailer, log });
   await queueDigestScheduler(db);
+  await queueSearchIndexMerge(db);
   const controller = new AbortController();
   const running = Array.from({ length: config.jobWorkers }, (_, index) =>
     runJobWorker(db, handlers, {
@@ -104,6 +107,7 @@ export async function drainJobs(
   try {
     await queueDueDigests(db);
     await queueDigestScheduler(db);
+    await queueSearchIndexMerge(db);
     const counts = await Promise.all(
       Array.from({ length: workers }, (_, index) =>
         runJobs(db, handlers, {
