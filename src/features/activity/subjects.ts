@@ -46,38 +46,50 @@ export function readableSubject(
   columns: SubjectColumns,
   now: string,
 ): Expression<SqlBool> {
-  return subjectCondition(
-    db,
-    actor,
-    sql.ref(columns.type),
-    sql.ref(columns.id),
-    now,
-  );
+  const rules = subjectRules(db, actor, sql.ref(columns.id), now);
+  return sql<SqlBool>`(case ${sql.ref(columns.type)}
+    when 'status_post' then ${rules.status_post()}
+    when 'talk_thread' then ${rules.talk_thread()}
+    when 'talk_post' then ${rules.talk_post()}
+    when 'blog_post' then ${rules.blog_post()}
+    when 'blog_comment' then ${rules.blog_comment()}
+    when 'wiki_page' then ${rules.wiki_page()}
+    when 'group' then ${rules.group()}
+    when 'group_invitation' then ${rules.group_invitation()}
+    when 'group_request' then ${rules.group_request()}
+    else 1 = 0 end)`;
 }
 
-/** The same condition for one subject given by value. */
+/**
+ * The same condition for one subject given by value: only its type's
+ * rule, which PostgreSQL plans in a fraction of the time it took to plan
+ * every type's (0.7 to 2 ms for a reply's notification of its thread's
+ * author, while the reply held its thread's row).
+ */
 export function readableSubjectValue(
   db: Db,
   actor: Actor,
   subject: { type: SubjectType; id: number },
   now: string,
 ): Expression<SqlBool> {
-  return subjectCondition(
+  const rules = subjectRules(
     db,
     actor,
-    sql`cast(${subject.type} as text)`,
     sql`cast(${subject.id} as integer)`,
     now,
   );
+  return Object.hasOwn(rules, subject.type)
+    ? rules[subject.type]()
+    : sql<SqlBool>`1 = 0`;
 }
 
-function subjectCondition(
+/** Each type's rule for the subject of id `id`, built when asked for. */
+function subjectRules(
   db: Db,
   actor: Actor,
-  type: RawBuilder<unknown>,
   id: RawBuilder<unknown>,
   now: string,
-): Expression<SqlBool> {
+): Record<SubjectType, () => Expression<SqlBool>> {
   // Each check is a scalar subquery, not EXISTS: PostgreSQL may plan an
   // EXISTS under CASE as a hashed subplan that builds every readable
   // item of the site once per query (264 ms for the header's 40 unread
@@ -87,47 +99,46 @@ function subjectCondition(
   // groups once per subject kind cost SQLite more than the checks.
   const one = (from: RawBuilder<unknown>) =>
     sql<SqlBool>`((select 1 ${from} limit 1) is not null)`;
-  const status = one(sql`from status_posts as s
-    where s.id = ${id} and ${readableContent(db, actor, 's.group_id', 'row')}`);
-  const thread = one(sql`from talk_threads as t
-    inner join talk_categories as c on c.id = t.category_id
-    where t.id = ${id} and ${listedThreads(db, actor, 'row')}`);
-  // A post without a shown position is deleted, hidden or held.
-  const post = one(sql`from talk_posts as tp
-    inner join talk_threads as t on t.id = tp.thread_id
-    inner join talk_categories as c on c.id = t.category_id
-    where tp.id = ${id} and tp.shown_position is not null
-      and ${listedThreads(db, actor, 'row')}`);
-  const blogPost = one(sql`from blog_posts as p
-    inner join blogs as b on b.id = p.blog_id
-    where p.id = ${id} and ${readableBlogPosts(db, actor, now, 'row')}`);
-  const comment = one(sql`from blog_comments as bc
-    inner join blog_posts as p on p.id = bc.post_id
-    inner join blogs as b on b.id = p.blog_id
-    where bc.id = ${id} and bc.deleted_at is null
-      and bc.status = 'approved'
-      and ${readableBlogPosts(db, actor, now, 'row')}`);
-  const page = one(sql`from wiki_pages as p
-    inner join wiki_spaces as s on s.id = p.space_id
-    where p.id = ${id} and ${readablePages(db, actor, 'row')}`);
-  const group = readableGroup(actor, id);
   // An invitation is its invitee's while it waits; a join request is for
   // whoever runs the group (the subject id is the group's).
   const me = actor.kind === 'person' ? actor.id : -1;
-  const invitation = one(sql`from group_invitations as gi
-    where gi.id = ${id} and gi.person_id = ${me} and gi.expires_at > ${now}`);
-  const request = sql<SqlBool>`${id} in (${managedGroupIds(db, actor)})`;
-  return sql<SqlBool>`(case ${type}
-    when 'status_post' then ${status}
-    when 'talk_thread' then ${thread}
-    when 'talk_post' then ${post}
-    when 'blog_post' then ${blogPost}
-    when 'blog_comment' then ${comment}
-    when 'wiki_page' then ${page}
-    when 'group' then ${group}
-    when 'group_invitation' then ${invitation}
-    when 'group_request' then ${request}
-    else 1 = 0 end)`;
+  return {
+    status_post: () =>
+      one(sql`from status_posts as s
+        where s.id = ${id} and ${readableContent(db, actor, 's.group_id', 'row')}`),
+    talk_thread: () =>
+      one(sql`from talk_threads as t
+        inner join talk_categories as c on c.id = t.category_id
+        where t.id = ${id} and ${listedThreads(db, actor, 'row')}`),
+    // A post without a shown position is deleted, hidden or held.
+    talk_post: () =>
+      one(sql`from talk_posts as tp
+        inner join talk_threads as t on t.id = tp.thread_id
+        inner join talk_categories as c on c.id = t.category_id
+        where tp.id = ${id} and tp.shown_position is not null
+          and ${listedThreads(db, actor, 'row')}`),
+    blog_post: () =>
+      one(sql`from blog_posts as p
+        inner join blogs as b on b.id = p.blog_id
+        where p.id = ${id} and ${readableBlogPosts(db, actor, now, 'row')}`),
+    blog_comment: () =>
+      one(sql`from blog_comments as bc
+        inner join blog_posts as p on p.id = bc.post_id
+        inner join blogs as b on b.id = p.blog_id
+        where bc.id = ${id} and bc.deleted_at is null
+          and bc.status = 'approved'
+          and ${readableBlogPosts(db, actor, now, 'row')}`),
+    wiki_page: () =>
+      one(sql`from wiki_pages as p
+        inner join wiki_spaces as s on s.id = p.space_id
+        where p.id = ${id} and ${readablePages(db, actor, 'row')}`),
+    group: () => readableGroup(actor, id),
+    group_invitation: () =>
+      one(sql`from group_invitations as gi
+        where gi.id = ${id} and gi.person_id = ${me}
+          and gi.expires_at > ${now}`),
+    group_request: () => sql<SqlBool>`${id} in (${managedGroupIds(db, actor)})`,
+  };
 }
 
 /**
