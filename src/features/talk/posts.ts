@@ -3,7 +3,7 @@ import type { Db } from '../../database.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
 import { changeThread } from './category-counts.ts';
-import { indexTalkPost } from '../search/sources.ts';
+import { indexNewReply, indexTalkPost } from '../search/sources.ts';
 
 // The posts of a thread: the opening post is post 1, replies follow. How
 // they are numbered, and why pages are ranges, is in the migration
@@ -164,7 +164,7 @@ export async function appendPost(
     .executeTakeFirstOrThrow();
   // A held reply changes nothing readers see until it is approved.
   if (position > 1 && !held) {
-    await db
+    const thread = await db
       .updateTable('talk_threads')
       .set({
         reply_count: shownPosition - 1,
@@ -174,9 +174,12 @@ export async function appendPost(
           then ${now} else last_activity_at end`,
       })
       .where('id', '=', threadId)
-      .execute();
+      .returning('last_activity_at')
+      .executeTakeFirstOrThrow();
+    await indexNewReply(db, threadId, row.id, thread.last_activity_at);
+  } else {
+    await indexTalkPost(db, row.id);
   }
-  await indexTalkPost(db, row.id);
   return row.id;
 }
 
