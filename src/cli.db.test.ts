@@ -342,6 +342,28 @@ for (const [dialect, open] of [
       assert.match(run.stderr, /already has people in it/);
     });
 
+    it('rebuilds the search index, and on SQLite its full-text indexes', async () => {
+      const reindex = await civilmedia(['search', 'reindex'], env);
+      assert.equal(reindex.code, 0, reindex.stderr);
+      assert.match(reindex.stdout, /^Search index rebuilt:\n {2}person: \d+\n/);
+
+      const rebuild = await civilmedia(['search', 'rebuild'], env);
+      assert.equal(rebuild.code, 0, rebuild.stderr);
+      assert.equal(
+        rebuild.stdout,
+        dialect === 'sqlite'
+          ? 'Full-text indexes built again from the indexed words, and merged\n'
+          : 'Nothing to do on PostgreSQL: each row is indexed as it is written\n',
+      );
+
+      const wrong = await civilmedia(['search', 'rebuild', 'now'], env);
+      assert.equal(wrong.code, 2);
+      assert.match(
+        wrong.stderr,
+        /usage: civilmedia search reindex \| search rebuild/,
+      );
+    });
+
     it('answers an unknown command with its usage and exit code 2', async () => {
       const run = await civilmedia(['frobnicate'], env);
 

@@ -32,7 +32,7 @@ import {
   listScimTokens,
   revokeScimToken,
 } from './features/scim/tokens.ts';
-import { mergeSearchIndex } from './features/search/merge.ts';
+import { mergeSearchIndex, rebuildFullText } from './features/search/merge.ts';
 import {
   ensureSearchIndex,
   reindexEverything,
@@ -103,12 +103,17 @@ Commands:
                                (an identity provider or HR feed)
   scim-token list              list SCIM tokens, live and revoked
   scim-token revoke ID         revoke a SCIM token at once
-  jobs run [--workers N]       queue the digests now due, run every due
-                               job (e-mail and others) with N workers
-                               (1), and exit
-  search reindex               rebuild the search index from all content;
-                               serve and migrate do it by themselves when
-                               the index is empty and there is content
+  jobs run [--workers N]       queue the digests now due and the nightly
+                               search merge, run every due job (e-mail
+                               and others) with N workers (1), and exit
+  search reindex               rebuild the search index from all content
+                               (on SQLite, and merge it); serve and
+                               migrate do it by themselves when the index
+                               is empty and there is content
+  search rebuild               on SQLite, build the full-text indexes
+                               again from the indexed words, for one that
+                               integrity-check finds damaged; writes wait
+                               meanwhile (about 20 s at org scale)
   help                         show this help
 
 Settings come from environment variables; see README.md.`;
@@ -213,8 +218,17 @@ async function searchCommand(
   db: Kysely<Database>,
   args: string[],
 ): Promise<number> {
-  if (args[0] !== 'reindex' || args.length > 1) {
-    throw new UsageError('usage: civilmedia search reindex');
+  if (args.length === 1 && args[0] === 'rebuild') {
+    const rebuilt = await rebuildFullText(db);
+    process.stdout.write(
+      rebuilt
+        ? 'Full-text indexes built again from the indexed words, and merged\n'
+        : 'Nothing to do on PostgreSQL: each row is indexed as it is written\n',
+    );
+    return 0;
+  }
+  if (args.length !== 1 || args[0] !== 'reindex') {
+    throw new UsageError('usage: civilmedia search reindex | search rebuild');
   }
   const report = await reindexEverything(db);
   // On SQLite the rebuilt index is in many pieces until the nightly merge.

@@ -38,8 +38,8 @@ export function buildJobHandlers(context: JobContext): JobHandlers<Database> {
       ...(context.log ? { log: context.log } : {}),
     }),
     [ACTIVITY_FANOUT_JOB]: runFanOutJob,
-    [SEARCH_MERGE_JOB]: async (db) => {
-      const report = await runSearchIndexMerge(db);
+    [SEARCH_MERGE_JOB]: async (db, payload) => {
+      const report = await runSearchIndexMerge(db, payload);
       context.log?.info(report, 'search index merged');
     },
     [PROCESS_JOB]: processFilesJob(

@@ -9,6 +9,7 @@ import { createThread } from '../talk/threads.ts';
 import {
   mergeSearchIndex,
   queueSearchIndexMerge,
+  rebuildFullText,
   runSearchIndexMerge,
   SEARCH_MERGE_JOB,
 } from './merge.ts';
@@ -131,26 +132,52 @@ await describeEachDatabase('merging the search index', (database) => {
     );
   });
 
-  it('queues the next night when a run has merged everything', async () => {
+  it('queues the next night before it merges, after its own if early', async () => {
     const { db, dialect } = database();
     await db.deleteFrom('jobs').execute();
-    const started = Date.now();
-    await runSearchIndexMerge(db);
-    const jobs = await mergeJobs();
-    if (dialect !== 'sqlite') {
-      assert.deepEqual(jobs, []);
-      return;
+    // On time, then run by hand the afternoon before its night.
+    await runSearchIndexMerge(
+      db,
+      { at: '2026-12-06T02:00:00.000Z' },
+      new Date('2026-12-06T02:00:03Z'),
+    );
+    await runSearchIndexMerge(
+      db,
+      { at: '2026-12-08T02:00:00.000Z' },
+      new Date('2026-12-07T15:00:00Z'),
+    );
+    const night = (day: string) => ({
+      available_at: `2026-12-${day}T02:00:00.000Z`,
+      key: `${SEARCH_MERGE_JOB}:2026-12-${day}T02:00:00.000Z`,
+    });
+    assert.deepEqual(
+      await mergeJobs(),
+      dialect === 'sqlite' ? [night('07'), night('09')] : [],
+    );
+  });
+
+  it('builds the full-text index again from the words beside it', async () => {
+    const { db, dialect } = database();
+    const { document_id: id } = await db
+      .selectFrom('search_texts')
+      .select('document_id')
+      .where('title', '=', 'badger sighting 3')
+      .executeTakeFirstOrThrow();
+    if (dialect === 'sqlite') {
+      // Both indexes lose the row, as damaged ones might, while its words
+      // stay in search_texts.
+      await sql`insert into search_fts (search_fts, rowid, title_terms,
+          body_terms)
+        select 'delete', document_id, title_terms, body_terms
+        from search_texts where document_id = ${id}`.execute(db);
+      await sql`insert into search_title_fts (search_title_fts, rowid,
+          title_terms)
+        select 'delete', document_id, title_terms
+        from search_texts where document_id = ${id}`.execute(db);
+      assert.deepEqual(await found('badger'), []);
     }
-    const next = new Date(started);
-    next.setUTCHours(2, 0, 0, 0);
-    if (next.getTime() <= started) {
-      next.setUTCDate(next.getUTCDate() + 1);
-    }
-    assert.deepEqual(jobs, [
-      {
-        available_at: next.toISOString(),
-        key: `${SEARCH_MERGE_JOB}:${next.toISOString()}`,
-      },
-    ]);
+    assert.equal(await rebuildFullText(db), dialect === 'sqlite');
+    assert.deepEqual(await found('badger'), ['badger sighting 3']);
+    assert.deepEqual(await segments(), dialect === 'sqlite' ? [1, 1] : null);
   });
 });

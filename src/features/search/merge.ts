@@ -23,7 +23,7 @@ import { enqueueJob } from '../../platform/jobs.ts';
 // PostgreSQL needs none of this: a GIN index is one tree, and autovacuum
 // folds its list of pending entries into it.
 
-/** The job that merges the index, then queues itself for the next night. */
+/** The job that queues the next night's merge, then merges the index. */
 export const SEARCH_MERGE_JOB = 'search.merge-index';
 
 /** The hour (UTC) the nightly merge runs: night across the UK. */
@@ -113,7 +113,31 @@ function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
 }
 
 /**
- * Queues the merge for the next 02:00 UTC after `now`, or, when a run
+ * Builds SQLite's full-text indexes again from the words kept beside
+ * them (search_texts), then merges them; false on PostgreSQL, where each
+ * row's vectors are written with it. For `civilmedia search rebuild`,
+ * to mend an index that no longer matches its words: indexing a thing
+ * again leaves its row alone when its words are the same
+ * (./documents.ts), so `search reindex` does not reach such a row. Each
+ * index is built in one transaction, so writers wait meanwhile: 18 s
+ * for the index of bodies at org.
+ */
+export async function rebuildFullText(db: Db): Promise<boolean> {
+  if (dialectOf(db) !== 'sqlite') {
+    return false;
+  }
+  for (const table of FULL_TEXT_TABLES) {
+    await inTransaction(db, (trx) =>
+      sql`insert into ${sql.table(table)} (${sql.ref(table)})
+        values ('rebuild')`.execute(trx),
+    );
+  }
+  await mergeSearchIndex(db, { budgetMs: Infinity });
+  return true;
+}
+
+/**
+ * Queues the merge for the first 02:00 UTC after `now`, or, when a run
  * ran out of time, for `after` (a few minutes on). Keyed by its time, so
  * every process may call this at start and each night still runs once.
  * Only SQLite has anything to merge.
@@ -126,27 +150,51 @@ export async function queueSearchIndexMerge(
   if (dialectOf(db) !== 'sqlite') {
     return;
   }
-  let runAt = after;
-  if (!runAt) {
-    const night =
-      Math.floor((now.getTime() - MERGE_HOUR_UTC * 3_600_000) / DAY_MS) + 1;
-    runAt = new Date(night * DAY_MS + MERGE_HOUR_UTC * 3_600_000);
-  }
+  const runAt = after ?? nightAfter(now);
   await enqueueJob(db, {
     type: SEARCH_MERGE_JOB,
-    payload: {},
+    payload: { at: runAt.toISOString() } satisfies MergePayload,
     runAt,
     key: `${SEARCH_MERGE_JOB}:${runAt.toISOString()}`,
   });
 }
 
-/** Runs the nightly merge and queues the next. */
-export async function runSearchIndexMerge(db: Db): Promise<MergeReport> {
-  const report = await mergeSearchIndex(db);
-  await queueSearchIndexMerge(
-    db,
-    new Date(),
-    report.finished ? undefined : new Date(Date.now() + RUN_AGAIN_AFTER_MS),
+/** What a queued merge knows: the time it was queued for. */
+interface MergePayload {
+  at: string;
+}
+
+function nightAfter(time: Date): Date {
+  const hour = MERGE_HOUR_UTC * 3_600_000;
+  const night = Math.floor((time.getTime() - hour) / DAY_MS) + 1;
+  return new Date(night * DAY_MS + hour);
+}
+
+/**
+ * Runs a queued merge. The next night is queued first, counted from this
+ * job's own time when that is later than now (an operator may run it
+ * early), so a merge that keeps failing still leaves the next in place.
+ */
+export async function runSearchIndexMerge(
+  db: Db,
+  payload: unknown = null,
+  now = new Date(),
+): Promise<MergeReport> {
+  const queuedFor = Date.parse(
+    (payload as Partial<MergePayload> | null)?.at ?? '',
   );
+  const from =
+    Number.isFinite(queuedFor) && queuedFor > now.getTime()
+      ? new Date(queuedFor)
+      : now;
+  await queueSearchIndexMerge(db, from);
+  const report = await mergeSearchIndex(db);
+  if (!report.finished) {
+    await queueSearchIndexMerge(
+      db,
+      now,
+      new Date(Date.now() + RUN_AGAIN_AFTER_MS),
+    );
+  }
   return report;
 }
