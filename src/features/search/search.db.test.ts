@@ -7,6 +7,7 @@ import { buildPerson } from '../../test-support/factories.ts';
 import { buildGroup } from '../../test-support/groups.ts';
 import { ensureGroupCategory, ensureSiteCategory } from '../talk/categories.ts';
 import { deletePost, editPost, replyToThread } from '../talk/discussions.ts';
+import { appendPost, findPost, reshowPost } from '../talk/posts.ts';
 import { createThread, setThreadCategory } from '../talk/threads.ts';
 import { setThreadHidden } from '../talk/threads.ts';
 import {
@@ -247,6 +248,32 @@ await describeEachDatabase('searching everything', (database) => {
     assert.notEqual(await version(), newBody);
     assert.deepEqual((await find({ text: 'canoe' })).titles, [
       'Canoe and kayak club',
+    ]);
+  });
+
+  it('ranks a thread by an approved reply, from when it was approved', async () => {
+    const { db } = database();
+    const held = await thread('Pangolin walk', 'Dawn', '2026-07-01T00:00:00Z');
+    await thread('Pangolin talk', 'Dusk', '2026-07-02T00:00:00Z');
+    const replyId = await appendPost(db, held.threadId, {
+      body: 'Count me in',
+      authorId: reader.id,
+      authorName: reader.displayName,
+      createdAt: '2026-07-03T00:00:00.000Z',
+      awaitingApproval: true,
+    });
+    // Held, the reply is news to no one: the newer thread comes first.
+    assert.deepEqual((await find({ text: 'pangolin' })).titles, [
+      'Pangolin talk',
+      'Pangolin walk',
+    ]);
+
+    const reply = await findPost(db, replyId);
+    assert.ok(reply);
+    await reshowPost(db, reply, '2026-07-04T00:00:00.000Z');
+    assert.deepEqual((await find({ text: 'pangolin' })).titles, [
+      'Pangolin walk',
+      'Pangolin talk',
     ]);
   });
 

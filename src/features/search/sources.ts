@@ -318,16 +318,28 @@ export async function indexTalkThread(db: Db, threadId: number): Promise<void> {
 
 /**
  * After a reply is added at the end of its thread, shown: the reply, and
- * the thread's last activity, which ranks the thread. The thread's words
- * are as they were, so only its time is written; indexing it whole cost
- * a PostgreSQL reply three statements while it held the thread's row.
- * `lastActivityAt` is the thread's as read back from its row, in the
- * form the thread's loader gives.
+ * the thread's last activity (indexThreadActivity).
  */
 export async function indexNewReply(
   db: Db,
   threadId: number,
   postId: number,
+  lastActivityAt: string,
+): Promise<void> {
+  await indexThreadActivity(db, threadId, lastActivityAt);
+  await indexThings(db, 'reply', [postId]);
+}
+
+/**
+ * After a thread's last activity moved and nothing else of it changed (a
+ * reply added or approved): its new time, which ranks it. Indexing the
+ * thread whole cost a PostgreSQL reply three statements while it held
+ * the thread's row. `lastActivityAt` is as read back from the thread's
+ * row, in the form the thread's loader gives.
+ */
+export async function indexThreadActivity(
+  db: Db,
+  threadId: number,
   lastActivityAt: string,
 ): Promise<void> {
   await db
@@ -336,7 +348,6 @@ export async function indexNewReply(
     .where('kind', '=', 'thread')
     .where('ref_id', '=', threadId)
     .execute();
-  await indexThings(db, 'reply', [postId]);
 }
 
 /** After one Talk post is written or edited: its thread's or its own. */

@@ -3,7 +3,11 @@ import type { Db } from '../../database.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import type { PageRequest } from '../../platform/pagination.ts';
 import { changeThread } from './category-counts.ts';
-import { indexNewReply, indexTalkPost } from '../search/sources.ts';
+import {
+  indexNewReply,
+  indexTalkPost,
+  indexThreadActivity,
+} from '../search/sources.ts';
 
 // The posts of a thread: the opening post is post 1, replies follow. How
 // they are numbered, and why pages are ranges, is in the migration
@@ -468,8 +472,8 @@ export async function reshowPost(
     .execute();
   await recountThread(db, post.threadId);
   if (post.position > 1 && post.awaitingApproval) {
-    // An approved reply is news: the thread comes up in lists.
-    await db
+    // An approved reply is news: the thread comes up in lists and search.
+    const thread = await db
       .updateTable('talk_threads')
       .set({
         last_reply_at: sql`case when last_reply_at is null
@@ -478,7 +482,9 @@ export async function reshowPost(
           then ${now} else last_activity_at end`,
       })
       .where('id', '=', post.threadId)
-      .execute();
+      .returning('last_activity_at')
+      .executeTakeFirstOrThrow();
+    await indexThreadActivity(db, post.threadId, thread.last_activity_at);
   }
 }
 
