@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
-import type { Database, Db } from '../../database.ts';
+import type { Db } from '../../database.ts';
 import { dialectOf } from '../../platform/db/dialect.ts';
 import { enqueueJob } from '../../platform/jobs.ts';
+import { inTransaction } from './reindex.ts';
 
 // Merging SQLite's full-text indexes into one piece each, once a night.
 //
@@ -106,12 +106,6 @@ async function structureOf(db: Db, table: string): Promise<Buffer | null> {
   return result.rows[0]?.block ?? null;
 }
 
-function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction
-    ? work(db)
-    : (db as Kysely<Database>).transaction().execute(work);
-}
-
 /**
  * Builds SQLite's full-text indexes again from the words kept beside
  * them (search_texts), then merges them; false on PostgreSQL, where each
@@ -193,7 +187,7 @@ export async function runSearchIndexMerge(
     await queueSearchIndexMerge(
       db,
       now,
-      new Date(Date.now() + RUN_AGAIN_AFTER_MS),
+      new Date(now.getTime() + RUN_AGAIN_AFTER_MS),
     );
   }
   return report;

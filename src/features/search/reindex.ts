@@ -17,17 +17,18 @@ const BATCH = 500;
 /** How many rows of each kind were indexed. */
 export type ReindexReport = Record<SearchKind, number>;
 
-// A batch at a time in a transaction of its own, so that SQLite does not
-// commit every statement and a live site never sees half a batch.
-async function inTransaction(
+/**
+ * `work` in a transaction of its own, or in the caller's when there is
+ * one. Each batch here is one, so that SQLite does not commit every
+ * statement and a live site never sees half a batch.
+ */
+export function inTransaction<T>(
   db: Db,
-  work: (trx: Db) => Promise<void>,
-): Promise<void> {
-  if (db.isTransaction) {
-    await work(db);
-  } else {
-    await (db as Kysely<Database>).transaction().execute(work);
-  }
+  work: (trx: Db) => Promise<T>,
+): Promise<T> {
+  return db.isTransaction
+    ? work(db)
+    : (db as Kysely<Database>).transaction().execute(work);
 }
 
 /** Indexes every row of every kind and drops rows of vanished things. */

@@ -172,10 +172,7 @@ export async function appendPost(
       .updateTable('talk_threads')
       .set({
         reply_count: shownPosition - 1,
-        last_reply_at: sql`case when last_reply_at is null
-          or last_reply_at < ${now} then ${now} else last_reply_at end`,
-        last_activity_at: sql`case when last_activity_at < ${now}
-          then ${now} else last_activity_at end`,
+        ...replyNewsAt(now),
       })
       .where('id', '=', threadId)
       .returning('last_activity_at')
@@ -185,6 +182,19 @@ export async function appendPost(
     await indexTalkPost(db, row.id);
   }
   return row.id;
+}
+
+/**
+ * A thread's times once a reply shown at `now` is news: they never move
+ * back, as replies imported or approved late may be older.
+ */
+function replyNewsAt(now: string) {
+  return {
+    last_reply_at: sql<string>`case when last_reply_at is null
+      or last_reply_at < ${now} then ${now} else last_reply_at end`,
+    last_activity_at: sql<string>`case when last_activity_at < ${now}
+      then ${now} else last_activity_at end`,
+  };
 }
 
 /** A post by id, whoever asks, in any state. */
@@ -475,12 +485,7 @@ export async function reshowPost(
     // An approved reply is news: the thread comes up in lists and search.
     const thread = await db
       .updateTable('talk_threads')
-      .set({
-        last_reply_at: sql`case when last_reply_at is null
-          or last_reply_at < ${now} then ${now} else last_reply_at end`,
-        last_activity_at: sql`case when last_activity_at < ${now}
-          then ${now} else last_activity_at end`,
-      })
+      .set(replyNewsAt(now))
       .where('id', '=', post.threadId)
       .returning('last_activity_at')
       .executeTakeFirstOrThrow();
